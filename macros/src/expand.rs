@@ -1,0 +1,191 @@
+//! Assembles the output. Every path emits the user's item: rewritten when all is well, as
+//! written beside one error otherwise.
+//!
+//! Input:
+//! ```text
+//! #[attrs] vis async fn name(args) -> R { body }
+//! ```
+//! Output:
+//! ```text
+//! #[attrs] vis async fn name(args) -> R {
+//!     static __TRACED_ASYNC_FN: FnMeta = FnMeta::new("name", module_path!(), file!(), line, &[await points..], timing);
+//!     __private::traced::<R, _>(&__TRACED_ASYNC_FN, async move { rebind args; body with await points }).await
+//! }
+//! ```
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
+use syn::{Block, Expr, ReturnType, Stmt, Type};
+
+use crate::args::{self, Args};
+use crate::input::{self, FnInput};
+use crate::rewrite::{self, Kind, Rewriter};
+use crate::bindings;
+
+pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
+    let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
+        return with_error(input::explain_misuse(&item), item);
+    };
+    let args = match args::parse(args) {
+        Ok(args) => args,
+        Err(error) => return with_error(error, item),
+    };
+    if let Some(error) = check_signature(&input) {
+        return with_error(error, item);
+    }
+    // A body that does not parse (a user mid-typing): emit the item untouched, so the compiler
+    // reports the syntax error once and rust-analyzer keeps the fn.
+    let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
+        return item;
+    };
+    match expand(input, body.0, &args) {
+        Ok(tokens) => tokens,
+        Err(error) => with_error(error, item),
+    }
+}
+
+fn with_error(error: syn::Error, item: TokenStream) -> TokenStream {
+    let error = error.to_compile_error();
+    quote!(#error #item)
+}
+
+fn check_signature(input: &FnInput) -> Option<syn::Error> {
+    let sig = &input.sig;
+    if let Some(constness) = sig.constness {
+        return Some(syn::Error::new(
+            constness.span,
+            "#[traced_async] traces an `async fn` at run time; a `const fn` cannot be traced: \
+             remove `const`",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        return Some(syn::Error::new_spanned(variadic, "#[traced_async] cannot trace a variadic fn"));
+    }
+    None
+}
+
+/// The statements of a body, parsed the way a fn body is.
+struct BlockBody(Vec<Stmt>);
+
+impl syn::parse::Parse for BlockBody {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        Block::parse_within(input).map(BlockBody)
+    }
+}
+
+fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStream> {
+    let FnInput { attrs, vis, defaultness, mut sig, brace, .. } = input;
+    let krate = args.krate();
+    let mut rewriter = Rewriter::new(krate.clone());
+    let mut body = Block { brace_token: brace, stmts };
+
+    let traced_body = if sig.asyncness.is_some() {
+        rewriter.visit_block_mut(&mut body);
+        let lets = bindings::rebind(&mut sig);
+        let output = output_type(&sig.output);
+        let stmts = &body.stmts;
+        let call = quote_spanned! {Span::mixed_site()=>
+            #krate::__private::traced::<#output, _>(&__TRACED_ASYNC_FN, async move { #lets #(#stmts)* }).await
+        };
+        quote!(#call)
+    } else if let Some(boxed) = async_trait_body(&mut body) {
+        // `#[async_trait]` already turned the method into `fn f(..) -> Pin<Box<dyn Future>>`
+        // whose body is `Box::pin(async move { .. })`: trace that inner async block.
+        rewriter.visit_block_mut(&mut boxed.block);
+        let inner = &boxed.block;
+        let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
+            async move { #krate::__private::traced::<_, _>(&__TRACED_ASYNC_FN, async move #inner).await }
+        };
+        *boxed = match traced {
+            Expr::Async(traced) => traced,
+            _ => unreachable!("parsed an async block"),
+        };
+        let stmts = &body.stmts;
+        quote!(#(#stmts)*)
+    } else {
+        return Err(syn::Error::new(
+            sig.fn_token.span,
+            "#[traced_async] only traces an `async fn`: add `async` before `fn` \
+             (and if another attribute such as #[tokio::main] made it a plain fn, \
+             put #[traced_async] above that attribute)",
+        ));
+    };
+    if let Some(error) = rewriter.error {
+        return Err(error);
+    }
+    let meta = fn_meta(&sig, args, &rewriter, &krate);
+    let mut out = TokenStream::new();
+    for attr in &attrs {
+        attr.to_tokens(&mut out);
+    }
+    vis.to_tokens(&mut out);
+    defaultness.to_tokens(&mut out);
+    sig.to_tokens(&mut out);
+    brace.surround(&mut out, |out| {
+        out.extend(meta);
+        out.extend(traced_body);
+    });
+    Ok(out)
+}
+
+/// The body's output type for the turbofish, so that type errors in the body point at the
+/// user's code. `_` when it holds `impl Trait`, which cannot be named there.
+fn output_type(output: &ReturnType) -> TokenStream {
+    struct FindImpl(bool);
+    impl Visit<'_> for FindImpl {
+        fn visit_type_impl_trait(&mut self, _: &syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    match output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => {
+            let mut find = FindImpl(false);
+            find.visit_type(ty);
+            if find.0 || matches!(**ty, Type::Never(_)) { quote!(_) } else { ty.to_token_stream() }
+        }
+    }
+}
+
+/// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.
+fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
+    let Some(Stmt::Expr(Expr::Call(call), None)) = body.stmts.last_mut() else { return None };
+    let Expr::Path(func) = &*call.func else { return None };
+    let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    if !segments.ends_with(&["Box".to_owned(), "pin".to_owned()]) || call.args.len() != 1 {
+        return None;
+    }
+    match call.args.first_mut() {
+        Some(Expr::Async(block)) => Some(block),
+        _ => None,
+    }
+}
+
+fn fn_meta(sig: &syn::Signature, args: &Args, rewriter: &Rewriter, krate: &TokenStream) -> TokenStream {
+    let name = match &args.name {
+        Some(name) => name.value(),
+        None => sig.ident.to_string().trim_start_matches("r#").to_owned(),
+    };
+    let (line, _) = rewrite::location(sig.ident.span());
+    let timing = args.timing.as_ref().is_none_or(|t| t.value);
+    let points = rewriter.points.iter().enumerate().map(|(index, point)| {
+        let (line, column) = rewrite::location(point.span);
+        let label = &point.label;
+        let text = &point.text;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let kind = match point.kind {
+            Kind::Await => quote!(Await),
+            Kind::Macro => quote!(Macro),
+        };
+        quote! {
+            #krate::__private::AwaitMeta::new(#index, #label, #line, #column, #text, #krate::__private::AwaitKind::#kind)
+        }
+    });
+    quote_spanned! {Span::call_site()=>
+        static __TRACED_ASYNC_FN: #krate::__private::FnMeta = #krate::__private::FnMeta::new(
+            #name, ::core::module_path!(), ::core::file!(), #line, &[#(#points),*], #timing,
+        );
+    }
+}

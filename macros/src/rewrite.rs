@@ -1,0 +1,165 @@
+//! Numbers the await points of a body and rewrites them.
+//!
+//! Input:  `let page = fetch(url).await;`
+//! Output: `let page = ::traced_async::__private::AwaitPoint::<_, 0>::new(fetch(url)).await;`
+//!
+//! Input:  `futures::join!(a, b);`
+//! Output: `::traced_async::__private::enter_macro(1); futures::join!(a, b);`
+//!
+//! Nested `async` blocks, closures and items are other state machines: their `.await`s are
+//! left alone. The `.await` token keeps the user's span, so errors and lints point at it.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Block, Expr, ExprAwait, Item, Macro, Stmt};
+
+use crate::macros::{self, MacroCall};
+use crate::source_text;
+
+/// How an await point appears in the source, as the runtime's `AwaitKind` names it.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    Await,
+    Macro,
+}
+
+/// One await point, in source order.
+pub(crate) struct Point {
+    pub(crate) label: String,
+    pub(crate) kind: Kind,
+    /// Where `line!()`/`column!()` are taken: the `.await`'s dot, or the macro's path.
+    pub(crate) span: Span,
+    pub(crate) text: String,
+}
+
+pub(crate) struct Rewriter {
+    krate: TokenStream,
+    pub(crate) points: Vec<Point>,
+    pub(crate) error: Option<syn::Error>,
+}
+
+/// The runtime's `MAX_AWAITS`: codes above it name the other states.
+const MAX_AWAITS: usize = u16::MAX as usize - 16;
+
+impl Rewriter {
+    pub(crate) fn new(krate: TokenStream) -> Self {
+        Rewriter { krate, points: Vec::new(), error: None }
+    }
+
+    /// Registers an await point; `None` (and an error) past the limit.
+    fn push(&mut self, kind: Kind, span: Span, text: String) -> Option<Literal> {
+        let index = self.points.len();
+        if index >= MAX_AWAITS {
+            self.error.get_or_insert_with(|| {
+                syn::Error::new(span, "a traced fn can have at most 65519 await points; split it")
+            });
+            return None;
+        }
+        self.points.push(Point { label: index.to_string(), kind, span, text });
+        Some(Literal::usize_unsuffixed(index))
+    }
+
+    fn rewrite_await(&mut self, expr: &mut ExprAwait) -> Option<TokenStream> {
+        let text = source_text::of(&expr.base);
+        self.visit_expr_mut(&mut expr.base);
+        let index = self.push(Kind::Await, expr.dot_token.span, text)?;
+        let krate = &self.krate;
+        let ExprAwait { attrs, base, dot_token, await_token } = expr;
+        Some(quote! {
+            #(#attrs)* #krate::__private::AwaitPoint::<_, #index>::new(#base) #dot_token #await_token
+        })
+    }
+
+    /// The statement that marks entry into a macro call, if the call needs one.
+    fn macro_marker(&mut self, mac: &mut Macro) -> Option<TokenStream> {
+        let krate = self.krate.clone();
+        match macros::classify(mac) {
+            MacroCall::Quiet => None,
+            MacroCall::ExprArgs if self.rewrite_args(mac) => None,
+            MacroCall::Opaque => Some(quote!(#krate::__private::enter_unseen_macro();)),
+            MacroCall::ExprArgs | MacroCall::Suspends => {
+                let span = mac.path.span();
+                let index = self.push(Kind::Macro, span, source_text::of(&*mac))?;
+                Some(quote_spanned!(Span::call_site()=> #krate::__private::enter_macro(#index);))
+            }
+        }
+    }
+
+    /// Rewrites the `.await`s in a macro's comma-separated expression arguments; `false` (and
+    /// nothing changed) when an argument holding one does not parse as an expression.
+    fn rewrite_args(&mut self, mac: &mut Macro) -> bool {
+        let chunks = macros::split_commas(&mac.tokens);
+        let mut parsed = Vec::with_capacity(chunks.len());
+        for chunk in chunks {
+            if macros::contains_await(&chunk) {
+                match syn::parse2::<Expr>(chunk) {
+                    Ok(expr) => parsed.push(Err(expr)),
+                    Err(_) => return false,
+                }
+            } else {
+                parsed.push(Ok(chunk));
+            }
+        }
+        let mut tokens = TokenStream::new();
+        for (i, chunk) in parsed.into_iter().enumerate() {
+            if i > 0 {
+                tokens.extend(quote!(,));
+            }
+            match chunk {
+                Ok(raw) => tokens.extend(raw),
+                Err(mut expr) => {
+                    self.visit_expr_mut(&mut expr);
+                    expr.to_tokens(&mut tokens);
+                }
+            }
+        }
+        mac.tokens = tokens;
+        true
+    }
+}
+
+impl VisitMut for Rewriter {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Await(inner) => {
+                if let Some(tokens) = self.rewrite_await(inner) {
+                    *expr = Expr::Verbatim(tokens);
+                }
+            }
+            Expr::Macro(call) => {
+                if let Some(marker) = self.macro_marker(&mut call.mac) {
+                    *expr = Expr::Verbatim(quote!({ #marker #call }));
+                }
+            }
+            // Other state machines, with await points of their own.
+            Expr::Async(_) | Expr::Closure(_) => {}
+            _ => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_block_mut(&mut self, block: &mut Block) {
+        let mut stmts = Vec::with_capacity(block.stmts.len());
+        for mut stmt in std::mem::take(&mut block.stmts) {
+            match &mut stmt {
+                Stmt::Macro(call) => {
+                    if let Some(marker) = self.macro_marker(&mut call.mac) {
+                        stmts.push(Stmt::Expr(Expr::Verbatim(marker), None));
+                    }
+                }
+                Stmt::Item(_) => {}
+                _ => self.visit_stmt_mut(&mut stmt),
+            }
+            stmts.push(stmt);
+        }
+        block.stmts = stmts;
+    }
+
+    fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// Span-carrying `line!()`/`column!()` so the numbers are those of the user's token.
+pub(crate) fn location(span: Span) -> (TokenStream, TokenStream) {
+    (quote_spanned!(span=> ::core::line!()), quote_spanned!(span=> ::core::column!()))
+}

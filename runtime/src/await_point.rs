@@ -1,0 +1,69 @@
+//! The wrapper the attribute puts around each awaited expression: when the awaited future
+//! returns `Pending`, it tells the enclosing traced frame which await point suspended.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::future::FusedFuture;
+
+use crate::context;
+
+/// Await point number `N` of a traced fn: `expr.await` becomes
+/// `AwaitPoint::<_, N>::new(expr).await`.
+///
+/// Adds no bytes to the awaited future; `Send`, `Sync` and `Unpin` exactly when it is.
+// pin-project-lite cannot take a const generic, so the one projection is written by hand below.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct AwaitPoint<F, const N: u16> {
+    future: F,
+}
+
+impl<F: Future, const N: u16> AwaitPoint<F, N> {
+    #[doc(hidden)]
+    /// Called by the attribute's expansion with the awaited expression.
+    #[inline]
+    pub fn new<I: IntoFuture<IntoFuture = F>>(awaited: I) -> Self {
+        AwaitPoint { future: awaited.into_future() }
+    }
+}
+
+impl<F: Future, const N: u16> Future for AwaitPoint<F, N> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // SAFETY: `future` is structurally pinned. `AwaitPoint` never moves it out of a pinned
+        // `self` (no method takes it by value or swaps it), has no `Drop` impl that could, is not
+        // `repr(packed)`, and is `Unpin` only when `F` is (the auto-trait rule, no manual impl).
+        let future = unsafe { self.map_unchecked_mut(|point| &mut point.future) };
+        let poll = future.poll(cx);
+        if poll.is_pending() {
+            context::suspended_at(N);
+        }
+        poll
+    }
+}
+
+/// Branches of `futures::select!` must be fused; a wrapped branch stays fused.
+impl<F: FusedFuture, const N: u16> FusedFuture for AwaitPoint<F, N> {
+    fn is_terminated(&self) -> bool {
+        self.future.is_terminated()
+    }
+}
+
+#[doc(hidden)]
+/// Marks entry into macro call number `index`, which may suspend inside where the attribute
+/// cannot see: a suspension without a known await point is blamed on the last macro entered.
+#[inline]
+pub fn enter_macro(index: u16) {
+    context::enter_region(index);
+}
+
+#[doc(hidden)]
+/// Marks entry into a macro call the attribute knows nothing about: a suspension inside it is
+/// shown as `await#?`, not blamed on an earlier macro call.
+#[inline]
+pub fn enter_unseen_macro() {
+    context::enter_region(context::NONE);
+}

@@ -1,0 +1,69 @@
+//! A future that records the traced futures polled inside it, on any executor.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::collector::Collector;
+use crate::output::{Format, Output};
+use crate::record::{self, Mode};
+use crate::trace::Trace;
+
+pin_project! {
+    /// Runs `future` as a capture scope: every traced future polled inside one of its polls is
+    /// recorded, whichever thread the poll runs on, and the output comes back with the
+    /// [`Trace`]. Awaitable on any executor (tokio, smol, `futures`).
+    ///
+    /// Tasks spawned from inside run outside the scope and are not recorded.
+    ///
+    /// ```
+    /// use traced_async::{traced_async, Captured};
+    ///
+    /// #[traced_async]
+    /// async fn answer() -> u32 { 42 }
+    ///
+    /// let (n, trace) = futures::executor::block_on(Captured::new(answer()));
+    /// assert_eq!(n, 42);
+    /// assert_eq!(trace.function("answer").polls(), 1);
+    /// ```
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Captured<F> {
+        #[pin]
+        future: F,
+        collector: Option<Collector>,
+    }
+}
+
+impl<F: Future> Captured<F> {
+    /// Records silently, with poll durations.
+    pub fn new(future: F) -> Self {
+        Self::with(future, Mode::Timing, Format::Off)
+    }
+
+    /// Records in `mode`, and prints each transition live to stderr in `format`.
+    pub fn with(future: F, mode: Mode, format: Format) -> Self {
+        let output = if mode == Mode::Off { None } else { Output::stderr(format) };
+        Captured { future, collector: Some(Collector::new(mode, output)) }
+    }
+}
+
+impl<F: Future> Future for Captured<F> {
+    type Output = (F::Output, Trace);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let collector = this.collector.take().expect("`Captured` polled after it completed");
+        let scope = record::enter_scope(collector);
+        let poll = this.future.poll(cx);
+        let collector = scope.exit();
+        match poll {
+            Poll::Ready(output) => Poll::Ready((output, collector.finish())),
+            Poll::Pending => {
+                *this.collector = Some(collector);
+                Poll::Pending
+            }
+        }
+    }
+}

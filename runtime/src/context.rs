@@ -1,0 +1,112 @@
+//! The thread-local poll context: which traced invocation is being polled on this thread, and
+//! which of its await points (or macro calls) the current poll suspended at.
+//!
+//! A [`Traced`](crate::Traced) poll saves the context, installs its own, polls the body, then
+//! restores the saved one, so nested traced futures each see their own. An
+//! [`AwaitPoint`](crate::AwaitPoint) that returns `Pending` writes its index here; the enclosing
+//! `Traced` reads it after the body returns. Nested points write first and the outer ones last, so
+//! the value left is the await point of the frame being polled.
+
+use std::cell::Cell;
+
+use crate::record::Mode;
+
+/// No await point suspended during this poll.
+pub(crate) const NONE: u16 = u16::MAX;
+
+pub(crate) struct Ctx {
+    /// Invocation id of the innermost traced frame being polled; 0 when none.
+    call: Cell<u64>,
+    /// Await point that returned `Pending` in the current poll of that frame.
+    suspended: Cell<u16>,
+    /// The last suspending macro call the frame entered (persisted in the frame between polls).
+    region: Cell<u16>,
+    /// Recording mode of the capture scope active on this thread.
+    mode: Cell<Mode>,
+    /// Next invocation id to hand out, and the end of this thread's block of ids.
+    ids: Cell<(u64, u64)>,
+}
+
+thread_local! {
+    static CTX: Ctx = const {
+        Ctx {
+            call: Cell::new(0),
+            suspended: Cell::new(NONE),
+            region: Cell::new(NONE),
+            mode: Cell::new(Mode::Off),
+            ids: Cell::new((0, 0)),
+        }
+    };
+}
+
+/// What a frame saves before its poll and restores after it.
+#[derive(Clone, Copy)]
+pub(crate) struct Saved {
+    call: u64,
+    suspended: u16,
+    region: u16,
+}
+
+/// Makes `call` the frame being polled on this thread; returns the context to restore.
+#[inline]
+pub(crate) fn enter(call: u64, region: u16) -> Saved {
+    CTX.with(|c| Saved {
+        call: c.call.replace(call),
+        suspended: c.suspended.replace(NONE),
+        region: c.region.replace(region),
+    })
+}
+
+/// Restores `saved`; returns the await point and macro region the finished poll left.
+#[inline]
+pub(crate) fn exit(saved: Saved) -> (u16, u16) {
+    CTX.with(|c| {
+        c.call.set(saved.call);
+        (c.suspended.replace(saved.suspended), c.region.replace(saved.region))
+    })
+}
+
+/// The invocation being polled on this thread, 0 when none: the parent of a new invocation.
+#[inline]
+pub(crate) fn current_call() -> u64 {
+    CTX.with(|c| c.call.get())
+}
+
+/// Called by an await point whose future returned `Pending`.
+#[inline]
+pub(crate) fn suspended_at(index: u16) {
+    CTX.with(|c| c.suspended.set(index));
+}
+
+/// Called when the body enters a macro call that may suspend inside.
+#[inline]
+pub(crate) fn enter_region(index: u16) {
+    CTX.with(|c| c.region.set(index));
+}
+
+#[inline]
+pub(crate) fn mode() -> Mode {
+    CTX.with(|c| c.mode.get())
+}
+
+pub(crate) fn set_mode(mode: Mode) -> Mode {
+    CTX.with(|c| c.mode.replace(mode))
+}
+
+/// A process-unique invocation id. Threads take ids in blocks so that starting a call does not
+/// contend on one atomic counter.
+#[inline]
+pub(crate) fn next_call_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    const BLOCK: u64 = 1024;
+    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+    CTX.with(|c| {
+        let (mut next, mut end) = c.ids.get();
+        if next == end {
+            next = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
+            end = next + BLOCK;
+        }
+        c.ids.set((next + 1, end));
+        next
+    })
+}

@@ -1,0 +1,43 @@
+//! The runtime half of [traced-async](https://docs.rs/traced-async): records the transitions of
+//! `#[traced_async]` futures and prints them. Use it through the `traced-async` crate, which
+//! re-exports everything here beside the attribute.
+//!
+//! Data flows in one direction: the attribute's expansion wraps a body in [`Traced`] and each
+//! `.await` in an [`AwaitPoint`]; a poll of `Traced` produces one [`Transition`]; the capture
+//! scope active on the polling thread collects it, prints it, and finally returns a [`Trace`].
+
+#![warn(missing_docs)]
+
+mod await_point;
+mod block_on;
+mod captured;
+mod clock;
+mod collector;
+mod context;
+mod meta;
+mod output;
+mod record;
+mod state;
+mod trace;
+mod traced;
+mod transition;
+
+pub use crate::await_point::AwaitPoint;
+pub use crate::block_on::{block_on, capture};
+pub use crate::captured::Captured;
+pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+pub use crate::output::Format;
+pub use crate::record::Mode;
+pub use crate::state::State;
+pub use crate::trace::{AwaitPointTrace, FunctionTrace, Trace};
+pub use crate::traced::Traced;
+pub use crate::transition::Transition;
+
+#[doc(hidden)]
+/// What the attribute's expansion names. Not a public API: it may change in any release.
+pub mod __private {
+    pub use crate::await_point::{AwaitPoint, enter_macro, enter_unseen_macro};
+    pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    pub use crate::state::MAX_AWAITS;
+    pub use crate::traced::{Traced, traced};
+}

@@ -1,0 +1,141 @@
+//! Static descriptions of traced functions and their await points.
+//!
+//! The attribute writes one `static FnMeta` per traced fn, so everything known at compile time
+//! (names, source locations, the awaited expressions' text) costs nothing per call.
+
+/// What `#[traced_async]` knows at compile time about one traced `async fn`.
+#[derive(Debug)]
+pub struct FnMeta {
+    name: &'static str,
+    module_path: &'static str,
+    file: &'static str,
+    line: u32,
+    awaits: &'static [AwaitMeta],
+    timing: bool,
+}
+
+impl FnMeta {
+    #[doc(hidden)]
+    /// Built by the expansion of `#[traced_async]`; not meant to be called by hand.
+    pub const fn new(
+        name: &'static str,
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+        awaits: &'static [AwaitMeta],
+        timing: bool,
+    ) -> Self {
+        Self { name, module_path, file, line, awaits, timing }
+    }
+
+    /// The function's display name: its identifier, or the `name = "..."` argument.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The module the function is declared in, as `module_path!()` gives it.
+    pub fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The source file of the function, as `file!()` gives it.
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of the function's name in [`file`](Self::file).
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// The function's await points, in source order: `awaits()[i].index() == i`.
+    pub fn awaits(&self) -> &'static [AwaitMeta] {
+        self.awaits
+    }
+
+    /// Whether the attribute allows timing this function's polls (`timing = false` turns it off).
+    pub fn timing(&self) -> bool {
+        self.timing
+    }
+
+    /// `true` when `query` names this function: its bare name, or a `::`-separated tail of its
+    /// full path (`crate::module::name`), such as `module::name`.
+    pub fn matches(&self, query: &str) -> bool {
+        if query == self.name {
+            return true;
+        }
+        let Some(prefix) = query.strip_suffix(self.name).and_then(|q| q.strip_suffix("::")) else {
+            return false;
+        };
+        self.module_path == prefix || self.module_path.ends_with(&format!("::{prefix}"))
+    }
+}
+
+/// How an await point appears in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwaitKind {
+    /// An `expr.await` written in the body.
+    Await,
+    /// A macro call that suspends inside (`join!`, `select!`, or any macro whose tokens hold an
+    /// `.await`); the whole call is one await point.
+    Macro,
+    /// One branch of a recognised `join!`/`select!`-style macro, labelled `N.B`.
+    Branch,
+}
+
+/// One await point of a traced function: an `.await` (or a suspending macro call) written
+/// directly in its body.
+#[derive(Debug)]
+pub struct AwaitMeta {
+    index: u16,
+    label: &'static str,
+    line: u32,
+    column: u32,
+    expr: &'static str,
+    kind: AwaitKind,
+}
+
+impl AwaitMeta {
+    #[doc(hidden)]
+    /// Built by the expansion of `#[traced_async]`; not meant to be called by hand.
+    pub const fn new(
+        index: u16,
+        label: &'static str,
+        line: u32,
+        column: u32,
+        expr: &'static str,
+        kind: AwaitKind,
+    ) -> Self {
+        Self { index, label, line, column, expr, kind }
+    }
+
+    /// Position of this await point among its function's await points, from 0 in source order.
+    pub fn index(&self) -> u16 {
+        self.index
+    }
+
+    /// The label shown after `await#`: the index, or `N.B` for branch `B` of macro call `N`.
+    pub fn label(&self) -> &'static str {
+        self.label
+    }
+
+    /// Line of the `.await` token (or of the macro call).
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// Column (1-based) of the `.await` token (or of the macro call).
+    pub fn column(&self) -> u32 {
+        self.column
+    }
+
+    /// Source text of the awaited expression, as written (without `.await`).
+    pub fn expr(&self) -> &'static str {
+        self.expr
+    }
+
+    /// Whether this is a plain `.await`, a whole macro call, or a branch of one.
+    pub fn kind(&self) -> AwaitKind {
+        self.kind
+    }
+}

@@ -1,0 +1,51 @@
+//! One JSON object per transition per line.
+
+use serde::Serialize;
+
+use crate::transition::Transition;
+
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(rename = "fn")]
+    function: &'a str,
+    module: &'a str,
+    call: u64,
+    parent: Option<u64>,
+    poll: u32,
+    from: String,
+    to: String,
+    ns: Option<u64>,
+    #[serde(rename = "await", skip_serializing_if = "Option::is_none")]
+    await_point: Option<AwaitPoint<'a>>,
+}
+
+#[derive(Serialize)]
+struct AwaitPoint<'a> {
+    label: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    expr: &'a str,
+}
+
+pub(crate) fn line(t: &Transition) -> String {
+    let meta = t.function();
+    let line = Line {
+        function: meta.name(),
+        module: meta.module_path(),
+        call: t.call(),
+        parent: t.parent(),
+        poll: t.poll(),
+        from: t.from().name(meta),
+        to: t.to().name(meta),
+        ns: t.duration().map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),
+        await_point: t.await_point().map(|p| AwaitPoint {
+            label: p.label(),
+            file: meta.file(),
+            line: p.line(),
+            column: p.column(),
+            expr: p.expr(),
+        }),
+    };
+    serde_json::to_string(&line).unwrap_or_default()
+}

@@ -1,0 +1,119 @@
+//! The states of a traced invocation's state machine, and their two-byte encoding in a frame.
+
+use std::fmt;
+
+use crate::meta::{AwaitMeta, FnMeta};
+
+/// A state of one invocation of a traced `async fn`.
+///
+/// Every poll moves an invocation from one state to the next:
+/// `start -> await#0 -> await#1 -> returned`, or to `panicked`, or, when the future is dropped
+/// while suspended, to `cancelled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Created, not yet polled.
+    Start,
+    /// Suspended at the await point with this index (see [`FnMeta::awaits`]).
+    Await(u16),
+    /// Suspended inside code the attribute could not see (a macro it does not know that
+    /// expands to an `.await`); shown as `await#?`.
+    Hidden,
+    /// The body ran to its end: the future is `Ready`.
+    Returned,
+    /// A poll panicked; the panic went on to the caller unchanged.
+    Panicked,
+    /// The future was dropped while suspended.
+    Cancelled,
+}
+
+// Two-byte codes: await indices count up from 0, the other states count down from u16::MAX.
+const START: u16 = u16::MAX;
+const HIDDEN: u16 = u16::MAX - 1;
+const RETURNED: u16 = u16::MAX - 2;
+const PANICKED: u16 = u16::MAX - 3;
+const CANCELLED: u16 = u16::MAX - 4;
+
+/// The most await points one function can have; the attribute rejects more.
+pub const MAX_AWAITS: u16 = u16::MAX - 16;
+
+impl State {
+    /// `true` for the states an invocation never leaves: returned, panicked, cancelled.
+    pub fn is_final(self) -> bool {
+        matches!(self, State::Returned | State::Panicked | State::Cancelled)
+    }
+
+    /// The await point this state is suspended at, looked up in `meta`.
+    pub fn await_meta(self, meta: &'static FnMeta) -> Option<&'static AwaitMeta> {
+        match self {
+            State::Await(i) => meta.awaits().get(usize::from(i)),
+            _ => None,
+        }
+    }
+
+    /// The name used in output: `start`, `await#3`, `await#3.1`, `await#?`, `returned`, ...
+    pub fn name(self, meta: &'static FnMeta) -> String {
+        match self {
+            State::Await(i) => match meta.awaits().get(usize::from(i)) {
+                Some(point) => format!("await#{}", point.label()),
+                None => format!("await#{i}"),
+            },
+            other => other.to_string(),
+        }
+    }
+
+    pub(crate) const fn encode(self) -> u16 {
+        match self {
+            State::Start => START,
+            State::Await(i) => i,
+            State::Hidden => HIDDEN,
+            State::Returned => RETURNED,
+            State::Panicked => PANICKED,
+            State::Cancelled => CANCELLED,
+        }
+    }
+
+    pub(crate) const fn decode(code: u16) -> Self {
+        match code {
+            START => State::Start,
+            HIDDEN => State::Hidden,
+            RETURNED => State::Returned,
+            PANICKED => State::Panicked,
+            CANCELLED => State::Cancelled,
+            i => State::Await(i),
+        }
+    }
+}
+
+/// Without the function's metadata a state prints by index: `await#3`.
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            State::Start => f.write_str("start"),
+            State::Await(i) => write!(f, "await#{i}"),
+            State::Hidden => f.write_str("await#?"),
+            State::Returned => f.write_str("returned"),
+            State::Panicked => f.write_str("panicked"),
+            State::Cancelled => f.write_str("cancelled"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_round_trips() {
+        for state in [
+            State::Start,
+            State::Await(0),
+            State::Await(MAX_AWAITS - 1),
+            State::Hidden,
+            State::Returned,
+            State::Panicked,
+            State::Cancelled,
+        ] {
+            assert_eq!(State::decode(state.encode()), state);
+        }
+    }
+}

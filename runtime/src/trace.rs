@@ -1,0 +1,229 @@
+//! The result of a capture: every transition, and questions a test can ask of them.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::meta::{AwaitMeta, FnMeta};
+use crate::state::State;
+use crate::transition::Transition;
+
+/// Everything recorded while a future ran under [`capture`](crate::capture),
+/// [`block_on`](crate::block_on) or [`Captured`](crate::Captured).
+///
+/// ```
+/// use traced_async::traced_async;
+///
+/// #[traced_async]
+/// async fn add(a: u32, b: u32) -> u32 {
+///     futures::future::ready(()).await;
+///     a + b
+/// }
+///
+/// let (sum, trace) = traced_async::capture(add(1, 2));
+/// assert_eq!(sum, 3);
+/// let add = trace.function("add");
+/// assert_eq!(add.calls(), 1);
+/// assert_eq!(add.polls(), 1);
+/// assert_eq!(add.await_points()[0].expr(), "futures::future::ready(())");
+/// assert_eq!(add.await_points()[0].suspensions(), 0);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Trace {
+    transitions: Vec<Transition>,
+}
+
+impl Trace {
+    pub(crate) fn new(transitions: Vec<Transition>) -> Self {
+        Trace { transitions }
+    }
+
+    /// Every transition, in the order they happened.
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// The traced functions that ran, in the order of their first transition.
+    pub fn functions(&self) -> Vec<FunctionTrace<'_>> {
+        let mut seen: Vec<&'static FnMeta> = Vec::new();
+        for t in &self.transitions {
+            if !seen.iter().any(|m| std::ptr::eq(*m, t.meta)) {
+                seen.push(t.meta);
+            }
+        }
+        seen.into_iter().map(|meta| FunctionTrace { trace: self, meta }).collect()
+    }
+
+    /// The function named `name`: its bare name (`fetch`) or a tail of its path
+    /// (`net::fetch`), or `None` if no such function ran.
+    ///
+    /// # Panics
+    /// If `name` matches several functions that ran (say two methods called `get`): name the
+    /// module to tell them apart.
+    pub fn try_function(&self, name: &str) -> Option<FunctionTrace<'_>> {
+        let mut found = self.functions().into_iter().filter(|f| f.meta.matches(name));
+        let first = found.next()?;
+        if let Some(second) = found.next() {
+            panic!(
+                "`{name}` names more than one traced function: {}::{} and {}::{}; \
+                 write more of the module path",
+                first.meta.module_path(),
+                first.meta.name(),
+                second.meta.module_path(),
+                second.meta.name(),
+            );
+        }
+        Some(first)
+    }
+
+    /// The function named `name`, as [`try_function`](Self::try_function) finds it.
+    ///
+    /// # Panics
+    /// If no traced function of that name ran (the message lists those that did), or the name
+    /// is ambiguous.
+    pub fn function(&self, name: &str) -> FunctionTrace<'_> {
+        self.try_function(name).unwrap_or_else(|| {
+            let ran: Vec<String> = self
+                .functions()
+                .iter()
+                .map(|f| format!("{}::{}", f.meta.module_path(), f.meta.name()))
+                .collect();
+            panic!("no traced function named `{name}` ran; these did: [{}]", ran.join(", "))
+        })
+    }
+
+    /// The per-function summary that `block_on` prints at the end of a run.
+    pub fn summary(&self) -> impl fmt::Display + '_ {
+        struct Summary<'a>(&'a Trace);
+        impl fmt::Display for Summary<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut out = String::new();
+                crate::output::write_summary(&mut out, self.0);
+                f.write_str(&out)
+            }
+        }
+        Summary(self)
+    }
+}
+
+/// What a [`Trace`] holds about one traced function.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionTrace<'a> {
+    trace: &'a Trace,
+    meta: &'static FnMeta,
+}
+
+impl<'a> FunctionTrace<'a> {
+    /// The function's compile-time description.
+    pub fn meta(&self) -> &'static FnMeta {
+        self.meta
+    }
+
+    /// This function's transitions, in order.
+    pub fn transitions(&self) -> impl Iterator<Item = &'a Transition> + 'a {
+        let meta = self.meta;
+        self.trace.transitions.iter().filter(move |t| std::ptr::eq(t.meta, meta))
+    }
+
+    fn count(&self, pred: impl Fn(&Transition) -> bool) -> u64 {
+        self.transitions().filter(|t| pred(t)).count() as u64
+    }
+
+    /// Invocations that were polled at least once.
+    pub fn calls(&self) -> u64 {
+        self.count(|t| t.from == State::Start)
+    }
+
+    /// Polls of all invocations together.
+    pub fn polls(&self) -> u64 {
+        self.count(|t| t.to != State::Cancelled)
+    }
+
+    /// Invocations that ran to their end.
+    pub fn returned(&self) -> u64 {
+        self.count(|t| t.to == State::Returned)
+    }
+
+    /// Invocations whose poll panicked.
+    pub fn panicked(&self) -> u64 {
+        self.count(|t| t.to == State::Panicked)
+    }
+
+    /// Invocations dropped while suspended.
+    pub fn cancelled(&self) -> u64 {
+        self.count(|t| t.to == State::Cancelled)
+    }
+
+    /// Time spent inside this function's polls, when timing was on (nested traced calls
+    /// included).
+    pub fn busy(&self) -> Option<Duration> {
+        let mut nanos = None;
+        for t in self.transitions() {
+            if let Some(n) = t.nanos {
+                *nanos.get_or_insert(0) += n;
+            }
+        }
+        nanos.map(Duration::from_nanos)
+    }
+
+    /// Suspensions at await points the attribute could not see (`await#?`).
+    pub fn hidden_suspensions(&self) -> u64 {
+        self.count(|t| t.to == State::Hidden)
+    }
+
+    /// Every await point of the function, in source order, whether or not it suspended.
+    pub fn await_points(&self) -> Vec<AwaitPointTrace<'a>> {
+        self.meta.awaits().iter().map(|meta| AwaitPointTrace { function: *self, meta }).collect()
+    }
+
+    /// The await point with this index.
+    ///
+    /// # Panics
+    /// If the function has no such await point.
+    pub fn await_point(&self, index: usize) -> AwaitPointTrace<'a> {
+        let Some(meta) = self.meta.awaits().get(index) else {
+            panic!("`{}` has {} await points; there is no await#{index}", self.meta.name(), self.meta.awaits().len())
+        };
+        AwaitPointTrace { function: *self, meta }
+    }
+}
+
+/// What a [`Trace`] holds about one await point of a function.
+#[derive(Debug, Clone, Copy)]
+pub struct AwaitPointTrace<'a> {
+    function: FunctionTrace<'a>,
+    meta: &'static AwaitMeta,
+}
+
+impl AwaitPointTrace<'_> {
+    /// The await point's compile-time description.
+    pub fn meta(&self) -> &'static AwaitMeta {
+        self.meta
+    }
+
+    /// Index among the function's await points, from 0 in source order.
+    pub fn index(&self) -> u16 {
+        self.meta.index()
+    }
+
+    /// Line of the `.await`.
+    pub fn line(&self) -> u32 {
+        self.meta.line()
+    }
+
+    /// Source text of the awaited expression.
+    pub fn expr(&self) -> &'static str {
+        self.meta.expr()
+    }
+
+    /// How many polls returned `Pending` here.
+    pub fn suspensions(&self) -> u64 {
+        let here = State::Await(self.meta.index());
+        self.function.count(|t| t.to == here)
+    }
+
+    /// How many invocations were dropped while suspended here.
+    pub fn cancellations(&self) -> u64 {
+        let here = State::Await(self.meta.index());
+        self.function.count(|t| t.to == State::Cancelled && t.from == here)
+    }
+}

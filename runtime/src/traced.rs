@@ -1,0 +1,156 @@
+//! The future `#[traced_async]` wraps around an `async fn` body: it counts polls and records
+//! one transition per poll. This is the poll path every user pays for.
+
+use std::future::Future;
+use std::mem::ManuallyDrop;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::context::{self, NONE};
+use crate::meta::FnMeta;
+use crate::record::{self, Mode};
+use crate::state::State;
+use crate::transition::Transition;
+use crate::{clock, context::Saved};
+
+/// Per-invocation bookkeeping, kept beside the body's future (16 bytes).
+#[derive(Debug)]
+struct Frame {
+    /// Invocation id, given at the first recorded poll; 0 before.
+    call: u64,
+    /// Polls made so far.
+    polls: u32,
+    /// Current state, encoded (see [`State::encode`]).
+    state: u16,
+    /// The last suspending macro call entered, carried from one poll to the next.
+    region: u16,
+}
+
+pin_project! {
+    /// A traced invocation: the body of a `#[traced_async]` fn, with its metadata and frame.
+    ///
+    /// Built by the attribute's expansion; `Send`, `Sync` and `Unpin` exactly when the body is.
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Traced<F> {
+        #[pin]
+        body: F,
+        meta: &'static FnMeta,
+        frame: Frame,
+    }
+
+    impl<F> PinnedDrop for Traced<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            let frame = &*this.frame;
+            let from = State::decode(frame.state);
+            // Dropped while suspended: the invocation was cancelled at its current await point.
+            if frame.call != 0 && !from.is_final() && record::mode() != Mode::Off {
+                record::emit(&Transition {
+                    meta: this.meta,
+                    call: frame.call,
+                    parent: 0,
+                    poll: frame.polls,
+                    from,
+                    to: State::Cancelled,
+                    nanos: None,
+                });
+            }
+        }
+    }
+}
+
+impl<F: Future> Traced<F> {
+    #[doc(hidden)]
+    /// Wraps a traced fn's body; called by the attribute's expansion.
+    #[inline]
+    pub fn new(meta: &'static FnMeta, body: F) -> Self {
+        let frame = Frame { call: 0, polls: 0, state: State::Start.encode(), region: NONE };
+        Traced { body, meta, frame }
+    }
+}
+
+#[doc(hidden)]
+/// Wraps a traced fn's body, naming its output type so that type errors in the body are
+/// reported against the fn's declared return type, at the user's code.
+#[inline]
+pub fn traced<T, F: Future<Output = T>>(meta: &'static FnMeta, body: F) -> Traced<F> {
+    Traced::new(meta, body)
+}
+
+impl<F: Future> Future for Traced<F> {
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let mode = record::mode();
+        if mode == Mode::Off {
+            return this.body.poll(cx);
+        }
+        let frame = this.frame;
+        let mut parent = 0;
+        if frame.call == 0 {
+            parent = context::current_call();
+            frame.call = context::next_call_id();
+        }
+        let started = (mode == Mode::Timing && this.meta.timing()).then(clock::now);
+        let saved = context::enter(frame.call, frame.region);
+        let unwind = Unwind { saved, meta: this.meta, frame, parent, started };
+        let poll = this.body.poll(cx);
+        unwind.finish(poll.is_ready());
+        poll
+    }
+}
+
+/// Finishes a poll: restores the thread's context and records the transition. Dropped without
+/// [`finish`](Unwind::finish) only while the body's poll unwinds, which it records as a panic.
+struct Unwind<'a> {
+    saved: Saved,
+    meta: &'static FnMeta,
+    frame: &'a mut Frame,
+    parent: u64,
+    started: Option<u64>,
+}
+
+impl Unwind<'_> {
+    #[inline]
+    fn finish(self, ready: bool) {
+        let mut this = ManuallyDrop::new(self);
+        let (suspended, region) = context::exit(this.saved);
+        this.frame.region = region;
+        let to = if ready {
+            State::Returned
+        } else if suspended != NONE {
+            State::Await(suspended)
+        } else if region != NONE {
+            State::Await(region)
+        } else {
+            State::Hidden
+        };
+        this.record(to);
+    }
+
+    fn record(&mut self, to: State) {
+        let nanos = self.started.map(|start| clock::nanos_between(start, clock::now()));
+        self.frame.polls += 1;
+        let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
+        record::emit(&Transition {
+            meta: self.meta,
+            call: self.frame.call,
+            parent: self.parent,
+            poll: self.frame.polls,
+            from,
+            to,
+            nanos,
+        });
+    }
+}
+
+impl Drop for Unwind<'_> {
+    fn drop(&mut self) {
+        context::exit(self.saved);
+        self.record(State::Panicked);
+    }
+}
