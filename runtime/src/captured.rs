@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::clock;
 use crate::collector::Collector;
 use crate::output::{Format, Output};
 use crate::record::{self, Mode};
@@ -45,6 +46,9 @@ impl<F: Future> Captured<F> {
     /// Records in `mode`, and prints each transition live to stderr in `format`.
     pub fn with(future: F, mode: Mode, format: Format) -> Self {
         let output = if mode == Mode::Off { None } else { Output::stderr(format) };
+        if mode == Mode::Timing {
+            clock::calibrate();
+        }
         Captured { future, collector: Some(Collector::new(mode, output)) }
     }
 }
@@ -57,7 +61,8 @@ impl<F: Future> Future for Captured<F> {
         let collector = this.collector.take().expect("`Captured` polled after it completed");
         let scope = record::enter_scope(collector);
         let poll = this.future.poll(cx);
-        let collector = scope.exit();
+        let mut collector = scope.exit();
+        collector.flush();
         match poll {
             Poll::Ready(output) => Poll::Ready((output, collector.finish())),
             Poll::Pending => {

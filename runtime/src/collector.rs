@@ -34,22 +34,18 @@ impl Collector {
         self.mode
     }
 
+    /// An invocation's first poll begins: number it now, so that callers number before callees.
+    pub(crate) fn begin(&mut self, call: u64, parent: u64) {
+        let parent = self.live.get(&parent).copied();
+        self.start(call, parent);
+    }
+
     pub(crate) fn record(&mut self, transition: &Transition) {
         let mut t = *transition;
-        let live = match self.live.get(&t.call) {
-            Some(live) => *live,
-            None => {
-                let parent = self.live.get(&t.parent).copied();
-                let live = Live { id: self.next_id, depth: parent.map_or(0, |p| p.depth + 1) };
-                self.next_id += 1;
-                self.live.insert(t.call, live);
-                t.parent = parent.map_or(0, |p| p.id);
-                live
-            }
-        };
-        if t.from != State::Start {
-            t.parent = 0;
-        }
+        let parent = self.live.get(&t.parent).copied();
+        // Known unless recording began while the invocation was in flight.
+        let live = self.start(t.call, parent);
+        t.parent = if t.from == State::Start { parent.map_or(0, |p| p.id) } else { 0 };
         if t.to.is_final() {
             self.live.remove(&t.call);
         }
@@ -58,6 +54,23 @@ impl Collector {
             output.transition(&t, live.depth);
         }
         self.transitions.push(t);
+    }
+
+    /// The invocation `call` as this trace numbers it, numbering it now if it is new.
+    fn start(&mut self, call: u64, parent: Option<Live>) -> Live {
+        let next_id = &mut self.next_id;
+        *self.live.entry(call).or_insert_with(|| {
+            let live = Live { id: *next_id, depth: parent.map_or(0, |p| p.depth + 1) };
+            *next_id += 1;
+            live
+        })
+    }
+
+    /// Writes what the output buffered during one poll of the scope.
+    pub(crate) fn flush(&mut self) {
+        if let Some(output) = &mut self.output {
+            output.flush();
+        }
     }
 
     /// Ends the scope: prints the summary if the output wants one and returns the trace.

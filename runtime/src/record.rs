@@ -38,14 +38,23 @@ pub(crate) fn mode() -> Mode {
     context::mode()
 }
 
+/// Tells the scope active on this thread that invocation `call` starts its first poll.
+pub(crate) fn begin(call: u64, parent: u64) {
+    with_collector(|collector| collector.begin(call, parent));
+}
+
 /// Hands a transition to the scope active on this thread, if any.
 pub(crate) fn emit(transition: &Transition) {
+    with_collector(|collector| collector.record(transition));
+}
+
+fn with_collector(f: impl FnOnce(&mut Collector)) {
     // A panic inside the collector (it only formats and writes) must not turn into a double
     // panic while a traced frame unwinds, so a busy slot just drops the event.
     let _ = SCOPE.try_with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
             if let Some(collector) = slot.as_mut() {
-                collector.record(transition);
+                f(collector);
             }
         }
     });

@@ -43,34 +43,51 @@ impl Format {
     }
 }
 
-/// Writes transitions to stderr as they happen.
+/// Writes transitions to stderr as they happen. They wait, unformatted, until the scope's poll
+/// ends, so that formatting and writing them is not counted in the polls' durations.
 pub(crate) struct Output {
     format: Format,
     stream: AutoStream<Stderr>,
+    pending: Vec<(Transition, usize)>,
 }
 
 impl Output {
     /// `None` when `format` prints nothing.
     pub(crate) fn stderr(format: Format) -> Option<Output> {
         (format != Format::Off)
-            .then(|| Output { format, stream: AutoStream::auto(std::io::stderr()) })
+            .then(|| Output { format, stream: AutoStream::auto(std::io::stderr()), pending: Vec::new() })
     }
 
     pub(crate) fn transition(&mut self, t: &Transition, depth: usize) {
-        let line = match self.format {
-            Format::Pretty => pretty::line(t, depth),
-            Format::Json => json::line(t),
-            Format::Off => return,
-        };
-        // Output is best effort: a closed stderr must not change what the traced code does.
-        let _ = writeln!(self.stream, "{line}");
+        self.pending.push((*t, depth));
+    }
+
+    pub(crate) fn flush(&mut self) {
+        let mut text = String::new();
+        for (t, depth) in self.pending.drain(..) {
+            text.push_str(&match self.format {
+                Format::Pretty => pretty::line(&t, depth),
+                Format::Json => json::line(&t),
+                Format::Off => continue,
+            });
+            text.push('\n');
+        }
+        self.write(&text);
     }
 
     pub(crate) fn summary(mut self, trace: &Trace) {
+        self.flush();
         if self.format == Format::Pretty {
             let mut text = String::new();
             write_summary(&mut text, trace);
-            let _ = write!(self.stream, "{text}");
+            self.write(&text);
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        if !text.is_empty() {
+            // Output is best effort: a closed stderr must not change what the traced code does.
+            let _ = self.stream.write_all(text.as_bytes());
         }
     }
 }

@@ -1,0 +1,228 @@
+//! Every shape of `async fn` users write still compiles and behaves the same when traced.
+
+use std::fmt::Display;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::future::ready;
+use traced_async::{capture, traced_async};
+
+#[traced_async]
+async fn free(a: u32, b: u32) -> u32 {
+    ready(a).await + b
+}
+
+#[traced_async]
+pub(crate) async fn no_return() {
+    ready(()).await;
+}
+
+#[traced_async]
+async fn generic<T: Clone + Send, const N: usize>(items: [T; N]) -> Vec<T>
+where
+    T: std::fmt::Debug,
+{
+    ready(items.to_vec()).await
+}
+
+#[traced_async]
+async fn elided(s: &str) -> &str {
+    ready(()).await;
+    &s[1..]
+}
+
+#[traced_async]
+async fn named<'a, 'b: 'a>(a: &'a str, _b: &'b str) -> &'a str {
+    ready(a).await
+}
+
+#[traced_async]
+async fn impl_trait_arg(x: impl Display + Send) -> impl Display {
+    ready(()).await;
+    format!("[{x}]")
+}
+
+#[traced_async]
+async fn patterns((a, mut b): (u32, u32), mut c: u32, _: u32, ref d: u32) -> u32 {
+    b += 1;
+    c += ready(1).await;
+    a + b + c + *d
+}
+
+#[traced_async]
+async unsafe fn unsafe_fn(p: *const u32) -> u32 {
+    ready(()).await;
+    // SAFETY: the test passes a pointer to a live u32.
+    unsafe { *p }
+}
+
+#[derive(Debug, PartialEq)]
+struct MyError(String);
+
+impl From<std::num::ParseIntError> for MyError {
+    fn from(e: std::num::ParseIntError) -> Self {
+        MyError(e.to_string())
+    }
+}
+
+#[traced_async]
+async fn question_mark(s: &str) -> Result<u32, MyError> {
+    if s.is_empty() {
+        return Err(MyError("empty".into()));
+    }
+    let n: u32 = ready(s).await.parse()?;
+    Ok(n)
+}
+
+#[traced_async]
+async fn with_items(x: u32) -> u32 {
+    const OFFSET: u32 = 10;
+    fn helper(v: u32) -> u32 {
+        v * 2
+    }
+    struct Local(u32);
+    let local = Local(helper(x));
+    ready(local.0 + OFFSET).await
+}
+
+#[traced_async]
+async fn recursive_async(n: u32) -> u32 {
+    if n == 0 { 0 } else { n + Box::pin(recursive_async(n - 1)).await }
+}
+
+struct Counter {
+    n: u32,
+}
+
+impl Counter {
+    const STEP: u32 = 1;
+
+    #[traced_async]
+    async fn by_ref(&self) -> u32 {
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn by_mut(&mut self) -> u32 {
+        self.n += Self::STEP;
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn by_value(self) -> u32 {
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn by_mut_value(mut self) -> u32 {
+        self.n += 1;
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn boxed(self: Box<Self>) -> u32 {
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn pinned(self: Pin<&mut Self>) -> u32 {
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn arc(self: Arc<Self>) -> u32 {
+        ready(self.n).await
+    }
+
+    #[traced_async]
+    async fn make() -> Self {
+        Self { n: ready(7).await }
+    }
+}
+
+trait Service {
+    async fn call(&self, x: u32) -> u32;
+
+    #[traced_async]
+    async fn default_body(&self, x: u32) -> u32 {
+        self.call(x).await + 1
+    }
+}
+
+impl Service for Counter {
+    #[traced_async]
+    async fn call(&self, x: u32) -> u32 {
+        ready(self.n + x).await
+    }
+}
+
+#[test]
+fn free_fns() {
+    let (out, trace) = capture(async {
+        let s = String::from("hello");
+        (
+            free(1, 2).await,
+            generic([1, 2, 3]).await,
+            elided(&s).await.to_owned(),
+            named("a", "b").await,
+            impl_trait_arg(5).await.to_string(),
+            patterns((1, 2), 3, 4, 5).await,
+            question_mark("12").await,
+            question_mark("x").await,
+            question_mark("").await,
+            with_items(1).await,
+        )
+    });
+    assert_eq!(out.0, 3);
+    assert_eq!(out.1, vec![1, 2, 3]);
+    assert_eq!(out.2, "ello");
+    assert_eq!(out.3, "a");
+    assert_eq!(out.4, "[5]");
+    assert_eq!(out.5, 1 + 3 + 4 + 5);
+    assert_eq!(out.6, Ok(12));
+    assert_eq!(out.7, Err(MyError("invalid digit found in string".into())));
+    assert_eq!(out.8, Err(MyError("empty".into())));
+    assert_eq!(out.9, 12);
+    for name in ["free", "generic", "elided", "named", "impl_trait_arg", "patterns", "with_items"] {
+        assert_eq!(trace.function(name).calls(), 1, "{name}");
+    }
+    assert_eq!(trace.function("question_mark").calls(), 3);
+    assert_eq!(trace.function("question_mark").returned(), 3);
+    let x = 9;
+    // SAFETY: `x` outlives the call.
+    let (v, _) = capture(unsafe { unsafe_fn(&x) });
+    assert_eq!(v, 9);
+    assert_eq!(capture(no_return()).1.function("no_return").polls(), 1);
+}
+
+#[test]
+fn recursion() {
+    let (out, trace) = capture(recursive_async(3));
+    assert_eq!(out, 6);
+    assert_eq!(trace.function("recursive_async").calls(), 4);
+    let parents: Vec<_> = trace.transitions().iter().map(|t| t.parent()).collect();
+    assert_eq!(parents, [Some(3), Some(2), Some(1), None]);
+}
+
+#[test]
+fn methods_with_every_receiver() {
+    let (out, trace) = capture(async {
+        let mut c = Counter::make().await;
+        let a = c.by_ref().await;
+        let b = c.by_mut().await;
+        let d = c.call(1).await;
+        let e = c.default_body(1).await;
+        let f = Pin::new(&mut c).pinned().await;
+        let g = Counter { n: 1 }.by_value().await;
+        let h = Counter { n: 1 }.by_mut_value().await;
+        let i = Box::new(Counter { n: 4 }).boxed().await;
+        let j = Arc::new(Counter { n: 5 }).arc().await;
+        [a, b, d, e, f, g, h, i, j]
+    });
+    assert_eq!(out, [7, 8, 9, 10, 8, 1, 2, 4, 5]);
+    for name in ["make", "by_ref", "by_mut", "pinned", "by_value", "by_mut_value", "boxed", "arc"] {
+        assert_eq!(trace.function(name).calls(), 1, "{name}");
+    }
+    assert_eq!(trace.function("call").calls(), 2);
+    assert_eq!(trace.function("default_body").calls(), 1);
+}
