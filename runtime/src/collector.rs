@@ -3,17 +3,30 @@
 
 use std::collections::HashMap;
 
+use crate::context;
+use crate::meta::FnMeta;
 use crate::output::Output;
 use crate::record::Mode;
 use crate::state::State;
 use crate::trace::Trace;
 use crate::transition::Transition;
 
-/// An invocation that has started and not yet ended, as this trace numbers it.
-#[derive(Clone, Copy)]
-struct Live {
-    id: u64,
-    depth: usize,
+/// An invocation that has started and not yet ended, as this trace numbers it. Enough to draw
+/// the tree of who waits where (task → invocation → nested invocation → await point).
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // Read by the executor's diagnostics.
+pub(crate) struct Live {
+    /// Number within this trace, from 1.
+    pub(crate) id: u64,
+    /// Nesting below the outermost traced invocation.
+    pub(crate) depth: usize,
+    /// `id` of the traced invocation that awaited this one; 0 for an outermost one.
+    pub(crate) parent: u64,
+    pub(crate) meta: &'static FnMeta,
+    /// State after the last poll.
+    pub(crate) state: State,
+    /// The executor's task that first polled it (0 outside a traced-async executor).
+    pub(crate) task: u64,
 }
 
 pub(crate) struct Collector {
@@ -35,19 +48,21 @@ impl Collector {
     }
 
     /// An invocation's first poll begins: number it now, so that callers number before callees.
-    pub(crate) fn begin(&mut self, call: u64, parent: u64) {
+    pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
         let parent = self.live.get(&parent).copied();
-        self.start(call, parent);
+        self.start(meta, call, parent);
     }
 
     pub(crate) fn record(&mut self, transition: &Transition) {
         let mut t = *transition;
         let parent = self.live.get(&t.parent).copied();
         // Known unless recording began while the invocation was in flight.
-        let live = self.start(t.call, parent);
-        t.parent = if t.from == State::Start { parent.map_or(0, |p| p.id) } else { 0 };
+        let live = self.start(t.meta, t.call, parent);
+        t.parent = if t.from == State::Start { live.parent } else { 0 };
         if t.to.is_final() {
             self.live.remove(&t.call);
+        } else if let Some(entry) = self.live.get_mut(&t.call) {
+            entry.state = t.to;
         }
         t.call = live.id;
         if let Some(output) = &mut self.output {
@@ -57,13 +72,34 @@ impl Collector {
     }
 
     /// The invocation `call` as this trace numbers it, numbering it now if it is new.
-    fn start(&mut self, call: u64, parent: Option<Live>) -> Live {
+    fn start(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Live>) -> Live {
         let next_id = &mut self.next_id;
         *self.live.entry(call).or_insert_with(|| {
-            let live = Live { id: *next_id, depth: parent.map_or(0, |p| p.depth + 1) };
+            let live = Live {
+                id: *next_id,
+                depth: parent.map_or(0, |p| p.depth + 1),
+                parent: parent.map_or(0, |p| p.id),
+                meta,
+                state: State::Start,
+                task: parent.map_or_else(context::current_task, |p| p.task),
+            };
             *next_id += 1;
             live
         })
+    }
+
+    /// The invocations in flight, in the order they started.
+    #[allow(dead_code)] // Used by the executor's diagnostics.
+    pub(crate) fn live(&self) -> Vec<Live> {
+        let mut live: Vec<Live> = self.live.values().copied().collect();
+        live.sort_by_key(|l| l.id);
+        live
+    }
+
+    /// Every transition recorded so far.
+    #[allow(dead_code)] // Used by the executor's diagnostics.
+    pub(crate) fn transitions(&self) -> &[Transition] {
+        &self.transitions
     }
 
     /// Writes what the output buffered during one poll of the scope.

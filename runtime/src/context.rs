@@ -25,6 +25,8 @@ pub(crate) struct Ctx {
     mode: Cell<Mode>,
     /// Next invocation id to hand out, and the end of this thread's block of ids.
     ids: Cell<(u64, u64)>,
+    /// The executor task being polled on this thread (0 outside a traced-async executor).
+    task: Cell<u64>,
 }
 
 thread_local! {
@@ -35,6 +37,7 @@ thread_local! {
             region: Cell::new(NONE),
             mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
+            task: Cell::new(0),
         }
     };
 }
@@ -109,4 +112,15 @@ pub(crate) fn next_call_id() -> u64 {
         c.ids.set((next + 1, end));
         next
     })
+}
+
+/// The executor task being polled on this thread, 0 when none.
+pub(crate) fn current_task() -> u64 {
+    CTX.with(|c| c.task.get())
+}
+
+/// Makes `task` the task being polled on this thread; returns the previous one to restore.
+#[allow(dead_code)] // Used by the executor.
+pub(crate) fn set_task(task: u64) -> u64 {
+    CTX.with(|c| c.task.replace(task))
 }

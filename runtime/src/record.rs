@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::collector::Collector;
 use crate::context;
+use crate::meta::FnMeta;
 use crate::transition::Transition;
 
 /// How much is recorded.
@@ -39,8 +40,8 @@ pub(crate) fn mode() -> Mode {
 }
 
 /// Tells the scope active on this thread that invocation `call` starts its first poll.
-pub(crate) fn begin(call: u64, parent: u64) {
-    with_collector(|collector| collector.begin(call, parent));
+pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
+    with_collector(|collector| collector.begin(meta, call, parent));
 }
 
 /// Hands a transition to the scope active on this thread, if any.

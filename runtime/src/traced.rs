@@ -94,7 +94,7 @@ impl<F: Future> Future for Traced<F> {
         if frame.call == 0 {
             parent = context::current_call();
             frame.call = context::next_call_id();
-            record::begin(frame.call, parent);
+            record::begin(this.meta, frame.call, parent);
         }
         let started = (mode == Mode::Timing && this.meta.timing()).then(clock::now);
         let saved = context::enter(frame.call, frame.region);
