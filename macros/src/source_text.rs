@@ -80,9 +80,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn without_positions_falls_back_to_token_text() {
-        let expr: syn::Expr = syn::parse_quote!(fetch(url, 3));
-        assert_eq!(of(&expr), "fetch (url , 3)");
+    fn keeps_the_spacing_as_written_on_one_line() {
+        let expr: syn::Expr = syn::parse_str("fetch(url,  3)\n    .map(|x| x + 1)").unwrap();
+        assert_eq!(of(&expr), "fetch(url,  3) .map(|x| x + 1)");
     }
 
     #[test]
