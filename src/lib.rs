@@ -21,8 +21,9 @@
 
 pub use traced_async_macros::traced_async;
 pub use traced_async_runtime::{
-    AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, Captured, FnMeta, Format, FunctionTrace,
-    Mode, State, Trace, Traced, Transition, block_on, capture,
+    AlreadyInstalled, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, AwaitStats, Builder,
+    Captured, FnMeta, FnStats, Format, FunctionTrace, Guard, Mode, Report, State, Trace, Traced,
+    Transition, block_on, capture, init, report,
 };
 
 #[doc(hidden)]

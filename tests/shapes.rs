@@ -17,6 +17,7 @@ pub(crate) async fn no_return() {
     ready(()).await;
 }
 
+#[allow(clippy::multiple_bound_locations)] // The shape under test.
 #[traced_async]
 async fn generic<T: Clone + Send, const N: usize>(items: [T; N]) -> Vec<T>
 where
@@ -42,6 +43,7 @@ async fn impl_trait_arg(x: impl Display + Send) -> impl Display {
     format!("[{x}]")
 }
 
+#[allow(clippy::toplevel_ref_arg)] // The shape under test.
 #[traced_async]
 async fn patterns((a, mut b): (u32, u32), mut c: u32, _: u32, ref d: u32) -> u32 {
     b += 1;
@@ -87,7 +89,11 @@ async fn with_items(x: u32) -> u32 {
 
 #[traced_async]
 async fn recursive_async(n: u32) -> u32 {
-    if n == 0 { 0 } else { n + Box::pin(recursive_async(n - 1)).await }
+    if n == 0 {
+        0
+    } else {
+        n + Box::pin(recursive_async(n - 1)).await
+    }
 }
 
 struct Counter {
@@ -183,7 +189,15 @@ fn free_fns() {
     assert_eq!(out.7, Err(MyError("invalid digit found in string".into())));
     assert_eq!(out.8, Err(MyError("empty".into())));
     assert_eq!(out.9, 12);
-    for name in ["free", "generic", "elided", "named", "impl_trait_arg", "patterns", "with_items"] {
+    for name in [
+        "free",
+        "generic",
+        "elided",
+        "named",
+        "impl_trait_arg",
+        "patterns",
+        "with_items",
+    ] {
         assert_eq!(trace.function(name).calls(), 1, "{name}");
     }
     assert_eq!(trace.function("question_mark").calls(), 3);
@@ -220,7 +234,16 @@ fn methods_with_every_receiver() {
         [a, b, d, e, f, g, h, i, j]
     });
     assert_eq!(out, [7, 8, 9, 10, 8, 1, 2, 4, 5]);
-    for name in ["make", "by_ref", "by_mut", "pinned", "by_value", "by_mut_value", "boxed", "arc"] {
+    for name in [
+        "make",
+        "by_ref",
+        "by_mut",
+        "pinned",
+        "by_value",
+        "by_mut_value",
+        "boxed",
+        "arc",
+    ] {
         assert_eq!(trace.function(name).calls(), 1, "{name}");
     }
     assert_eq!(trace.function("call").calls(), 2);

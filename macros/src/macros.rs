@@ -21,26 +21,79 @@ pub(crate) enum MacroCall {
 }
 
 /// Macros that await their arguments without an `.await` in the user's tokens.
-const SUSPENDING: &[&str] =
-    &["join", "try_join", "select", "select_biased", "pending", "join_all"];
+const SUSPENDING: &[&str] = &[
+    "join",
+    "try_join",
+    "select",
+    "select_biased",
+    "pending",
+    "join_all",
+];
 
 /// Macros whose arguments are comma-separated expressions (a format string counts as one).
 const EXPR_ARGS: &[&str] = &[
-    "format", "print", "println", "eprint", "eprintln", "write", "writeln", "vec", "assert",
-    "assert_eq", "assert_ne", "debug_assert", "debug_assert_eq", "debug_assert_ne", "dbg",
-    "panic", "format_args", "unreachable", "todo", "unimplemented", "matches",
-    "trace", "debug", "info", "warn", "error", "event",
+    "format",
+    "print",
+    "println",
+    "eprint",
+    "eprintln",
+    "write",
+    "writeln",
+    "vec",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "dbg",
+    "panic",
+    "format_args",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "matches",
+    "trace",
+    "debug",
+    "info",
+    "warn",
+    "error",
+    "event",
 ];
 
 /// Macros seen often in async bodies that never suspend.
 const QUIET: &[&str] = &[
-    "pin", "pin_mut", "cfg", "concat", "stringify", "include_str", "include_bytes", "env",
-    "option_env", "line", "column", "file", "module_path", "compile_error", "thread_local",
-    "macro_rules", "span", "trace_span", "debug_span", "info_span", "warn_span", "error_span",
+    "pin",
+    "pin_mut",
+    "cfg",
+    "concat",
+    "stringify",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "line",
+    "column",
+    "file",
+    "module_path",
+    "compile_error",
+    "thread_local",
+    "macro_rules",
+    "span",
+    "trace_span",
+    "debug_span",
+    "info_span",
+    "warn_span",
+    "error_span",
 ];
 
 pub(crate) fn classify(mac: &Macro) -> MacroCall {
-    let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+    let name = mac
+        .path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
     let awaits = contains_await(&mac.tokens);
     if SUSPENDING.contains(&name.as_str()) {
         MacroCall::Suspends
@@ -75,7 +128,10 @@ pub(crate) fn split_commas(tokens: &TokenStream) -> Vec<TokenStream> {
     for tree in tokens.clone() {
         match &tree {
             TokenTree::Punct(p) if p.as_char() == ',' => chunks.push(TokenStream::new()),
-            _ => chunks.last_mut().expect("starts with one chunk").extend([tree]),
+            _ => chunks
+                .last_mut()
+                .expect("starts with one chunk")
+                .extend([tree]),
         }
     }
     chunks
@@ -92,10 +148,22 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify(&mac(quote!(futures::join!(a, b)))), MacroCall::Suspends);
-        assert_eq!(classify(&mac(quote!(select! { x = a => x }))), MacroCall::Suspends);
-        assert_eq!(classify(&mac(quote!(println!("{}", f().await)))), MacroCall::ExprArgs);
-        assert_eq!(classify(&mac(quote!(my_macro!(f().await)))), MacroCall::Suspends);
+        assert_eq!(
+            classify(&mac(quote!(futures::join!(a, b)))),
+            MacroCall::Suspends
+        );
+        assert_eq!(
+            classify(&mac(quote!(select! { x = a => x }))),
+            MacroCall::Suspends
+        );
+        assert_eq!(
+            classify(&mac(quote!(println!("{}", f().await)))),
+            MacroCall::ExprArgs
+        );
+        assert_eq!(
+            classify(&mac(quote!(my_macro!(f().await)))),
+            MacroCall::Suspends
+        );
         assert_eq!(classify(&mac(quote!(println!("{}", x)))), MacroCall::Quiet);
         assert_eq!(classify(&mac(quote!(my_macro!(x)))), MacroCall::Opaque);
     }

@@ -45,7 +45,11 @@ const MAX_AWAITS: usize = u16::MAX as usize - 16;
 
 impl Rewriter {
     pub(crate) fn new(krate: TokenStream) -> Self {
-        Rewriter { krate, points: Vec::new(), error: None }
+        Rewriter {
+            krate,
+            points: Vec::new(),
+            error: None,
+        }
     }
 
     /// Registers an await point; `None` (and an error) past the limit.
@@ -53,11 +57,19 @@ impl Rewriter {
         let index = self.points.len();
         if index >= MAX_AWAITS {
             self.error.get_or_insert_with(|| {
-                syn::Error::new(span, "a traced fn can have at most 65519 await points; split it")
+                syn::Error::new(
+                    span,
+                    "a traced fn can have at most 65519 await points; split it",
+                )
             });
             return None;
         }
-        self.points.push(Point { label: index.to_string(), kind, span, text });
+        self.points.push(Point {
+            label: index.to_string(),
+            kind,
+            span,
+            text,
+        });
         Some(Literal::usize_unsuffixed(index))
     }
 
@@ -66,7 +78,12 @@ impl Rewriter {
         self.visit_expr_mut(&mut expr.base);
         let index = self.push(Kind::Await, expr.dot_token.span, text)?;
         let krate = &self.krate;
-        let ExprAwait { attrs, base, dot_token, await_token } = expr;
+        let ExprAwait {
+            attrs,
+            base,
+            dot_token,
+            await_token,
+        } = expr;
         Some(quote! {
             #(#attrs)* #krate::__private::AwaitPoint::<_, #index>::new(#base) #dot_token #await_token
         })
@@ -161,5 +178,8 @@ impl VisitMut for Rewriter {
 
 /// Span-carrying `line!()`/`column!()` so the numbers are those of the user's token.
 pub(crate) fn location(span: Span) -> (TokenStream, TokenStream) {
-    (quote_spanned!(span=> ::core::line!()), quote_spanned!(span=> ::core::column!()))
+    (
+        quote_spanned!(span=> ::core::line!()),
+        quote_spanned!(span=> ::core::column!()),
+    )
 }

@@ -24,7 +24,9 @@ impl<F: Future, const N: u16> AwaitPoint<F, N> {
     /// Called by the attribute's expansion with the awaited expression.
     #[inline]
     pub fn new<I: IntoFuture<IntoFuture = F>>(awaited: I) -> Self {
-        AwaitPoint { future: awaited.into_future() }
+        AwaitPoint {
+            future: awaited.into_future(),
+        }
     }
 }
 

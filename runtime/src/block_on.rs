@@ -32,7 +32,11 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     let format = Format::from_env().unwrap_or_else(|value| {
         panic!("TRACED_ASYNC_FORMAT={value:?} is not a format: use pretty, json or off")
     });
-    let mode = if format == Format::Off { Mode::Count } else { Mode::Timing };
+    let mode = if format == Format::Off {
+        Mode::Count
+    } else {
+        Mode::Timing
+    };
     futures::executor::block_on(Captured::with(future, mode, format)).0
 }
 

@@ -45,11 +45,18 @@ impl<F: Future> Captured<F> {
 
     /// Records in `mode`, and prints each transition live to stderr in `format`.
     pub fn with(future: F, mode: Mode, format: Format) -> Self {
-        let output = if mode == Mode::Off { None } else { Output::stderr(format) };
+        let output = if mode == Mode::Off {
+            None
+        } else {
+            Output::stderr(format)
+        };
         if mode == Mode::Timing {
             clock::calibrate();
         }
-        Captured { future, collector: Some(Collector::new(mode, output)) }
+        Captured {
+            future,
+            collector: Some(Collector::new(mode, output)),
+        }
     }
 }
 
@@ -58,7 +65,10 @@ impl<F: Future> Future for Captured<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let collector = this.collector.take().expect("`Captured` polled after it completed");
+        let collector = this
+            .collector
+            .take()
+            .expect("`Captured` polled after it completed");
         let scope = record::enter_scope(collector);
         let poll = this.future.poll(cx);
         let mut collector = scope.exit();

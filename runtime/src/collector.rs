@@ -36,11 +36,29 @@ pub(crate) struct Collector {
     live: HashMap<u64, Live>,
     next_id: u64,
     output: Option<Output>,
+    /// Whether transitions are kept for the trace (not when only streaming them out).
+    keep: bool,
 }
 
 impl Collector {
     pub(crate) fn new(mode: Mode, output: Option<Output>) -> Self {
-        Collector { mode, transitions: Vec::new(), live: HashMap::new(), next_id: 1, output }
+        Collector {
+            mode,
+            transitions: Vec::new(),
+            live: HashMap::new(),
+            next_id: 1,
+            output,
+            keep: true,
+        }
+    }
+
+    /// A collector that only numbers transitions and writes them out, keeping none: memory
+    /// stays bounded by the invocations in flight.
+    pub(crate) fn streaming(mode: Mode, output: Output) -> Self {
+        Collector {
+            keep: false,
+            ..Collector::new(mode, Some(output))
+        }
     }
 
     pub(crate) fn mode(&self) -> Mode {
@@ -58,7 +76,11 @@ impl Collector {
         let parent = self.live.get(&t.parent).copied();
         // Known unless recording began while the invocation was in flight.
         let live = self.start(t.meta, t.call, parent);
-        t.parent = if t.from == State::Start { live.parent } else { 0 };
+        t.parent = if t.from == State::Start {
+            live.parent
+        } else {
+            0
+        };
         if t.to.is_final() {
             self.live.remove(&t.call);
         } else if let Some(entry) = self.live.get_mut(&t.call) {
@@ -68,7 +90,9 @@ impl Collector {
         if let Some(output) = &mut self.output {
             output.transition(&t, live.depth);
         }
-        self.transitions.push(t);
+        if self.keep {
+            self.transitions.push(t);
+        }
     }
 
     /// The invocation `call` as this trace numbers it, numbering it now if it is new.

@@ -65,7 +65,10 @@ pub(crate) fn enter(call: u64, region: u16) -> Saved {
 pub(crate) fn exit(saved: Saved) -> (u16, u16) {
     CTX.with(|c| {
         c.call.set(saved.call);
-        (c.suspended.replace(saved.suspended), c.region.replace(saved.region))
+        (
+            c.suspended.replace(saved.suspended),
+            c.region.replace(saved.region),
+        )
     })
 }
 

@@ -3,6 +3,8 @@
 //! The attribute writes one `static FnMeta` per traced fn, so everything known at compile time
 //! (names, source locations, the awaited expressions' text) costs nothing per call.
 
+use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+
 /// What `#[traced_async]` knows at compile time about one traced `async fn`.
 #[derive(Debug)]
 pub struct FnMeta {
@@ -12,6 +14,19 @@ pub struct FnMeta {
     line: u32,
     awaits: &'static [AwaitMeta],
     timing: bool,
+    /// Slot in the process-wide recorder's counter tables, from 1; 0 until first recorded.
+    pub(crate) slot: AtomicU32,
+    /// Whether the process-wide recorder's filter selects this fn (see [`Selected`]).
+    pub(crate) selected: AtomicU8,
+}
+
+/// Values of [`FnMeta::selected`].
+pub(crate) struct Selected;
+
+impl Selected {
+    pub(crate) const UNKNOWN: u8 = 0;
+    pub(crate) const YES: u8 = 1;
+    pub(crate) const NO: u8 = 2;
 }
 
 impl FnMeta {
@@ -25,7 +40,31 @@ impl FnMeta {
         awaits: &'static [AwaitMeta],
         timing: bool,
     ) -> Self {
-        Self { name, module_path, file, line, awaits, timing }
+        Self {
+            name,
+            module_path,
+            file,
+            line,
+            awaits,
+            timing,
+            slot: AtomicU32::new(0),
+            selected: AtomicU8::new(Selected::UNKNOWN),
+        }
+    }
+
+    /// Whether the process-wide recorder records this fn, asking `decide` the first time.
+    #[inline]
+    pub(crate) fn is_selected(&'static self, decide: impl FnOnce(&FnMeta) -> bool) -> bool {
+        match self.selected.load(Ordering::Relaxed) {
+            Selected::YES => true,
+            Selected::NO => false,
+            _ => {
+                let yes = decide(self);
+                let value = if yes { Selected::YES } else { Selected::NO };
+                self.selected.store(value, Ordering::Relaxed);
+                yes
+            }
+        }
     }
 
     /// The function's display name: its identifier, or the `name = "..."` argument.
@@ -64,10 +103,22 @@ impl FnMeta {
         if query == self.name {
             return true;
         }
-        let Some(prefix) = query.strip_suffix(self.name).and_then(|q| q.strip_suffix("::")) else {
+        let Some(prefix) = query
+            .strip_suffix(self.name)
+            .and_then(|q| q.strip_suffix("::"))
+        else {
             return false;
         };
         self.module_path == prefix || self.module_path.ends_with(&format!("::{prefix}"))
+    }
+
+    /// `true` when the fn is declared in module `path` or a module inside it.
+    pub fn is_in_module(&self, path: &str) -> bool {
+        self.module_path == path
+            || self
+                .module_path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with("::"))
     }
 }
 
@@ -106,7 +157,14 @@ impl AwaitMeta {
         expr: &'static str,
         kind: AwaitKind,
     ) -> Self {
-        Self { index, label, line, column, expr, kind }
+        Self {
+            index,
+            label,
+            line,
+            column,
+            expr,
+            kind,
+        }
     }
 
     /// Position of this await point among its function's await points, from 0 in source order.

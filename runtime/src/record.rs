@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::collector::Collector;
 use crate::context;
+use crate::global;
 use crate::meta::FnMeta;
 use crate::transition::Transition;
 
@@ -30,33 +31,50 @@ thread_local! {
     static SCOPE: RefCell<Option<Collector>> = const { RefCell::new(None) };
 }
 
-/// The recording mode in force for a poll starting now on this thread.
+/// The recording mode in force for a poll of `meta` starting now on this thread: the capture
+/// scope's if one is active here, else the process-wide recorder's.
 #[inline]
-pub(crate) fn mode() -> Mode {
+pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
         return Mode::Off;
     }
-    context::mode()
+    match context::mode() {
+        Mode::Off => global::mode(meta),
+        scoped => scoped,
+    }
 }
 
-/// Tells the scope active on this thread that invocation `call` starts its first poll.
+/// Counts the process-wide recorder as one more active scope, for good.
+pub(crate) fn install_global() {
+    ACTIVE.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Tells the recorder that invocation `call` starts its first poll.
 pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
-    with_collector(|collector| collector.begin(meta, call, parent));
+    if context::mode() == Mode::Off {
+        global::begin(meta, call, parent);
+    } else {
+        with_collector(|collector| collector.begin(meta, call, parent));
+    }
 }
 
-/// Hands a transition to the scope active on this thread, if any.
+/// Hands a transition to the scope active on this thread, or to the process-wide recorder.
 pub(crate) fn emit(transition: &Transition) {
-    with_collector(|collector| collector.record(transition));
+    if context::mode() == Mode::Off {
+        global::record(transition);
+    } else {
+        with_collector(|collector| collector.record(transition));
+    }
 }
 
 fn with_collector(f: impl FnOnce(&mut Collector)) {
     // A panic inside the collector (it only formats and writes) must not turn into a double
     // panic while a traced frame unwinds, so a busy slot just drops the event.
     let _ = SCOPE.try_with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            if let Some(collector) = slot.as_mut() {
-                f(collector);
-            }
+        if let Ok(mut slot) = slot.try_borrow_mut()
+            && let Some(collector) = slot.as_mut()
+        {
+            f(collector);
         }
     });
 }
@@ -68,7 +86,9 @@ pub(crate) fn enter_scope(collector: Collector) -> ScopeGuard {
     let outer = SCOPE.with(|slot| slot.replace(Some(collector)));
     let outer_mode = context::set_mode(mode);
     ACTIVE.fetch_add(1, Ordering::Relaxed);
-    ScopeGuard { outer: Some((outer, outer_mode)) }
+    ScopeGuard {
+        outer: Some((outer, outer_mode)),
+    }
 }
 
 /// Restores the thread's previous scope, also when the poll inside it panics.
@@ -79,7 +99,8 @@ pub(crate) struct ScopeGuard {
 impl ScopeGuard {
     /// Takes the collector back out of the thread's slot.
     pub(crate) fn exit(mut self) -> Collector {
-        self.restore().expect("the capture scope's collector is in its slot until it exits")
+        self.restore()
+            .expect("the capture scope's collector is in its slot until it exits")
     }
 
     fn restore(&mut self) -> Option<Collector> {

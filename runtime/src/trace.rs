@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::meta::{AwaitMeta, FnMeta};
 use crate::state::State;
+use crate::stats::FnStats;
 use crate::transition::Transition;
 
 /// Everything recorded while a future ran under [`capture`](crate::capture),
@@ -50,7 +51,9 @@ impl Trace {
                 seen.push(t.meta);
             }
         }
-        seen.into_iter().map(|meta| FunctionTrace { trace: self, meta }).collect()
+        seen.into_iter()
+            .map(|meta| FunctionTrace { trace: self, meta })
+            .collect()
     }
 
     /// The function named `name`: its bare name (`fetch`) or a tail of its path
@@ -60,7 +63,10 @@ impl Trace {
     /// If `name` matches several functions that ran (say two methods called `get`): name the
     /// module to tell them apart.
     pub fn try_function(&self, name: &str) -> Option<FunctionTrace<'_>> {
-        let mut found = self.functions().into_iter().filter(|f| f.meta.matches(name));
+        let mut found = self
+            .functions()
+            .into_iter()
+            .filter(|f| f.meta.matches(name));
         let first = found.next()?;
         if let Some(second) = found.next() {
             panic!(
@@ -87,21 +93,29 @@ impl Trace {
                 .iter()
                 .map(|f| format!("{}::{}", f.meta.module_path(), f.meta.name()))
                 .collect();
-            panic!("no traced function named `{name}` ran; these did: [{}]", ran.join(", "))
+            panic!(
+                "no traced function named `{name}` ran; these did: [{}]",
+                ran.join(", ")
+            )
         })
+    }
+
+    /// Totals per function, in the order of their first transition.
+    pub fn stats(&self) -> Vec<FnStats> {
+        self.functions().iter().map(FunctionTrace::stats).collect()
     }
 
     /// The per-function summary that `block_on` prints at the end of a run.
     pub fn summary(&self) -> impl fmt::Display + '_ {
-        struct Summary<'a>(&'a Trace);
-        impl fmt::Display for Summary<'_> {
+        struct Summary(Vec<FnStats>);
+        impl fmt::Display for Summary {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut out = String::new();
-                crate::output::write_summary(&mut out, self.0);
+                crate::output::write_summary(&mut out, &self.0);
                 f.write_str(&out)
             }
         }
-        Summary(self)
+        Summary(self.stats())
     }
 }
 
@@ -118,10 +132,22 @@ impl<'a> FunctionTrace<'a> {
         self.meta
     }
 
+    /// Totals of this function's transitions.
+    pub fn stats(&self) -> FnStats {
+        let mut stats = FnStats::new(self.meta);
+        for t in self.transitions() {
+            stats.add(t);
+        }
+        stats
+    }
+
     /// This function's transitions, in order.
     pub fn transitions(&self) -> impl Iterator<Item = &'a Transition> + 'a {
         let meta = self.meta;
-        self.trace.transitions.iter().filter(move |t| std::ptr::eq(t.meta, meta))
+        self.trace
+            .transitions
+            .iter()
+            .filter(move |t| std::ptr::eq(t.meta, meta))
     }
 
     fn count(&self, pred: impl Fn(&Transition) -> bool) -> u64 {
@@ -172,7 +198,14 @@ impl<'a> FunctionTrace<'a> {
 
     /// Every await point of the function, in source order, whether or not it suspended.
     pub fn await_points(&self) -> Vec<AwaitPointTrace<'a>> {
-        self.meta.awaits().iter().map(|meta| AwaitPointTrace { function: *self, meta }).collect()
+        self.meta
+            .awaits()
+            .iter()
+            .map(|meta| AwaitPointTrace {
+                function: *self,
+                meta,
+            })
+            .collect()
     }
 
     /// The await point with this index.
@@ -181,9 +214,16 @@ impl<'a> FunctionTrace<'a> {
     /// If the function has no such await point.
     pub fn await_point(&self, index: usize) -> AwaitPointTrace<'a> {
         let Some(meta) = self.meta.awaits().get(index) else {
-            panic!("`{}` has {} await points; there is no await#{index}", self.meta.name(), self.meta.awaits().len())
+            panic!(
+                "`{}` has {} await points; there is no await#{index}",
+                self.meta.name(),
+                self.meta.awaits().len()
+            )
         };
-        AwaitPointTrace { function: *self, meta }
+        AwaitPointTrace {
+            function: *self,
+            meta,
+        }
     }
 }
 
@@ -224,6 +264,7 @@ impl AwaitPointTrace<'_> {
     /// How many invocations were dropped while suspended here.
     pub fn cancellations(&self) -> u64 {
         let here = State::Await(self.meta.index());
-        self.function.count(|t| t.to == State::Cancelled && t.from == here)
+        self.function
+            .count(|t| t.to == State::Cancelled && t.from == here)
     }
 }

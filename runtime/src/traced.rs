@@ -46,7 +46,7 @@ pin_project! {
             let frame = &*this.frame;
             let from = State::decode(frame.state);
             // Dropped while suspended: the invocation was cancelled at its current await point.
-            if frame.call != 0 && !from.is_final() && record::mode() != Mode::Off {
+            if frame.call != 0 && !from.is_final() && record::mode(this.meta) != Mode::Off {
                 record::emit(&Transition {
                     meta: this.meta,
                     call: frame.call,
@@ -66,7 +66,12 @@ impl<F: Future> Traced<F> {
     /// Wraps a traced fn's body; called by the attribute's expansion.
     #[inline]
     pub fn new(meta: &'static FnMeta, body: F) -> Self {
-        let frame = Frame { call: 0, polls: 0, state: State::Start.encode(), region: NONE };
+        let frame = Frame {
+            call: 0,
+            polls: 0,
+            state: State::Start.encode(),
+            region: NONE,
+        };
         Traced { body, meta, frame }
     }
 }
@@ -85,7 +90,7 @@ impl<F: Future> Future for Traced<F> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mode = record::mode();
+        let mode = record::mode(this.meta);
         if mode == Mode::Off {
             return this.body.poll(cx);
         }
@@ -98,7 +103,13 @@ impl<F: Future> Future for Traced<F> {
         }
         let started = (mode == Mode::Timing && this.meta.timing()).then(clock::now);
         let saved = context::enter(frame.call, frame.region);
-        let unwind = Unwind { saved, meta: this.meta, frame, parent, started };
+        let unwind = Unwind {
+            saved,
+            meta: this.meta,
+            frame,
+            parent,
+            started,
+        };
         let poll = this.body.poll(cx);
         unwind.finish(poll.is_ready());
         poll
@@ -134,7 +145,9 @@ impl Unwind<'_> {
     }
 
     fn record(&mut self, to: State) {
-        let nanos = self.started.map(|start| clock::nanos_between(start, clock::now()));
+        let nanos = self
+            .started
+            .map(|start| clock::nanos_between(start, clock::now()));
         self.frame.polls += 1;
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
         record::emit(&Transition {

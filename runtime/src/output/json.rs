@@ -38,7 +38,9 @@ pub(crate) fn line(t: &Transition) -> String {
         poll: t.poll(),
         from: t.from().name(meta),
         to: t.to().name(meta),
-        ns: t.duration().map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),
+        ns: t
+            .duration()
+            .map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),
         await_point: t.await_point().map(|p| AwaitPoint {
             label: p.label(),
             file: meta.file(),

@@ -54,8 +54,11 @@ pub(crate) struct Output {
 impl Output {
     /// `None` when `format` prints nothing.
     pub(crate) fn stderr(format: Format) -> Option<Output> {
-        (format != Format::Off)
-            .then(|| Output { format, stream: AutoStream::auto(std::io::stderr()), pending: Vec::new() })
+        (format != Format::Off).then(|| Output {
+            format,
+            stream: AutoStream::auto(std::io::stderr()),
+            pending: Vec::new(),
+        })
     }
 
     pub(crate) fn transition(&mut self, t: &Transition, depth: usize) {
@@ -79,7 +82,7 @@ impl Output {
         self.flush();
         if self.format == Format::Pretty {
             let mut text = String::new();
-            write_summary(&mut text, trace);
+            write_summary(&mut text, &trace.stats());
             self.write(&text);
         }
     }

@@ -25,7 +25,13 @@ fn state_style(state: State) -> Style {
 /// `  fetch#2        poll 1    start → await#0    1.2µs  src/main.rs:14:30  sleep(10)`
 pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let meta = t.function();
-    let who = format!("{:indent$}{}#{}", "", meta.name(), t.call(), indent = depth * 2);
+    let who = format!(
+        "{:indent$}{}#{}",
+        "",
+        meta.name(),
+        t.call(),
+        indent = depth * 2
+    );
     let from = t.from().name(meta);
     let to = t.to().name(meta);
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
@@ -33,11 +39,19 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         "{NAME}{who:<24}{NAME:#} poll {:<3} {fs}{from:>9}{fs:#} → {ts}{to:<9}{ts:#}",
         t.poll()
     );
-    let duration = t.duration().map(|d| human_nanos(d.as_nanos().try_into().unwrap_or(u64::MAX)));
+    let duration = t
+        .duration()
+        .map(|d| human_nanos(d.as_nanos().try_into().unwrap_or(u64::MAX)));
     let _ = write!(out, " {:>8}", duration.unwrap_or_default());
     let detail = match t.to() {
         State::Await(_) => t.await_point().map(|p| {
-            format!("{DIM}{}:{}:{}{DIM:#}  {}", meta.file(), p.line(), p.column(), p.expr())
+            format!(
+                "{DIM}{}:{}:{}{DIM:#}  {}",
+                meta.file(),
+                p.line(),
+                p.column(),
+                p.expr()
+            )
         }),
         State::Hidden => Some("inside a macro the attribute cannot see into".to_owned()),
         State::Panicked => Some("the panic goes on to the caller".to_owned()),

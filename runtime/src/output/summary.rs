@@ -1,21 +1,23 @@
 //! The summary printed when a run ends: per function calls, polls and busy time, and per await
-//! point how often it suspended.
+//! point how often it suspended and was cancelled.
 
 use std::fmt::Write;
 
 use crate::output::human_nanos;
-use crate::trace::Trace;
+use crate::stats::FnStats;
 
-pub(crate) fn write_summary(out: &mut String, trace: &Trace) {
-    let functions = trace.functions();
+pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
     if functions.is_empty() {
         return;
     }
     let _ = writeln!(out, "── summary ──");
-    let width = functions.iter().map(|f| f.meta().name().len()).max().unwrap_or(0);
-    for f in &functions {
-        let calls = f.calls();
-        let polls = f.polls();
+    let width = functions
+        .iter()
+        .map(|f| f.meta().name().len())
+        .max()
+        .unwrap_or(0);
+    for f in functions {
+        let (calls, polls) = (f.calls(), f.polls());
         let _ = write!(
             out,
             "{:<width$}  {calls} call{}, {polls} poll{}",
@@ -23,28 +25,30 @@ pub(crate) fn write_summary(out: &mut String, trace: &Trace) {
             plural(calls),
             plural(polls),
         );
-        if let Some(busy) = f.busy() {
-            let _ = write!(out, ", busy {}", human_nanos(busy.as_nanos().try_into().unwrap_or(u64::MAX)));
+        if let Some(busy) = f.busy_nanos {
+            let _ = write!(out, ", busy {}", human_nanos(busy));
         }
-        for (what, n) in [("panicked", f.panicked()), ("cancelled", f.cancelled())] {
+        for (what, n) in [
+            ("panicked", f.panicked()),
+            ("cancelled", f.cancelled()),
+            ("suspended at await#?", f.hidden_suspensions()),
+        ] {
             if n > 0 {
                 let _ = write!(out, ", {n} {what}");
             }
         }
         let _ = writeln!(out);
-        for point in f.await_points() {
-            let meta = point.meta();
+        for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
             let _ = write!(
                 out,
-                "{:width$}    await#{:<4} line {:<4} {}  suspended {}",
-                "",
+                "  await#{:<4} line {:<4} {}  suspended {}",
                 meta.label(),
                 meta.line(),
                 meta.expr(),
-                point.suspensions(),
+                stats.suspensions(),
             );
-            if point.cancellations() > 0 {
-                let _ = write!(out, ", cancelled {}", point.cancellations());
+            if stats.cancellations() > 0 {
+                let _ = write!(out, ", cancelled {}", stats.cancellations());
             }
             let _ = writeln!(out);
         }

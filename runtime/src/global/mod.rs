@@ -1,0 +1,268 @@
+//! The process-wide recorder, for traced futures running on any executor (tokio, smol,
+//! `futures`' thread pool): installed once by [`init`] or a [`Builder`], configured like
+//! `RUST_LOG` through `TRACED_ASYNC`. Counting takes no lock (see `counters`); live output
+//! goes through one lock, as writing lines to stderr would anyway.
+
+mod config;
+mod counters;
+
+use std::fmt;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use crate::collector::Collector;
+use crate::meta::FnMeta;
+use crate::output::{self, Format, Output};
+use crate::record::{self, Mode};
+use crate::stats::FnStats;
+use crate::transition::Transition;
+
+use config::Config;
+
+static CONFIG: OnceLock<Config> = OnceLock::new();
+/// The recorder's [`Mode`] as a byte, `Off` until installed.
+static MODE: AtomicU8 = AtomicU8::new(0);
+/// Numbers invocations and writes lines, when live output is on.
+static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
+
+/// The recording mode for `meta` under the process-wide recorder.
+#[inline]
+pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
+    let mode = match MODE.load(Ordering::Relaxed) {
+        0 => return Mode::Off,
+        1 => Mode::Count,
+        _ => Mode::Timing,
+    };
+    let selected = meta.is_selected(|meta| CONFIG.get().is_some_and(|c| c.selects(meta)));
+    if selected { mode } else { Mode::Off }
+}
+
+pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
+    with_live(|live| live.begin(meta, call, parent));
+}
+
+pub(crate) fn record(t: &Transition) {
+    counters::count(t);
+    with_live(|live| {
+        live.record(t);
+        live.flush();
+    });
+}
+
+fn with_live(f: impl FnOnce(&mut Collector)) {
+    if CONFIG.get().is_some_and(|c| c.live != Format::Off)
+        && let Some(live) = LIVE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_mut()
+    {
+        f(live);
+    }
+}
+
+/// Installs the process-wide recorder configured from `TRACED_ASYNC` and returns the guard
+/// that prints the summary when dropped (keep it alive for the whole of `main`).
+///
+/// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
+/// (`my_app::net`) to trace, or `all`; and output words: `live` (each transition on stderr),
+/// `json` (each transition as a JSON line), `no-summary`, `no-timing`. Unset or empty, nothing
+/// is traced and traced fns cost one relaxed load per poll.
+///
+/// ```no_run
+/// // TRACED_ASYNC=all cargo run        -> summary when main returns
+/// // TRACED_ASYNC=my_app::net,live ... -> each transition of my_app::net's fns, then the summary
+/// let _guard = traced_async::init();
+/// ```
+///
+/// # Panics
+/// If `TRACED_ASYNC` does not parse, or a recorder is already installed (see
+/// [`Builder::try_init`]).
+pub fn init() -> Guard {
+    Builder::from_env().init()
+}
+
+/// Totals of everything the process-wide recorder has counted so far, on every thread.
+pub fn report() -> Report {
+    let (functions, lost) = counters::totals();
+    Report { functions, lost }
+}
+
+/// Configures the process-wide recorder.
+///
+/// ```
+/// let _guard = traced_async::Builder::new().trace("my_app::net").summary(false).init();
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `init` or `try_init`"]
+pub struct Builder {
+    config: Config,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Builder {
+    /// Traces every fn, prints the summary when the guard drops, no live output.
+    pub fn new() -> Self {
+        Builder {
+            config: Config::default(),
+        }
+    }
+
+    /// Settings from `TRACED_ASYNC` (see [`init`]); nothing traced when it is unset.
+    ///
+    /// # Panics
+    /// If `TRACED_ASYNC` does not parse; the message says which word is wrong.
+    pub fn from_env() -> Self {
+        let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
+        match Config::parse(&text) {
+            Ok(config) => Builder { config },
+            Err(e) => panic!("TRACED_ASYNC={text:?}: {e}"),
+        }
+    }
+
+    /// Traces only the fns named, or declared in the modules named (comma-separated).
+    pub fn trace(mut self, names: &str) -> Self {
+        self.config.all = false;
+        self.config.filter.extend(
+            names
+                .split(',')
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty()),
+        );
+        self
+    }
+
+    /// Prints each transition to stderr as it happens, in `format`.
+    pub fn live(mut self, format: Format) -> Self {
+        self.config.live = format;
+        self
+    }
+
+    /// Whether the guard prints the summary when dropped.
+    pub fn summary(mut self, on: bool) -> Self {
+        self.config.summary = on;
+        self
+    }
+
+    /// Whether polls are timed (on by default); off, only counts are kept.
+    pub fn timing(mut self, on: bool) -> Self {
+        self.config.timing = on;
+        self
+    }
+
+    /// Installs the recorder.
+    ///
+    /// # Panics
+    /// If a recorder is already installed.
+    pub fn init(self) -> Guard {
+        self.try_init().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Installs the recorder, or says why it cannot: one is already installed.
+    ///
+    /// # Errors
+    /// [`AlreadyInstalled`] when `init` or `try_init` already ran in this process.
+    pub fn try_init(self) -> Result<Guard, AlreadyInstalled> {
+        let mode = self.config.mode();
+        let live = self.config.live;
+        let summary = self.config.summary;
+        CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
+        if let Some(output) = Output::stderr(live) {
+            *LIVE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(Collector::streaming(mode, output));
+        }
+        if mode == Mode::Timing {
+            crate::clock::calibrate();
+        }
+        MODE.store(mode as u8, Ordering::Relaxed);
+        if mode != Mode::Off {
+            record::install_global();
+        }
+        Ok(Guard { summary })
+    }
+}
+
+/// Returned by [`Builder::try_init`] when a recorder is already installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlreadyInstalled;
+
+impl fmt::Display for AlreadyInstalled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the traced-async recorder is already installed; call init() once, in main")
+    }
+}
+
+impl std::error::Error for AlreadyInstalled {}
+
+/// Keeps the process-wide recorder's promise to print the summary: when dropped (at the end of
+/// `main`), prints [`report`] to stderr unless the summary was turned off.
+#[derive(Debug)]
+#[must_use = "the summary is printed when the guard drops: keep it in a variable (`let _guard`)"]
+pub struct Guard {
+    summary: bool,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if self.summary {
+            eprint!("{}", report());
+        }
+    }
+}
+
+/// Totals from the process-wide recorder: per traced fn, calls, polls, outcomes, busy time and
+/// per await point suspensions and cancellations. Displays as the summary `block_on` prints.
+#[derive(Debug, Clone)]
+pub struct Report {
+    functions: Vec<FnStats>,
+    lost: u64,
+}
+
+impl Report {
+    /// Totals per traced fn that ran, in the order the recorder first saw them.
+    pub fn functions(&self) -> &[FnStats] {
+        &self.functions
+    }
+
+    /// Totals of the fn named `name` (bare name or a tail of its path), if it ran.
+    ///
+    /// # Panics
+    /// If `name` matches more than one fn that ran.
+    pub fn function(&self, name: &str) -> Option<&FnStats> {
+        let mut found = self.functions.iter().filter(|f| f.meta().matches(name));
+        let first = found.next()?;
+        if let Some(second) = found.next() {
+            panic!(
+                "`{name}` names more than one traced fn: {}::{} and {}::{}",
+                first.meta().module_path(),
+                first.meta().name(),
+                second.meta().module_path(),
+                second.meta().name()
+            );
+        }
+        Some(first)
+    }
+
+    /// Transitions that could not be counted (more than 4096 traced fns, or a thread already
+    /// tearing down); reported, never silently dropped.
+    pub fn lost(&self) -> u64 {
+        self.lost
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        output::write_summary(&mut out, &self.functions);
+        if self.lost > 0 {
+            out.push_str(&format!("{} transitions could not be counted\n", self.lost));
+        }
+        f.write_str(&out)
+    }
+}

@@ -1,0 +1,133 @@
+//! Totals per traced function: what a summary prints, whether they were added up from a
+//! [`Trace`](crate::Trace)'s transitions or from the process-wide recorder's counters.
+
+use std::time::Duration;
+
+use crate::meta::FnMeta;
+use crate::state::State;
+use crate::transition::Transition;
+
+/// Totals for one traced function.
+#[derive(Debug, Clone)]
+pub struct FnStats {
+    pub(crate) meta: &'static FnMeta,
+    pub(crate) calls: u64,
+    pub(crate) polls: u64,
+    pub(crate) returned: u64,
+    pub(crate) panicked: u64,
+    pub(crate) cancelled: u64,
+    pub(crate) hidden: u64,
+    pub(crate) busy_nanos: Option<u64>,
+    pub(crate) awaits: Vec<AwaitStats>,
+}
+
+/// Totals for one await point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AwaitStats {
+    pub(crate) suspensions: u64,
+    pub(crate) cancellations: u64,
+}
+
+impl AwaitStats {
+    /// Polls that returned `Pending` at this await point.
+    pub fn suspensions(&self) -> u64 {
+        self.suspensions
+    }
+
+    /// Invocations dropped while suspended here.
+    pub fn cancellations(&self) -> u64 {
+        self.cancellations
+    }
+}
+
+impl FnStats {
+    pub(crate) fn new(meta: &'static FnMeta) -> Self {
+        FnStats {
+            meta,
+            calls: 0,
+            polls: 0,
+            returned: 0,
+            panicked: 0,
+            cancelled: 0,
+            hidden: 0,
+            busy_nanos: None,
+            awaits: vec![AwaitStats::default(); meta.awaits().len()],
+        }
+    }
+
+    /// Adds one transition of this function.
+    pub(crate) fn add(&mut self, t: &Transition) {
+        if t.from == State::Start {
+            self.calls += 1;
+        }
+        if let Some(nanos) = t.nanos {
+            *self.busy_nanos.get_or_insert(0) += nanos;
+        }
+        match t.to {
+            State::Cancelled => {
+                self.cancelled += 1;
+                if let State::Await(i) = t.from
+                    && let Some(a) = self.awaits.get_mut(usize::from(i))
+                {
+                    a.cancellations += 1;
+                }
+                return;
+            }
+            State::Await(i) => {
+                if let Some(a) = self.awaits.get_mut(usize::from(i)) {
+                    a.suspensions += 1;
+                }
+            }
+            State::Hidden => self.hidden += 1,
+            State::Returned => self.returned += 1,
+            State::Panicked => self.panicked += 1,
+            State::Start => {}
+        }
+        self.polls += 1;
+    }
+
+    /// The function's compile-time description.
+    pub fn meta(&self) -> &'static FnMeta {
+        self.meta
+    }
+
+    /// Invocations polled at least once.
+    pub fn calls(&self) -> u64 {
+        self.calls
+    }
+
+    /// Polls of all invocations together.
+    pub fn polls(&self) -> u64 {
+        self.polls
+    }
+
+    /// Invocations that ran to their end.
+    pub fn returned(&self) -> u64 {
+        self.returned
+    }
+
+    /// Invocations whose poll panicked.
+    pub fn panicked(&self) -> u64 {
+        self.panicked
+    }
+
+    /// Invocations dropped while suspended.
+    pub fn cancelled(&self) -> u64 {
+        self.cancelled
+    }
+
+    /// Suspensions at await points the attribute could not see (`await#?`).
+    pub fn hidden_suspensions(&self) -> u64 {
+        self.hidden
+    }
+
+    /// Time spent inside this function's polls, when timing was on.
+    pub fn busy(&self) -> Option<Duration> {
+        self.busy_nanos.map(Duration::from_nanos)
+    }
+
+    /// Totals per await point, indexed like [`FnMeta::awaits`].
+    pub fn awaits(&self) -> &[AwaitStats] {
+        &self.awaits
+    }
+}
