@@ -30,12 +30,17 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, LineColumn, LineColumn)>)
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
+                // The group's own span is reliable where the delimiters' spans are not: the
+                // open delimiter is its first column, the close one its last.
+                let (start, end) = (group.span().start(), group.span().end());
                 if !open.is_empty() {
-                    push(out, open, group.span_open());
+                    let after = LineColumn { line: start.line, column: start.column + 1 };
+                    out.push((open.to_owned(), start, after));
                 }
                 flatten(group.stream(), out);
                 if !close.is_empty() {
-                    push(out, close, group.span_close());
+                    let before = LineColumn { line: end.line, column: end.column.saturating_sub(1) };
+                    out.push((close.to_owned(), before, end));
                 }
             }
             other => push(out, &other.to_string(), other.span()),
