@@ -34,12 +34,18 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, LineColumn, LineColumn)>)
                 // open delimiter is its first column, the close one its last.
                 let (start, end) = (group.span().start(), group.span().end());
                 if !open.is_empty() {
-                    let after = LineColumn { line: start.line, column: start.column + 1 };
+                    let after = LineColumn {
+                        line: start.line,
+                        column: start.column + 1,
+                    };
                     out.push((open.to_owned(), start, after));
                 }
                 flatten(group.stream(), out);
                 if !close.is_empty() {
-                    let before = LineColumn { line: end.line, column: end.column.saturating_sub(1) };
+                    let before = LineColumn {
+                        line: end.line,
+                        column: end.column.saturating_sub(1),
+                    };
                     out.push((close.to_owned(), before, end));
                 }
             }

@@ -1,0 +1,253 @@
+//! What a capture records: the state sequence of each invocation, nesting, panics,
+//! cancellations, and suspensions inside macro calls attributed to the right await point.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::FutureExt;
+use traced_async::{State, Trace, capture, traced_async};
+
+/// Pending `n` times, waking itself each time.
+struct Yield(u32);
+
+impl Future for Yield {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+fn states(trace: &Trace, name: &str) -> Vec<String> {
+    let f = trace.function(name);
+    let mut path = vec!["start".to_owned()];
+    path.extend(f.transitions().map(|t| t.to().name(f.meta())));
+    path
+}
+
+#[traced_async]
+async fn three_steps() -> u32 {
+    Yield(1).await;
+    Yield(2).await;
+    Yield(0).await;
+    7
+}
+
+#[test]
+fn each_poll_is_one_transition_between_await_points() {
+    let (out, trace) = capture(three_steps());
+    assert_eq!(out, 7);
+    assert_eq!(
+        states(&trace, "three_steps"),
+        ["start", "await#0", "await#1", "await#1", "returned"]
+    );
+    let f = trace.function("three_steps");
+    let points = f.await_points();
+    assert_eq!(points.len(), 3);
+    assert_eq!(
+        points
+            .iter()
+            .map(|p| (p.index(), p.expr(), p.suspensions()))
+            .collect::<Vec<_>>(),
+        [(0, "Yield(1)", 1), (1, "Yield(2)", 2), (2, "Yield(0)", 0)]
+    );
+    // Lines are those of the `.await`s themselves, in order.
+    assert_eq!(points[1].line(), points[0].line() + 1);
+    assert!(f.transitions().all(|t| t.duration().is_some()));
+    let polls: Vec<u32> = f.transitions().map(|t| t.poll()).collect();
+    assert_eq!(polls, [1, 2, 3, 4]);
+}
+
+#[traced_async]
+async fn outer() {
+    inner().await;
+    inner().await;
+}
+
+#[traced_async]
+async fn inner() {
+    Yield(1).await;
+}
+
+#[test]
+fn nested_calls_know_their_parent() {
+    let (_, trace) = capture(outer());
+    let starts: Vec<(u64, Option<u64>, &str)> = trace
+        .transitions()
+        .iter()
+        .filter(|t| t.from() == State::Start)
+        .map(|t| (t.call(), t.parent(), t.function().name()))
+        .collect();
+    // Numbered in the order they started; the first poll of `outer` ends after its child's.
+    assert_eq!(
+        starts,
+        [
+            (2, Some(1), "inner"),
+            (1, None, "outer"),
+            (3, Some(1), "inner")
+        ]
+    );
+    assert_eq!(trace.function("inner").calls(), 2);
+    assert_eq!(trace.function("outer").polls(), 3);
+}
+
+#[traced_async]
+async fn fails(n: u32) -> u32 {
+    Yield(1).await;
+    assert!(n < 10, "too big: {n}");
+    n
+}
+
+#[test]
+fn a_panic_is_recorded_and_goes_on_to_the_caller() {
+    let (result, trace) = capture(AssertUnwindSafe(fails(12)).catch_unwind());
+    let payload = result.unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("too big: 12")
+    );
+    assert_eq!(states(&trace, "fails"), ["start", "await#0", "panicked"]);
+    assert_eq!(trace.function("fails").panicked(), 1);
+}
+
+#[traced_async]
+async fn slow() -> &'static str {
+    Yield(100).await;
+    "slow"
+}
+
+#[traced_async]
+async fn race() -> &'static str {
+    let fast = async {
+        Yield(1).await;
+        "fast"
+    };
+    futures::select! {
+        s = slow().fuse() => s,
+        f = Box::pin(fast).fuse() => f,
+    }
+}
+
+#[test]
+fn a_dropped_future_is_cancelled_at_its_await_point() {
+    let (winner, trace) = capture(race());
+    assert_eq!(winner, "fast");
+    assert_eq!(
+        states(&trace, "slow"),
+        ["start", "await#0", "await#0", "cancelled"]
+    );
+    let slow = trace.function("slow");
+    assert_eq!(slow.cancelled(), 1);
+    assert_eq!(slow.await_points()[0].cancellations(), 1);
+    // `race` suspended inside `select!`: that macro call is its await point.
+    let race = trace.function("race");
+    assert_eq!(race.await_points().len(), 1);
+    assert!(
+        race.await_points()[0]
+            .expr()
+            .starts_with("futures::select!")
+    );
+    assert_eq!(race.await_points()[0].suspensions(), 1);
+    assert_eq!(race.hidden_suspensions(), 0);
+}
+
+#[traced_async]
+async fn joins_then_awaits() -> u32 {
+    let (a, b) = futures::join!(async { Yield(2).await }, async { Yield(1).await });
+    let ((), ()) = (a, b);
+    Yield(1).await;
+    1
+}
+
+#[test]
+fn suspensions_inside_join_are_blamed_on_the_join_not_on_another_await() {
+    let (_, trace) = capture(joins_then_awaits());
+    let f = trace.function("joins_then_awaits");
+    let points = f.await_points();
+    assert_eq!(points.len(), 2);
+    assert!(points[0].expr().starts_with("futures::join!"));
+    assert_eq!(points[0].suspensions(), 2);
+    assert_eq!(points[1].suspensions(), 1);
+    assert_eq!(f.hidden_suspensions(), 0);
+}
+
+/// A helper macro that hides an `.await` from the attribute.
+macro_rules! yield_once {
+    () => {
+        Yield(1).await
+    };
+}
+
+#[traced_async]
+async fn hidden_await() {
+    futures::join!(Yield(0));
+    yield_once!();
+}
+
+#[test]
+fn a_suspension_the_attribute_cannot_see_is_await_unknown() {
+    let (_, trace) = capture(hidden_await());
+    assert_eq!(
+        states(&trace, "hidden_await"),
+        ["start", "await#?", "returned"]
+    );
+    assert_eq!(
+        trace.function("hidden_await").await_points()[0].suspensions(),
+        0
+    );
+}
+
+#[traced_async]
+async fn not_mine() -> u32 {
+    let closure = || async { Yield(1).await };
+    let block = async { Yield(1).await };
+    block.await;
+    closure().await;
+    fn item() {}
+    item();
+    0
+}
+
+#[test]
+fn awaits_in_nested_blocks_and_closures_are_not_this_fns() {
+    let (_, trace) = capture(not_mine());
+    let f = trace.function("not_mine");
+    let exprs: Vec<&str> = f.await_points().iter().map(|p| p.expr()).collect();
+    assert_eq!(exprs, ["block", "closure()"]);
+}
+
+#[traced_async(timing = false)]
+async fn untimed() {
+    Yield(1).await;
+}
+
+#[traced_async(name = "renamed")]
+async fn has_a_display_name() {}
+
+#[test]
+fn arguments_name_and_timing() {
+    let (_, trace) = capture(async {
+        untimed().await;
+        has_a_display_name().await;
+    });
+    assert!(
+        trace
+            .function("untimed")
+            .transitions()
+            .all(|t| t.duration().is_none())
+    );
+    assert_eq!(trace.function("renamed").calls(), 1);
+}
+
+#[test]
+fn nothing_is_recorded_outside_a_scope() {
+    assert_eq!(futures::executor::block_on(three_steps()), 7);
+    let (_, trace) = capture(async {});
+    assert!(trace.transitions().is_empty());
+}
