@@ -159,7 +159,7 @@ fn a_dropped_future_is_cancelled_at_its_await_point() {
 
 #[traced_async]
 async fn joins_then_awaits() -> u32 {
-    let (a, b) = futures::join!(async { Yield(2).await }, async { Yield(1).await });
+    let (a, b) = futures::join!(Yield(2), Yield(1));
     let ((), ()) = (a, b);
     Yield(1).await;
     1
@@ -205,8 +205,12 @@ fn a_suspension_the_attribute_cannot_see_is_await_unknown() {
 
 #[traced_async]
 async fn not_mine() -> u32 {
-    let closure = || async { Yield(1).await };
-    let block = async { Yield(1).await };
+    let closure = || async {
+        Yield(1).await;
+    };
+    let block = async {
+        Yield(1).await;
+    };
     block.await;
     closure().await;
     fn item() {}
