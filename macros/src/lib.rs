@@ -1,9 +1,9 @@
 //! The `#[traced_async]` attribute. Use it through the `traced-async` crate, which documents it
 //! and provides the runtime its expansion calls into.
 //!
-//! The pipeline, one file per stage: [`args`] parses the attribute's arguments, [`input`]
-//! classifies the item it is put on, [`bindings`] rebinds the arguments, [`rewrite`] numbers the
-//! body's await points, [`expand`] assembles the output, and every error path still emits the
+//! The pipeline, one file per stage: `args` parses the attribute's arguments, `input`
+//! classifies the item it is put on, `bindings` rebinds the arguments, `rewrite` numbers the
+//! body's await points, `expand` assembles the output, and every error path still emits the
 //! user's item.
 
 mod args;
