@@ -100,7 +100,7 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         let output = output_type(&sig.output);
         let stmts = &body.stmts;
         let call = quote_spanned! {Span::mixed_site()=>
-            #krate::__private::traced::<#output, _>(&__TRACED_ASYNC_FN, async move { #lets #(#stmts)* }).await
+            #krate::__private::traced::<#output, _, _>(|| &__TRACED_ASYNC_FN, async move { #lets #(#stmts)* }).await
         };
         quote!(#call)
     } else if let Some(boxed) = async_trait_body(&mut body) {
@@ -109,7 +109,7 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         rewriter.visit_block_mut(&mut boxed.block);
         let inner = &boxed.block;
         let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
-            async move { #krate::__private::traced::<_, _>(&__TRACED_ASYNC_FN, async move #inner).await }
+            async move { #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, async move #inner).await }
         };
         *boxed = match traced {
             Expr::Async(traced) => traced,

@@ -31,16 +31,40 @@ thread_local! {
     static SCOPE: RefCell<Option<Collector>> = const { RefCell::new(None) };
 }
 
-/// The recording mode in force for a poll of `meta` starting now on this thread: the capture
-/// scope's if one is active here, else the process-wide recorder's.
+/// Who records a poll, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// No one.
+    Off,
+    /// The capture scope active on this thread.
+    Scope(Mode),
+    /// The process-wide recorder.
+    Global(Mode),
+}
+
+impl Target {
+    #[inline]
+    pub(crate) fn mode(self) -> Mode {
+        match self {
+            Target::Off => Mode::Off,
+            Target::Scope(mode) | Target::Global(mode) => mode,
+        }
+    }
+}
+
+/// Who records a poll of `meta` starting now on this thread: the capture scope if one is
+/// active here, else the process-wide recorder if it selects `meta`.
 #[inline]
-pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
+pub(crate) fn target(meta: &'static FnMeta) -> Target {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
-        return Mode::Off;
+        return Target::Off;
     }
     match context::mode() {
-        Mode::Off => global::mode(meta),
-        scoped => scoped,
+        Mode::Off => match global::mode(meta) {
+            Mode::Off => Target::Off,
+            mode => Target::Global(mode),
+        },
+        scoped => Target::Scope(scoped),
     }
 }
 
@@ -50,20 +74,22 @@ pub(crate) fn install_global() {
 }
 
 /// Tells the recorder that invocation `call` starts its first poll.
-pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
-    if context::mode() == Mode::Off {
-        global::begin(meta, call, parent);
-    } else {
-        with_collector(|collector| collector.begin(meta, call, parent));
+#[inline]
+pub(crate) fn begin(target: Target, meta: &'static FnMeta, call: u64, parent: u64) {
+    match target {
+        Target::Off => {}
+        Target::Scope(_) => with_collector(|collector| collector.begin(meta, call, parent)),
+        Target::Global(_) => global::begin(meta, call, parent),
     }
 }
 
-/// Hands a transition to the scope active on this thread, or to the process-wide recorder.
-pub(crate) fn emit(transition: &Transition) {
-    if context::mode() == Mode::Off {
-        global::record(transition);
-    } else {
-        with_collector(|collector| collector.record(transition));
+/// Hands a transition to its recorder.
+#[inline]
+pub(crate) fn emit(target: Target, transition: &Transition) {
+    match target {
+        Target::Off => {}
+        Target::Scope(_) => with_collector(|collector| collector.record(transition)),
+        Target::Global(_) => global::record(transition),
     }
 }
 

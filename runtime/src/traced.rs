@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 
 use crate::context::{self, NONE};
 use crate::meta::FnMeta;
-use crate::record::{self, Mode};
+use crate::record::{self, Mode, Target};
 use crate::state::State;
 use crate::transition::Transition;
 use crate::{clock, context::Saved};
@@ -31,24 +31,28 @@ struct Frame {
 pin_project! {
     /// A traced invocation: the body of a `#[traced_async]` fn, with its metadata and frame.
     ///
-    /// Built by the attribute's expansion; `Send`, `Sync` and `Unpin` exactly when the body is.
+    /// `M` is a zero-sized closure returning the fn's static metadata, so the metadata costs no
+    /// bytes in the future. Built by the attribute's expansion; `Send`, `Sync` and `Unpin`
+    /// exactly when the body is.
     #[must_use = "futures do nothing unless you `.await` or poll them"]
-    pub struct Traced<F> {
+    pub struct Traced<F, M: Fn() -> &'static FnMeta> {
         #[pin]
         body: F,
-        meta: &'static FnMeta,
+        meta: M,
         frame: Frame,
     }
 
-    impl<F> PinnedDrop for Traced<F> {
+    impl<F, M: Fn() -> &'static FnMeta> PinnedDrop for Traced<F, M> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             let frame = &*this.frame;
             let from = State::decode(frame.state);
+            let meta = (this.meta)();
             // Dropped while suspended: the invocation was cancelled at its current await point.
-            if frame.call != 0 && !from.is_final() && record::mode(this.meta) != Mode::Off {
-                record::emit(&Transition {
-                    meta: this.meta,
+            let target = record::target(meta);
+            if frame.call != 0 && !from.is_final() && target.mode() != Mode::Off {
+                record::emit(target, &Transition {
+                    meta,
                     call: frame.call,
                     parent: 0,
                     poll: frame.polls,
@@ -61,11 +65,11 @@ pin_project! {
     }
 }
 
-impl<F: Future> Traced<F> {
+impl<F: Future, M: Fn() -> &'static FnMeta> Traced<F, M> {
     #[doc(hidden)]
     /// Wraps a traced fn's body; called by the attribute's expansion.
     #[inline]
-    pub fn new(meta: &'static FnMeta, body: F) -> Self {
+    pub fn new(meta: M, body: F) -> Self {
         let frame = Frame {
             call: 0,
             polls: 0,
@@ -80,17 +84,23 @@ impl<F: Future> Traced<F> {
 /// Wraps a traced fn's body, naming its output type so that type errors in the body are
 /// reported against the fn's declared return type, at the user's code.
 #[inline]
-pub fn traced<T, F: Future<Output = T>>(meta: &'static FnMeta, body: F) -> Traced<F> {
+pub fn traced<T, F, M>(meta: M, body: F) -> Traced<F, M>
+where
+    F: Future<Output = T>,
+    M: Fn() -> &'static FnMeta,
+{
     Traced::new(meta, body)
 }
 
-impl<F: Future> Future for Traced<F> {
+impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
     type Output = F::Output;
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mode = record::mode(this.meta);
+        let meta = (this.meta)();
+        let target = record::target(meta);
+        let mode = target.mode();
         if mode == Mode::Off {
             return this.body.poll(cx);
         }
@@ -99,13 +109,14 @@ impl<F: Future> Future for Traced<F> {
         if frame.call == 0 {
             parent = context::current_call();
             frame.call = context::next_call_id();
-            record::begin(this.meta, frame.call, parent);
+            record::begin(target, meta, frame.call, parent);
         }
-        let started = (mode == Mode::Timing && this.meta.timing()).then(clock::now);
+        let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
         let saved = context::enter(frame.call, frame.region);
         let unwind = Unwind {
             saved,
-            meta: this.meta,
+            target,
+            meta,
             frame,
             parent,
             started,
@@ -120,6 +131,7 @@ impl<F: Future> Future for Traced<F> {
 /// [`finish`](Unwind::finish) only while the body's poll unwinds, which it records as a panic.
 struct Unwind<'a> {
     saved: Saved,
+    target: Target,
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     parent: u64,
@@ -150,7 +162,7 @@ impl Unwind<'_> {
             .map(|start| clock::nanos_between(start, clock::now()));
         self.frame.polls += 1;
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
-        record::emit(&Transition {
+        record::emit(self.target, &Transition {
             meta: self.meta,
             call: self.frame.call,
             parent: self.parent,

@@ -7,7 +7,7 @@ mod config;
 mod counters;
 
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::collector::Collector;
@@ -24,6 +24,8 @@ static CONFIG: OnceLock<Config> = OnceLock::new();
 static MODE: AtomicU8 = AtomicU8::new(0);
 /// Numbers invocations and writes lines, when live output is on.
 static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
+/// Whether [`LIVE`] holds a collector: checked without taking the lock.
+static LIVE_ON: AtomicBool = AtomicBool::new(false);
 
 /// The recording mode for `meta` under the process-wide recorder.
 #[inline]
@@ -37,25 +39,28 @@ pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     if selected { mode } else { Mode::Off }
 }
 
+#[inline]
 pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
-    with_live(|live| live.begin(meta, call, parent));
+    if LIVE_ON.load(Ordering::Relaxed) {
+        with_live(|live| live.begin(meta, call, parent));
+    }
 }
 
+#[inline]
 pub(crate) fn record(t: &Transition) {
     counters::count(t);
-    with_live(|live| {
-        live.record(t);
-        live.flush();
-    });
+    if LIVE_ON.load(Ordering::Relaxed) {
+        with_live(|live| {
+            live.record(t);
+            live.flush();
+        });
+    }
 }
 
+#[cold]
 fn with_live(f: impl FnOnce(&mut Collector)) {
-    if CONFIG.get().is_some_and(|c| c.live != Format::Off)
-        && let Some(live) = LIVE
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_mut()
-    {
+    let mut live = LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(live) = live.as_mut() {
         f(live);
     }
 }
@@ -176,6 +181,7 @@ impl Builder {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner) =
                 Some(Collector::streaming(mode, output));
+            LIVE_ON.store(true, Ordering::Relaxed);
         }
         if mode == Mode::Timing {
             crate::clock::calibrate();
