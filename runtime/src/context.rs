@@ -72,6 +72,18 @@ pub(crate) fn exit(saved: Saved) -> (u16, u16) {
     })
 }
 
+/// [`enter`] for counting only: invocation ids and parents are not tracked.
+#[inline]
+pub(crate) fn enter_counting(region: u16) -> (u16, u16) {
+    CTX.with(|c| (c.suspended.replace(NONE), c.region.replace(region)))
+}
+
+/// [`exit`] for counting only; returns the await point and region the poll left.
+#[inline]
+pub(crate) fn exit_counting(saved: (u16, u16)) -> (u16, u16) {
+    CTX.with(|c| (c.suspended.replace(saved.0), c.region.replace(saved.1)))
+}
+
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.
 #[inline]
 pub(crate) fn current_call() -> u64 {

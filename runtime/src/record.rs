@@ -42,16 +42,6 @@ pub(crate) enum Target {
     Global(Mode),
 }
 
-impl Target {
-    #[inline]
-    pub(crate) fn mode(self) -> Mode {
-        match self {
-            Target::Off => Mode::Off,
-            Target::Scope(mode) | Target::Global(mode) => mode,
-        }
-    }
-}
-
 /// Who records a poll of `meta` starting now on this thread: the capture scope if one is
 /// active here, else the process-wide recorder if it selects `meta`.
 #[inline]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::context::NONE;
 use crate::meta::{AwaitMeta, FnMeta};
 
 /// A state of one invocation of a traced `async fn`.
@@ -58,6 +59,21 @@ impl State {
                 None => format!("await#{i}"),
             },
             other => other.to_string(),
+        }
+    }
+
+    /// The state a poll ends in: `Returned` when ready, else the await point that suspended,
+    /// else the last suspending macro call entered, else `Hidden`.
+    #[inline]
+    pub(crate) fn after_poll(ready: bool, suspended: u16, region: u16) -> Self {
+        if ready {
+            State::Returned
+        } else if suspended != NONE {
+            State::Await(suspended)
+        } else if region != NONE {
+            State::Await(region)
+        } else {
+            State::Hidden
         }
     }
 

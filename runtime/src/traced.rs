@@ -8,7 +8,10 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use std::sync::atomic::AtomicU64;
+
 use crate::context::{self, NONE};
+use crate::global::{self, counters};
 use crate::meta::FnMeta;
 use crate::record::{self, Mode, Target};
 use crate::state::State;
@@ -47,10 +50,14 @@ pin_project! {
             let this = this.project();
             let frame = &*this.frame;
             let from = State::decode(frame.state);
-            let meta = (this.meta)();
             // Dropped while suspended: the invocation was cancelled at its current await point.
+            // Finished or never polled invocations (the common drops) cost two compares.
+            if frame.polls == 0 || from.is_final() {
+                return;
+            }
+            let meta = (this.meta)();
             let target = record::target(meta);
-            if frame.call != 0 && !from.is_final() && target.mode() != Mode::Off {
+            if target != Target::Off {
                 record::emit(target, &Transition {
                     meta,
                     call: frame.call,
@@ -100,10 +107,13 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
         let this = self.project();
         let meta = (this.meta)();
         let target = record::target(meta);
-        let mode = target.mode();
-        if mode == Mode::Off {
-            return this.body.poll(cx);
-        }
+        let mode = match target {
+            Target::Off => return this.body.poll(cx),
+            Target::Global(Mode::Count) if !global::live() => {
+                return poll_counted(meta, this.frame, this.body, cx);
+            }
+            Target::Scope(mode) | Target::Global(mode) => mode,
+        };
         let frame = this.frame;
         let mut parent = 0;
         if frame.call == 0 {
@@ -127,6 +137,55 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
     }
 }
 
+/// The lean path for the process-wide recorder counting without live output: no invocation
+/// ids, no transition built, two counter cells bumped on this thread's table.
+#[inline]
+fn poll_counted<F: Future>(
+    meta: &'static FnMeta,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let Some(cells) = counters::cells(meta) else {
+        return body.poll(cx);
+    };
+    let saved = context::enter_counting(frame.region);
+    let unwind = CountUnwind {
+        saved,
+        cells,
+        frame,
+    };
+    let poll = body.poll(cx);
+    let mut this = ManuallyDrop::new(unwind);
+    let (suspended, region) = context::exit_counting(this.saved);
+    this.frame.region = region;
+    this.count(State::after_poll(poll.is_ready(), suspended, region));
+    poll
+}
+
+/// [`Unwind`] for [`poll_counted`].
+struct CountUnwind<'a> {
+    saved: (u16, u16),
+    cells: &'static [AtomicU64],
+    frame: &'a mut Frame,
+}
+
+impl CountUnwind<'_> {
+    #[inline]
+    fn count(&mut self, to: State) {
+        counters::count_poll(self.cells, self.frame.polls == 0, to, None);
+        self.frame.polls += 1;
+        self.frame.state = to.encode();
+    }
+}
+
+impl Drop for CountUnwind<'_> {
+    fn drop(&mut self) {
+        context::exit_counting(self.saved);
+        self.count(State::Panicked);
+    }
+}
+
 /// Finishes a poll: restores the thread's context and records the transition. Dropped without
 /// [`finish`](Unwind::finish) only while the body's poll unwinds, which it records as a panic.
 struct Unwind<'a> {
@@ -144,16 +203,7 @@ impl Unwind<'_> {
         let mut this = ManuallyDrop::new(self);
         let (suspended, region) = context::exit(this.saved);
         this.frame.region = region;
-        let to = if ready {
-            State::Returned
-        } else if suspended != NONE {
-            State::Await(suspended)
-        } else if region != NONE {
-            State::Await(region)
-        } else {
-            State::Hidden
-        };
-        this.record(to);
+        this.record(State::after_poll(ready, suspended, region));
     }
 
     fn record(&mut self, to: State) {
@@ -162,15 +212,18 @@ impl Unwind<'_> {
             .map(|start| clock::nanos_between(start, clock::now()));
         self.frame.polls += 1;
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
-        record::emit(self.target, &Transition {
-            meta: self.meta,
-            call: self.frame.call,
-            parent: self.parent,
-            poll: self.frame.polls,
-            from,
-            to,
-            nanos,
-        });
+        record::emit(
+            self.target,
+            &Transition {
+                meta: self.meta,
+                call: self.frame.call,
+                parent: self.parent,
+                poll: self.frame.polls,
+                from,
+                to,
+                nanos,
+            },
+        );
     }
 }
 

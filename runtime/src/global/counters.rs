@@ -1,10 +1,13 @@
 //! Per-thread counters of the process-wide recorder. Each thread writes only its own table, so
 //! a count is a plain load and store (no atomic read-modify-write, no lock on the poll path);
-//! a report reads every table. A thread's counts are folded into a shared table when it exits,
-//! so thread churn neither loses counts nor grows memory.
+//! a report reads every table. A thread's counts are folded into a shared table when it exits
+//! and its table is zeroed for the next new thread, so thread churn neither loses counts nor
+//! grows memory. Tables are leaked on purpose: `&'static` references let a thread cache the
+//! cells it counted into last without `unsafe`.
 
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::meta::FnMeta;
 use crate::state::State;
@@ -70,10 +73,14 @@ fn bump(cell: &AtomicU64, n: u64) {
     );
 }
 
-/// Every traced fn the recorder has seen, by slot, and every live thread's table.
+/// Every traced fn the recorder has seen, by slot, and every thread's table.
 struct Registry {
     fns: Vec<&'static FnMeta>,
-    threads: Vec<Arc<Table>>,
+    /// Tables owned by running threads.
+    threads: Vec<&'static Table>,
+    /// Tables of exited threads, zeroed, for the next new thread: memory stays bounded by the
+    /// most threads alive at once.
+    free: Vec<&'static Table>,
     /// Counts of threads that have exited.
     retired: Table,
     /// Transitions of fns beyond [`MAX_FNS`], which have no slot.
@@ -86,6 +93,7 @@ fn registry() -> MutexGuard<'static, Registry> {
         Mutex::new(Registry {
             fns: Vec::new(),
             threads: Vec::new(),
+            free: Vec::new(),
             retired: Table::new(),
             lost: 0,
         })
@@ -96,40 +104,67 @@ fn registry() -> MutexGuard<'static, Registry> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// This thread's table, registered on first use and retired when the thread exits.
-struct Local(Arc<Table>);
+thread_local! {
+    /// This thread's table; `None` until the thread first counts.
+    static TABLE: Cell<Option<&'static Table>> = const { Cell::new(None) };
+    /// The cells this thread counted into last, by slot: most polls hit it, which saves
+    /// walking the table's chunks.
+    static LAST: Cell<(usize, Option<&'static [AtomicU64]>)> = const { Cell::new((0, None)) };
+    /// Gives the table back when the thread exits.
+    static OWNER: Owner = const { Owner };
+}
 
-impl Drop for Local {
+/// Gives this thread's table back when the thread exits: folds its counts into the retired
+/// table and zeroes it for reuse.
+struct Owner;
+
+impl Drop for Owner {
     fn drop(&mut self) {
+        let Some(table) = TABLE.with(|t| t.take()) else {
+            return;
+        };
+        LAST.with(|last| last.set((0, None)));
         let mut registry = registry();
-        let fns = registry.fns.clone();
-        for (slot, meta) in fns.iter().enumerate() {
-            if let Some(cells) = self.0.existing(slot) {
+        let registry = &mut *registry;
+        for (slot, meta) in registry.fns.iter().enumerate() {
+            if let Some(cells) = table.existing(slot) {
                 let retired = registry.retired.cells(slot, meta);
                 for (to, from) in retired.iter().zip(cells) {
-                    bump(to, from.load(Ordering::Relaxed));
+                    bump(to, from.swap(0, Ordering::Relaxed));
                 }
             }
         }
-        registry.threads.retain(|t| !Arc::ptr_eq(t, &self.0));
+        registry.threads.retain(|t| !std::ptr::eq(*t, table));
+        registry.free.push(table);
     }
 }
 
-thread_local! {
-    static LOCAL: Local = {
-        let table = Arc::new(Table::new());
-        registry().threads.push(Arc::clone(&table));
-        Local(table)
-    };
+/// This thread's table, taken on first use (a zeroed one left by an exited thread if any).
+#[cold]
+fn acquire_table() -> Option<&'static Table> {
+    // Registering the owner first: if the thread is already tearing down, count nothing.
+    OWNER.try_with(|_| ()).ok()?;
+    let mut registry = registry();
+    let table = registry
+        .free
+        .pop()
+        .unwrap_or_else(|| Box::leak(Box::new(Table::new())));
+    registry.threads.push(table);
+    TABLE.with(|t| t.set(Some(table)));
+    Some(table)
 }
 
 /// The fn's slot, registering it the first time.
 #[inline]
 fn slot(meta: &'static FnMeta) -> Option<usize> {
-    let slot = meta.slot.load(Ordering::Acquire);
-    if slot != 0 {
-        return Some(slot as usize - 1);
+    match meta.slot.load(Ordering::Acquire) {
+        0 => register(meta),
+        slot => Some(slot as usize - 1),
     }
+}
+
+#[cold]
+fn register(meta: &'static FnMeta) -> Option<usize> {
     let mut registry = registry();
     let slot = meta.slot.load(Ordering::Acquire);
     if slot != 0 {
@@ -148,39 +183,64 @@ fn slot(meta: &'static FnMeta) -> Option<usize> {
     Some(slot - 1)
 }
 
+/// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
+/// has no slot or the thread is tearing down.
+#[inline]
+pub(crate) fn cells(meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+    let cells = slot(meta).and_then(|slot| {
+        if let (last_slot, Some(cells)) = LAST.get()
+            && last_slot == slot
+        {
+            return Some(cells);
+        }
+        let table = TABLE.get().or_else(acquire_table)?;
+        let cells = table.cells(slot, meta);
+        LAST.set((slot, Some(cells)));
+        Some(cells)
+    });
+    if cells.is_none() {
+        lose();
+    }
+    cells
+}
+
+#[cold]
+fn lose() {
+    registry().lost += 1;
+}
+
+/// Counts one poll that ended in `to`; `first` for an invocation's first poll.
+#[inline]
+pub(crate) fn count_poll(cells: &[AtomicU64], first: bool, to: State, nanos: Option<u64>) {
+    if first {
+        bump(&cells[CALLS], 1);
+    }
+    if let Some(nanos) = nanos {
+        bump(&cells[BUSY], nanos);
+        bump(&cells[TIMED], 1);
+    }
+    let cell = match to {
+        State::Await(i) => AWAITS + 2 * usize::from(i),
+        State::Hidden => HIDDEN,
+        State::Returned => RETURNED,
+        State::Panicked => PANICKED,
+        State::Start | State::Cancelled => return,
+    };
+    bump(&cells[cell], 1);
+    bump(&cells[POLLS], 1);
+}
+
 /// Counts one transition on this thread's table.
 #[inline]
 pub(crate) fn count(t: &Transition) {
-    let Some(slot) = slot(t.meta) else { return };
-    // During thread teardown the table may be gone; such a transition is counted as lost.
-    let counted = LOCAL.try_with(|local| {
-        let cells = local.0.cells(slot, t.meta);
-        if t.from == State::Start {
-            bump(&cells[CALLS], 1);
+    let Some(cells) = cells(t.meta) else { return };
+    if t.to == State::Cancelled {
+        if let State::Await(i) = t.from {
+            bump(&cells[AWAITS + 2 * usize::from(i) + 1], 1);
         }
-        if let Some(nanos) = t.nanos {
-            bump(&cells[BUSY], nanos);
-            bump(&cells[TIMED], 1);
-        }
-        let cell = match t.to {
-            State::Cancelled => {
-                if let State::Await(i) = t.from {
-                    bump(&cells[AWAITS + 2 * usize::from(i) + 1], 1);
-                }
-                bump(&cells[CANCELLED], 1);
-                return;
-            }
-            State::Await(i) => AWAITS + 2 * usize::from(i),
-            State::Hidden => HIDDEN,
-            State::Returned => RETURNED,
-            State::Panicked => PANICKED,
-            State::Start => return,
-        };
-        bump(&cells[cell], 1);
-        bump(&cells[POLLS], 1);
-    });
-    if counted.is_err() {
-        registry().lost += 1;
+        bump(&cells[CANCELLED], 1);
+    } else {
+        count_poll(cells, t.from == State::Start, t.to, t.nanos);
     }
 }
 

@@ -4,7 +4,7 @@
 //! goes through one lock, as writing lines to stderr would anyway.
 
 mod config;
-mod counters;
+pub(crate) mod counters;
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
@@ -39,6 +39,12 @@ pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     if selected { mode } else { Mode::Off }
 }
 
+/// Whether transitions are also written out live (else they are only counted).
+#[inline]
+pub(crate) fn live() -> bool {
+    LIVE_ON.load(Ordering::Relaxed)
+}
+
 #[inline]
 pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
     if LIVE_ON.load(Ordering::Relaxed) {
@@ -59,7 +65,9 @@ pub(crate) fn record(t: &Transition) {
 
 #[cold]
 fn with_live(f: impl FnOnce(&mut Collector)) {
-    let mut live = LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut live = LIVE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(live) = live.as_mut() {
         f(live);
     }
