@@ -283,3 +283,37 @@ fn add_cells(stats: &mut FnStats, cells: &[AtomicU64]) {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{AwaitKind, AwaitMeta};
+
+    static AWAITS: [AwaitMeta; 1] = [AwaitMeta::new(0, "0", 2, 5, "io()", AwaitKind::Await)];
+    static META: FnMeta = FnMeta::new("churn", "tests", "t.rs", 1, &AWAITS, false);
+
+    fn transition(from: State, to: State) -> Transition {
+        Transition { meta: &META, call: 1, parent: 0, poll: 1, from, to, nanos: None }
+    }
+
+    #[test]
+    fn thread_churn_keeps_counts_and_reuses_tables() {
+        for _ in 0..50 {
+            std::thread::spawn(|| {
+                count(&transition(State::Start, State::Await(0)));
+                count(&transition(State::Await(0), State::Returned));
+            })
+            .join()
+            .unwrap();
+        }
+        let (stats, lost) = totals();
+        let churn = stats.iter().find(|s| std::ptr::eq(s.meta, &META)).unwrap();
+        assert_eq!((churn.calls, churn.polls, churn.returned), (50, 100, 50));
+        assert_eq!(churn.awaits[0].suspensions, 50);
+        assert_eq!(lost, 0);
+        // Threads ran one at a time: one table served them all (other tests of this binary
+        // may hold a few more at once).
+        let registry = registry();
+        assert!(registry.threads.len() + registry.free.len() <= 8);
+    }
+}
