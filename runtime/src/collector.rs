@@ -73,19 +73,24 @@ impl Collector {
 
     pub(crate) fn record(&mut self, transition: &Transition) {
         let mut t = *transition;
-        let parent = self.live.get(&t.parent).copied();
-        // Known unless recording began while the invocation was in flight.
-        let live = self.start(t.meta, t.call, parent);
-        t.parent = if t.from == State::Start {
-            live.parent
-        } else {
-            0
+        let live = match self.live.get_mut(&t.call) {
+            Some(live) => {
+                live.state = t.to;
+                *live
+            }
+            // Recording began while the invocation was in flight.
+            None => {
+                let parent = self.live.get(&t.parent).copied();
+                self.start(t.meta, t.call, parent);
+                let live = self.live.get_mut(&t.call).expect("just started");
+                live.state = t.to;
+                *live
+            }
         };
         if t.to.is_final() {
             self.live.remove(&t.call);
-        } else if let Some(entry) = self.live.get_mut(&t.call) {
-            entry.state = t.to;
         }
+        t.parent = live.parent;
         t.call = live.id;
         if let Some(output) = &mut self.output {
             output.transition(&t, live.depth);

@@ -30,7 +30,7 @@ impl Transition {
     }
 
     /// The invocation that was being polled when this one was first polled (the caller that
-    /// awaited it), if it was a traced one.
+    /// awaited it), if it was a traced one; the same on every transition of the invocation.
     pub fn parent(&self) -> Option<u64> {
         (self.parent != 0).then_some(self.parent)
     }
