@@ -9,7 +9,11 @@ use crate::expand;
 /// The item unchanged, or unchanged beside the error the traced expansion would report.
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = expand::traced_async(args, item.clone());
-    let error = expanded.clone().into_iter().next().is_some_and(|t| is_compile_error(&t));
+    let error = expanded
+        .clone()
+        .into_iter()
+        .next()
+        .is_some_and(|t| is_compile_error(&t));
     if error { expanded } else { item }
 }
 
@@ -39,7 +43,9 @@ mod tests {
 
     #[test]
     fn still_reports_misuse() {
-        let item = quote!(fn not_async() {});
+        let item = quote!(
+            fn not_async() {}
+        );
         let out = super::traced_async(TokenStream::new(), item.clone()).to_string();
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.ends_with(&item.to_string()), "{out}");

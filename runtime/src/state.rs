@@ -62,6 +62,12 @@ impl State {
         }
     }
 
+    /// [`is_final`](Self::is_final) on an encoded state.
+    #[inline]
+    pub(crate) const fn is_final_code(code: u16) -> bool {
+        code >= CANCELLED && code <= RETURNED
+    }
+
     /// The state a poll ends in: `Returned` when ready, else the await point that suspended,
     /// else the last suspending macro call entered, else `Hidden`.
     #[inline]
@@ -120,6 +126,16 @@ mod tests {
 
     #[test]
     fn encoding_round_trips() {
+        for state in [
+            State::Start,
+            State::Await(0),
+            State::Hidden,
+            State::Returned,
+            State::Panicked,
+            State::Cancelled,
+        ] {
+            assert_eq!(State::is_final_code(state.encode()), state.is_final());
+        }
         for state in [
             State::Start,
             State::Await(0),

@@ -49,12 +49,12 @@ pin_project! {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
             let frame = &*this.frame;
-            let from = State::decode(frame.state);
             // Dropped while suspended: the invocation was cancelled at its current await point.
             // Finished or never polled invocations (the common drops) cost two compares.
-            if frame.polls == 0 || from.is_final() {
+            if frame.polls == 0 || State::is_final_code(frame.state) {
                 return;
             }
+            let from = State::decode(frame.state);
             let meta = (this.meta)();
             let target = record::target(meta);
             if target != Target::Off {

@@ -293,7 +293,15 @@ mod tests {
     static META: FnMeta = FnMeta::new("churn", "tests", "t.rs", 1, &AWAITS, false);
 
     fn transition(from: State, to: State) -> Transition {
-        Transition { meta: &META, call: 1, parent: 0, poll: 1, from, to, nanos: None }
+        Transition {
+            meta: &META,
+            call: 1,
+            parent: 0,
+            poll: 1,
+            from,
+            to,
+            nanos: None,
+        }
     }
 
     #[test]
