@@ -9,7 +9,7 @@ use pin_project_lite::pin_project;
 use crate::clock;
 use crate::collector::Collector;
 use crate::output::{Format, Output};
-use crate::record::{self, Mode};
+use crate::record::{Mode, Scope};
 use crate::trace::Trace;
 
 pin_project! {
@@ -33,7 +33,7 @@ pin_project! {
     pub struct Captured<F> {
         #[pin]
         future: F,
-        collector: Option<Collector>,
+        scope: Option<Scope>,
     }
 }
 
@@ -55,7 +55,7 @@ impl<F: Future> Captured<F> {
         }
         Captured {
             future,
-            collector: Some(Collector::new(mode, output)),
+            scope: Some(Scope::new(Collector::new(mode, output))),
         }
     }
 }
@@ -65,20 +65,19 @@ impl<F: Future> Future for Captured<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let collector = this
-            .collector
-            .take()
+        let scope = this
+            .scope
+            .as_ref()
             .expect("`Captured` polled after it completed");
-        let scope = record::enter_scope(collector);
-        let poll = this.future.poll(cx);
-        let mut collector = scope.exit();
-        collector.flush();
+        let future = this.future;
+        let poll = scope.enter(|| future.poll(cx));
+        scope.collector().flush();
         match poll {
-            Poll::Ready(output) => Poll::Ready((output, collector.finish())),
-            Poll::Pending => {
-                *this.collector = Some(collector);
-                Poll::Pending
+            Poll::Ready(output) => {
+                let scope = this.scope.take().expect("checked above");
+                Poll::Ready((output, scope.into_collector().finish()))
             }
+            Poll::Pending => Poll::Pending,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Collects the transitions of one capture scope: numbers invocations within the trace, tracks
 //! nesting depth, and hands each transition to the live output.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::context;
 use crate::meta::FnMeta;
@@ -33,7 +33,7 @@ pub(crate) struct Collector {
     mode: Mode,
     transitions: Vec<Transition>,
     /// Invocations in flight, by process-wide id; dropped when they end, so long runs stay small.
-    live: HashMap<u64, Live>,
+    live: FxHashMap<u64, Live>,
     next_id: u64,
     output: Option<Output>,
     /// Whether transitions are kept for the trace (not when only streaming them out).
@@ -45,7 +45,7 @@ impl Collector {
         Collector {
             mode,
             transitions: Vec::new(),
-            live: HashMap::new(),
+            live: FxHashMap::default(),
             next_id: 1,
             output,
             keep: true,

@@ -1,8 +1,9 @@
-//! Where transitions go. A capture scope (see [`Captured`](crate::Captured)) moves its collector
-//! into this thread's slot for the length of one of its polls; every transition produced on the
-//! thread meanwhile lands there. No lock is taken: the slot belongs to the thread.
+//! Where transitions go. A capture scope (see [`Captured`](crate::Captured)) lends its collector
+//! to the thread for the length of one of its polls; every transition produced on the thread
+//! meanwhile lands there. No lock is taken: the collector belongs to the scope, and only the
+//! thread polling it sees it. Elsewhere transitions go to the process-wide recorder.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::collector::Collector;
@@ -27,9 +28,7 @@ pub enum Mode {
 /// relaxed load on top of the plain poll.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 
-thread_local! {
-    static SCOPE: RefCell<Option<Collector>> = const { RefCell::new(None) };
-}
+scoped_tls::scoped_thread_local!(static SCOPE: RefCell<Collector>);
 
 /// Who records a poll, and how much.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,52 +82,75 @@ pub(crate) fn emit(target: Target, transition: &Transition) {
     }
 }
 
+#[inline]
 fn with_collector(f: impl FnOnce(&mut Collector)) {
-    // A panic inside the collector (it only formats and writes) must not turn into a double
-    // panic while a traced frame unwinds, so a busy slot just drops the event.
-    let _ = SCOPE.try_with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut()
-            && let Some(collector) = slot.as_mut()
-        {
-            f(collector);
-        }
-    });
-}
-
-/// Puts `collector` in this thread's slot until the returned guard is dropped or
-/// [`ScopeGuard::exit`] gives it back.
-pub(crate) fn enter_scope(collector: Collector) -> ScopeGuard {
-    let mode = collector.mode();
-    let outer = SCOPE.with(|slot| slot.replace(Some(collector)));
-    let outer_mode = context::set_mode(mode);
-    ACTIVE.fetch_add(1, Ordering::Relaxed);
-    ScopeGuard {
-        outer: Some((outer, outer_mode)),
+    if SCOPE.is_set() {
+        SCOPE.with(|collector| {
+            // A panic inside the collector (it only formats and writes) must not turn into a
+            // double panic while a traced frame unwinds, so a busy collector drops the event.
+            if let Ok(mut collector) = collector.try_borrow_mut() {
+                f(&mut collector);
+            }
+        });
     }
 }
 
-/// Restores the thread's previous scope, also when the poll inside it panics.
-pub(crate) struct ScopeGuard {
-    outer: Option<(Option<Collector>, Mode)>,
+/// A capture scope: a collector, and the means to make it the one that records on this thread
+/// for the length of a closure (one poll). The collector stays where it is; the thread only
+/// borrows it (through `scoped-tls`), so entering costs no copy.
+pub(crate) struct Scope {
+    collector: RefCell<Collector>,
+    _active: Active,
 }
 
-impl ScopeGuard {
-    /// Takes the collector back out of the thread's slot.
-    pub(crate) fn exit(mut self) -> Collector {
-        self.restore()
-            .expect("the capture scope's collector is in its slot until it exits")
-    }
+/// Counts a scope in [`ACTIVE`] from its creation to its end, not per poll, so that entering a
+/// scope stays free of atomics.
+struct Active;
 
-    fn restore(&mut self) -> Option<Collector> {
-        let (outer, outer_mode) = self.outer.take()?;
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
-        context::set_mode(outer_mode);
-        SCOPE.with(|slot| slot.replace(outer))
+impl Active {
+    fn new() -> Self {
+        ACTIVE.fetch_add(1, Ordering::Relaxed);
+        Active
     }
 }
 
-impl Drop for ScopeGuard {
+impl Drop for Active {
     fn drop(&mut self) {
-        self.restore();
+        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Scope {
+    pub(crate) fn new(collector: Collector) -> Self {
+        Scope {
+            collector: RefCell::new(collector),
+            _active: Active::new(),
+        }
+    }
+
+    /// Runs `f` (one poll) with this scope recording on the current thread.
+    pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
+        let mode = self.collector.borrow().mode();
+        let _outer = RestoreMode(context::set_mode(mode));
+        SCOPE.set(&self.collector, f)
+    }
+
+    /// The collector, between polls.
+    pub(crate) fn collector(&self) -> RefMut<'_, Collector> {
+        self.collector.borrow_mut()
+    }
+
+    /// Ends the scope, giving the collector back.
+    pub(crate) fn into_collector(self) -> Collector {
+        self.collector.into_inner()
+    }
+}
+
+/// Restores the thread's recording mode when a scope's poll ends, also by panic.
+struct RestoreMode(Mode);
+
+impl Drop for RestoreMode {
+    fn drop(&mut self) {
+        context::set_mode(self.0);
     }
 }
