@@ -3,6 +3,7 @@
 //! instrumentation alone.
 
 use std::future::Future;
+use std::hint::black_box;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
@@ -12,8 +13,12 @@ pub const YIELDS: u64 = 1000;
 /// Polls `future` on this thread until it is ready. The waker does nothing: every workload here
 /// wakes itself before returning `Pending`, so polling again at once is what a real executor
 /// would do next, minus its queue.
+///
+/// The future is polled through an opaque `dyn Future`, as executors poll their tasks: inlined
+/// into this loop, the uninstrumented `yield1000` folded to a constant and measured 0 ns.
 pub fn run<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
+    let future: Pin<&mut dyn Future<Output = F::Output>> = pin!(future);
+    let mut future = black_box(future);
     let mut cx = Context::from_waker(Waker::noop());
     loop {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {

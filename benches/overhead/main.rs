@@ -39,14 +39,16 @@ use crate::workload::CALLS;
 /// Defines the benches over every variant listed, in this order, and `init_and_print_sizes`.
 macro_rules! variants {
     ($($variant:ident),* $(,)?) => {
-        #[divan::bench(types = [$($variant),*], sample_count = 50)]
+        #[divan::bench(types = [$($variant),*], sample_count = 100)]
         fn yield1000<V: Variant>(bencher: Bencher) {
             bencher.counter(ItemsCount::new(YIELDS + 1)).bench_local(|| run(V::yield1000()));
+            V::settle();
         }
 
-        #[divan::bench(types = [$($variant),*], sample_count = 20, sample_size = 1)]
+        #[divan::bench(types = [$($variant),*], sample_count = 30, sample_size = 1)]
         fn calls100k<V: Variant>(bencher: Bencher) {
             bencher.counter(ItemsCount::new(CALLS)).bench_local(|| run(V::calls100k()));
+            V::settle();
         }
 
         /// Sets every variant up, checks each computes the same, and prints the future sizes.
@@ -57,10 +59,11 @@ macro_rules! variants {
                 $variant::init();
                 assert_eq!(run($variant::yield1000()), YIELDS, stringify!($variant));
                 assert_eq!(run($variant::calls100k()), run(Baseline::calls100k()), stringify!($variant));
+                $variant::settle();
                 let [yields, leaf] = $variant::future_sizes();
                 println!("{:<20} {yields:>10} {leaf:>6}", stringify!($variant));
             )*
-            println!();
+            println!("(a Captured scope adds {} bytes around the future it runs)\n", ours::scope_bytes());
         }
     };
 }

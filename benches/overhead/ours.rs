@@ -16,6 +16,13 @@ fn sizes() -> [usize; 2] {
     [size_of_val(&yield1000()), size_of_val(&leaf(0))]
 }
 
+/// Bytes a `Captured` scope adds around the future it runs (once per run, not per call).
+pub fn scope_bytes() -> usize {
+    let future = baseline::yield1000();
+    let plain = size_of_val(&future);
+    size_of_val(&Captured::with(future, Mode::Count, Format::Off)) - plain
+}
+
 /// Runs `future` inside a capture scope that records in `mode` and prints nothing. The trace is
 /// returned to the bench so that building it is part of the measured run.
 async fn scoped<F: Future<Output = u64>>(mode: Mode, future: F) -> u64 {

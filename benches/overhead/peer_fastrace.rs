@@ -30,6 +30,10 @@ impl Variant for Fastrace {
         fastrace::set_reporter(Discard, Config::default());
     }
 
+    fn settle() {
+        fastrace::flush();
+    }
+
     fn yield1000() -> impl Future<Output = u64> {
         let root = Span::root("yield1000", SpanContext::random());
         async { yield1000().await }.in_span(root)

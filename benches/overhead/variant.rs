@@ -10,6 +10,10 @@ pub trait Variant {
     /// One-time, process-wide setup (a global subscriber or reporter). Runs before any bench.
     fn init() {}
 
+    /// Finishes work the variant left on other threads (fastrace assembles spans on its own
+    /// thread), so that it does not run during the next bench. Called after each bench, untimed.
+    fn settle() {}
+
     /// One `yield1000` run, inside whatever per-run scope or root the variant records into.
     fn yield1000() -> impl Future<Output = u64>;
 
