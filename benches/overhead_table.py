@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Turns the output of `cargo bench --bench overhead` (on stdin) into the Markdown tables of
+"""Turns the output of `cargo bench --bench overhead` into the Markdown tables of
 BENCHMARKS.md: divan's median time per run divided by the polls or calls of that run, the
 difference and ratio to the uninstrumented baseline, and the issue-5 targets beside them.
+Given the outputs of further runs, adds their per-item medians as columns, to show the noise.
 
-    cargo bench --bench overhead 2>&1 | tee /tmp/overhead.txt
-    python3 benches/overhead_table.py < /tmp/overhead.txt
+    cargo bench --bench overhead > /tmp/run1.txt 2>&1
+    cargo bench --bench overhead > /tmp/run2.txt 2>&1
+    python3 benches/overhead_table.py /tmp/run1.txt [/tmp/run2.txt ...]
 """
 
 import re
@@ -48,20 +50,24 @@ def parse(text):
     return medians, sizes
 
 
-def per_item_table(group, runs, unit, order):
+def per_item_table(group, runs, unit, order, others):
     items = ITEMS[group]
     # Divan sorts benches by name; list them in the bench's own variant order instead.
     runs = dict(sorted(runs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
     base = runs["Baseline"] / items
+    extra = "".join(f" run {i + 2} {unit} |" for i in range(len(others)))
     lines = [
-        f"| variant | median per run | {unit} | Δ vs baseline | × baseline | target (Δ) |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| variant | median per run | {unit} | Δ vs baseline | × baseline | target (Δ) |{extra}",
+        "| --- | ---: | ---: | ---: | ---: | --- |" + " ---: |" * len(others),
     ]
     for name, run_ns in runs.items():
         each = run_ns / items
+        again = "".join(
+            f" {other[name] / items:.2f} |" if name in other else " |" for other in others
+        )
         lines.append(
             f"| {name} | {human(run_ns)} | {each:.2f} | {each - base:+.2f} | "
-            f"{each / base:.1f} | {TARGETS.get((group, name), '')} |"
+            f"{each / base:.1f} | {TARGETS.get((group, name), '')} |{again}"
         )
     return "\n".join(lines)
 
@@ -74,11 +80,16 @@ def human(ns):
 
 
 def main():
-    medians, sizes = parse(sys.stdin.read())
+    runs = [parse(open(path, encoding="utf-8").read()) for path in sys.argv[1:]]
+    if not runs:
+        sys.exit(__doc__)
+    medians, sizes = runs[0]
     for group, unit in (("yield1000", "ns/poll"), ("calls100k", "ns/call")):
         if group in medians:
             order = [variant for variant, _, _ in sizes]
-            print(f"### {group}\n\n{per_item_table(group, medians[group], unit, order)}\n")
+            others = [other.get(group, {}) for other, _ in runs[1:]]
+            table = per_item_table(group, medians[group], unit, order, others)
+            print(f"### {group}\n\n{table}\n")
     if sizes:
         base = dict((v, (y, l)) for v, y, l in sizes)["Baseline"]
         print("### future sizes (bytes)\n")
@@ -88,9 +99,10 @@ def main():
             target = f"≤ +{SIZE_TARGET}" if variant in ("RecorderOff", "Counting", "Timing") else ""
             print(f"| {variant} | {y} | {y - base[0]:+d} | {l} | {l - base[1]:+d} | {target} |")
         print()
-    for name, run_ns in medians.get("spawn", {}).items():
-        print(f"spawn::{name}: {human(run_ns)} per 100k tasks = "
-              f"{run_ns / ITEMS['tokio_current_thread']:.1f} ns/task")
+    for i, (other, _) in enumerate(runs):
+        for name, run_ns in other.get("spawn", {}).items():
+            print(f"run {i + 1} spawn::{name}: {human(run_ns)} per 100k tasks = "
+                  f"{run_ns / ITEMS[name]:.1f} ns/task")
 
 
 if __name__ == "__main__":
