@@ -23,7 +23,7 @@ pub use traced_async_macros::traced_async;
 pub use traced_async_runtime::{
     AlreadyInstalled, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, AwaitStats, Builder,
     Captured, FnMeta, FnStats, Format, FunctionTrace, Guard, Mode, Report, State, Trace, Traced,
-    Transition, block_on, capture, init, report,
+    Transition, block_on, capture, init, report, set_recording,
 };
 
 #[doc(hidden)]

@@ -13,6 +13,7 @@
 mod baseline;
 mod drive;
 mod ours;
+mod ours_global;
 mod peer_async_backtrace;
 mod peer_await_tree;
 mod peer_fastrace;
@@ -28,6 +29,7 @@ use divan::counter::ItemsCount;
 use crate::baseline::Baseline;
 use crate::drive::{YIELDS, run};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
+use crate::ours_global::{GlobalCounting, GlobalTiming};
 use crate::peer_async_backtrace::AsyncBacktrace;
 use crate::peer_await_tree::AwaitTree;
 use crate::peer_fastrace::Fastrace;
@@ -81,7 +83,8 @@ variants!(
     ScopeOnly,
     Counting,
     Timing,
-    // NEXT VARIANT (issue 5): `GlobalRecorder` goes here, see the end of ours.rs.
+    GlobalCounting,
+    GlobalTiming,
     TracingInstrument,
     TokioMetrics,
     AsyncBacktrace,

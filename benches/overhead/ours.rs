@@ -101,23 +101,3 @@ impl Variant for Timing {
         sizes()
     }
 }
-
-// ---------------------------------------------------------------------------------------------
-// NEXT VARIANT (issue 5): the global recorder with per-thread counters.
-//
-// When it lands, add here:
-//
-//     /// `#[traced_async]` counting into the global recorder, no `Captured` scope.
-//     pub struct GlobalRecorder;
-//
-//     impl Variant for GlobalRecorder {
-//         fn init() { /* switch the global recorder on, once */ }
-//         fn yield1000() -> impl Future<Output = u64> { yield1000() }
-//         fn calls100k() -> impl Future<Output = u64> { call_loop(leaf) }
-//         fn future_sizes() -> [usize; 2] { sizes() }
-//     }
-//
-// and put `ours::GlobalRecorder` in the `variants!` list in main.rs. Since `init` is process-wide,
-// check that switching it on does not change what `RecorderOff` measures (if it does, give it a
-// per-run on/off instead of `init`).
-// ---------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ pub(crate) struct Saved {
 }
 
 /// Makes `call` the frame being polled on this thread; returns the context to restore.
-#[inline]
+#[inline(always)]
 pub(crate) fn enter(call: u64, region: u16) -> Saved {
     CTX.with(|c| Saved {
         call: c.call.replace(call),
@@ -61,7 +61,7 @@ pub(crate) fn enter(call: u64, region: u16) -> Saved {
 }
 
 /// Restores `saved`; returns the await point and macro region the finished poll left.
-#[inline]
+#[inline(always)]
 pub(crate) fn exit(saved: Saved) -> (u16, u16) {
     CTX.with(|c| {
         c.call.set(saved.call);
@@ -73,36 +73,36 @@ pub(crate) fn exit(saved: Saved) -> (u16, u16) {
 }
 
 /// [`enter`] for counting only: invocation ids and parents are not tracked.
-#[inline]
+#[inline(always)]
 pub(crate) fn enter_counting(region: u16) -> (u16, u16) {
     CTX.with(|c| (c.suspended.replace(NONE), c.region.replace(region)))
 }
 
 /// [`exit`] for counting only; returns the await point and region the poll left.
-#[inline]
+#[inline(always)]
 pub(crate) fn exit_counting(saved: (u16, u16)) -> (u16, u16) {
     CTX.with(|c| (c.suspended.replace(saved.0), c.region.replace(saved.1)))
 }
 
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.
-#[inline]
+#[inline(always)]
 pub(crate) fn current_call() -> u64 {
     CTX.with(|c| c.call.get())
 }
 
 /// Called by an await point whose future returned `Pending`.
-#[inline]
+#[inline(always)]
 pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| c.suspended.set(index));
 }
 
 /// Called when the body enters a macro call that may suspend inside.
-#[inline]
+#[inline(always)]
 pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| c.region.set(index));
 }
 
-#[inline]
+#[inline(always)]
 pub(crate) fn mode() -> Mode {
     CTX.with(|c| c.mode.get())
 }

@@ -27,7 +27,7 @@ mod transition;
 pub use crate::await_point::AwaitPoint;
 pub use crate::block_on::{block_on, capture};
 pub use crate::captured::Captured;
-pub use crate::global::{AlreadyInstalled, Builder, Guard, Report, init, report};
+pub use crate::global::{AlreadyInstalled, Builder, Guard, Report, init, report, set_recording};
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
 pub use crate::record::Mode;
@@ -41,7 +41,9 @@ pub use crate::transition::Transition;
 /// What the attribute's expansion names. Not a public API: it may change in any release.
 pub mod __private {
     pub use crate::await_point::{AwaitPoint, enter_macro, enter_unseen_macro};
-    pub use crate::global::{AlreadyInstalled, Builder, Guard, Report, init, report};
+    pub use crate::global::{
+        AlreadyInstalled, Builder, Guard, Report, init, report, set_recording,
+    };
     pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};

@@ -43,7 +43,7 @@ pub(crate) enum Target {
 
 /// Who records a poll of `meta` starting now on this thread: the capture scope if one is
 /// active here, else the process-wide recorder if it selects `meta`.
-#[inline]
+#[inline(always)]
 pub(crate) fn target(meta: &'static FnMeta) -> Target {
     if ACTIVE.load(Ordering::Relaxed) == 0 {
         return Target::Off;
@@ -57,9 +57,14 @@ pub(crate) fn target(meta: &'static FnMeta) -> Target {
     }
 }
 
-/// Counts the process-wide recorder as one more active scope, for good.
+/// Counts the process-wide recorder as one more active scope while it records.
 pub(crate) fn install_global() {
     ACTIVE.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Undoes [`install_global`] while the recorder is paused.
+pub(crate) fn uninstall_global() {
+    ACTIVE.fetch_sub(1, Ordering::Relaxed);
 }
 
 /// Tells the recorder that invocation `call` starts its first poll.

@@ -70,7 +70,7 @@ impl State {
 
     /// The state a poll ends in: `Returned` when ready, else the await point that suspended,
     /// else the last suspending macro call entered, else `Hidden`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn after_poll(ready: bool, suspended: u16, region: u16) -> Self {
         if ready {
             State::Returned
@@ -83,6 +83,7 @@ impl State {
         }
     }
 
+    #[inline(always)]
     pub(crate) const fn encode(self) -> u16 {
         match self {
             State::Start => START,
@@ -94,6 +95,7 @@ impl State {
         }
     }
 
+    #[inline(always)]
     pub(crate) const fn decode(code: u16) -> Self {
         match code {
             START => State::Start,

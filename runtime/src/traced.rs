@@ -109,7 +109,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
         let target = record::target(meta);
         let mode = match target {
             Target::Off => return this.body.poll(cx),
-            Target::Global(Mode::Count) if !global::live() => {
+            Target::Global(mode) if (mode == Mode::Count || !meta.timing()) && !global::live() => {
                 return poll_counted(meta, this.frame, this.body, cx);
             }
             Target::Scope(mode) | Target::Global(mode) => mode,
@@ -139,7 +139,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
 
 /// The lean path for the process-wide recorder counting without live output: no invocation
 /// ids, no transition built, two counter cells bumped on this thread's table.
-#[inline]
+#[inline(always)]
 fn poll_counted<F: Future>(
     meta: &'static FnMeta,
     frame: &mut Frame,
@@ -171,7 +171,7 @@ struct CountUnwind<'a> {
 }
 
 impl CountUnwind<'_> {
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, to: State) {
         counters::count_poll(self.cells, self.frame.polls == 0, to, None);
         self.frame.polls += 1;

@@ -65,7 +65,7 @@ impl Table {
 }
 
 /// Adds to a cell only its owner thread writes (or any thread under the registry lock).
-#[inline]
+#[inline(always)]
 fn bump(cell: &AtomicU64, n: u64) {
     cell.store(
         cell.load(Ordering::Relaxed).wrapping_add(n),
@@ -155,7 +155,7 @@ fn acquire_table() -> Option<&'static Table> {
 }
 
 /// The fn's slot, registering it the first time.
-#[inline]
+#[inline(always)]
 fn slot(meta: &'static FnMeta) -> Option<usize> {
     match meta.slot.load(Ordering::Acquire) {
         0 => register(meta),
@@ -185,7 +185,7 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
-#[inline]
+#[inline(always)]
 pub(crate) fn cells(meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
     let cells = slot(meta).and_then(|slot| {
         if let (last_slot, Some(cells)) = LAST.get()
@@ -210,7 +210,7 @@ fn lose() {
 }
 
 /// Counts one poll that ended in `to`; `first` for an invocation's first poll.
-#[inline]
+#[inline(always)]
 pub(crate) fn count_poll(cells: &[AtomicU64], first: bool, to: State, nanos: Option<u64>) {
     if first {
         bump(&cells[CALLS], 1);

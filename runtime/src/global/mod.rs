@@ -28,7 +28,7 @@ static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
 static LIVE_ON: AtomicBool = AtomicBool::new(false);
 
 /// The recording mode for `meta` under the process-wide recorder.
-#[inline]
+#[inline(always)]
 pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     let mode = match MODE.load(Ordering::Relaxed) {
         0 => return Mode::Off,
@@ -40,7 +40,7 @@ pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
 }
 
 /// Whether transitions are also written out live (else they are only counted).
-#[inline]
+#[inline(always)]
 pub(crate) fn live() -> bool {
     LIVE_ON.load(Ordering::Relaxed)
 }
@@ -92,6 +92,28 @@ fn with_live(f: impl FnOnce(&mut Collector)) {
 /// [`Builder::try_init`]).
 pub fn init() -> Guard {
     Builder::from_env().init()
+}
+
+/// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
+/// [`Builder`], for example from an admin endpoint of a long-running server. Paused, traced fns
+/// cost what they cost with no recorder installed; counts so far are kept. Does nothing before
+/// a recorder is installed.
+///
+/// ```
+/// let _guard = traced_async::Builder::new().summary(false).init();
+/// traced_async::set_recording(false); // quiet period
+/// traced_async::set_recording(true);
+/// ```
+pub fn set_recording(on: bool) {
+    let Some(config) = CONFIG.get() else { return };
+    let mode = if on { config.mode() } else { Mode::Off };
+    let was = MODE.swap(mode as u8, Ordering::Relaxed);
+    // Only the call that changes the state moves the count of active recorders.
+    match (was != Mode::Off as u8, mode != Mode::Off) {
+        (false, true) => record::install_global(),
+        (true, false) => record::uninstall_global(),
+        _ => {}
+    }
 }
 
 /// Totals of everything the process-wide recorder has counted so far, on every thread.
@@ -194,10 +216,7 @@ impl Builder {
         if mode == Mode::Timing {
             crate::clock::calibrate();
         }
-        MODE.store(mode as u8, Ordering::Relaxed);
-        if mode != Mode::Off {
-            record::install_global();
-        }
+        set_recording(true);
         Ok(Guard { summary })
     }
 }

@@ -1,0 +1,86 @@
+//! traced-async's process-wide recorder (issue 5): `#[traced_async]` counting, or timing, into
+//! lock-free per-thread counters, on any executor, no capture scope. The recorder is installed
+//! once and paused between runs (`set_recording`), so the other variants measure with no
+//! recorder active, as their users would.
+
+use std::future::Future;
+use std::sync::Once;
+
+use crate::variant::Variant;
+use crate::workload::call_loop;
+
+/// The fns the counting variant runs: `timing = false`, so polls are counted, not timed.
+mod counted {
+    use traced_async::traced_async;
+    crate::workload::workload!(#[traced_async(timing = false)]);
+}
+
+/// The fns the timing variant runs.
+mod timed {
+    use traced_async::traced_async;
+    crate::workload::workload!(#[traced_async]);
+}
+
+fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        std::mem::forget(traced_async::Builder::new().summary(false).init());
+        traced_async::set_recording(false);
+    });
+}
+
+/// Records for the length of one run.
+async fn recording<F: Future<Output = u64>>(future: F) -> u64 {
+    traced_async::set_recording(true);
+    let out = future.await;
+    traced_async::set_recording(false);
+    out
+}
+
+/// `#[traced_async(timing = false)]` counted by the process-wide recorder.
+pub struct GlobalCounting;
+
+impl Variant for GlobalCounting {
+    fn init() {
+        install();
+    }
+
+    fn yield1000() -> impl Future<Output = u64> {
+        recording(counted::yield1000())
+    }
+
+    fn calls100k() -> impl Future<Output = u64> {
+        recording(call_loop(counted::leaf))
+    }
+
+    fn future_sizes() -> [usize; 2] {
+        [
+            size_of_val(&counted::yield1000()),
+            size_of_val(&counted::leaf(0)),
+        ]
+    }
+}
+
+/// `#[traced_async]` counted and timed by the process-wide recorder.
+pub struct GlobalTiming;
+
+impl Variant for GlobalTiming {
+    fn init() {
+        install();
+    }
+
+    fn yield1000() -> impl Future<Output = u64> {
+        recording(timed::yield1000())
+    }
+
+    fn calls100k() -> impl Future<Output = u64> {
+        recording(call_loop(timed::leaf))
+    }
+
+    fn future_sizes() -> [usize; 2] {
+        [
+            size_of_val(&timed::yield1000()),
+            size_of_val(&timed::leaf(0)),
+        ]
+    }
+}
