@@ -8,6 +8,7 @@
 //! the value left is the await point of the frame being polled.
 
 use std::cell::Cell;
+use std::sync::atomic::AtomicU64;
 
 use crate::record::Mode;
 
@@ -27,6 +28,41 @@ pub(crate) struct Ctx {
     ids: Cell<(u64, u64)>,
     /// The executor task being polled on this thread (0 outside a traced-async executor).
     task: Cell<u64>,
+    /// The process-wide recorder's counter cells this thread counted into last, by slot: most
+    /// polls hit it, which saves walking the thread's counter table.
+    last_cells: Cell<(usize, Option<&'static [AtomicU64]>)>,
+}
+
+impl Ctx {
+    #[inline(always)]
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode.get()
+    }
+
+    /// [`enter`] for counting only: invocation ids and parents are not tracked.
+    #[inline(always)]
+    pub(crate) fn enter_counting(&self, region: u16) -> (u16, u16) {
+        (self.suspended.replace(NONE), self.region.replace(region))
+    }
+
+    /// [`exit`] for counting only; returns the await point and region the poll left.
+    #[inline(always)]
+    pub(crate) fn exit_counting(&self, saved: (u16, u16)) -> (u16, u16) {
+        (
+            self.suspended.replace(saved.0),
+            self.region.replace(saved.1),
+        )
+    }
+
+    #[inline(always)]
+    pub(crate) fn last_cells(&self) -> (usize, Option<&'static [AtomicU64]>) {
+        self.last_cells.get()
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_last_cells(&self, slot: usize, cells: Option<&'static [AtomicU64]>) {
+        self.last_cells.set((slot, cells));
+    }
 }
 
 thread_local! {
@@ -38,8 +74,16 @@ thread_local! {
             mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
+            last_cells: Cell::new((0, None)),
         }
     };
+}
+
+/// Runs `f` with this thread's context: one thread-local access for a whole poll. The
+/// reference may be held across the body's poll, since every field is a `Cell`.
+#[inline(always)]
+pub(crate) fn with<R>(f: impl FnOnce(&Ctx) -> R) -> R {
+    CTX.with(f)
 }
 
 /// What a frame saves before its poll and restores after it.
@@ -72,18 +116,6 @@ pub(crate) fn exit(saved: Saved) -> (u16, u16) {
     })
 }
 
-/// [`enter`] for counting only: invocation ids and parents are not tracked.
-#[inline(always)]
-pub(crate) fn enter_counting(region: u16) -> (u16, u16) {
-    CTX.with(|c| (c.suspended.replace(NONE), c.region.replace(region)))
-}
-
-/// [`exit`] for counting only; returns the await point and region the poll left.
-#[inline(always)]
-pub(crate) fn exit_counting(saved: (u16, u16)) -> (u16, u16) {
-    CTX.with(|c| (c.suspended.replace(saved.0), c.region.replace(saved.1)))
-}
-
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.
 #[inline(always)]
 pub(crate) fn current_call() -> u64 {
@@ -100,11 +132,6 @@ pub(crate) fn suspended_at(index: u16) {
 #[inline(always)]
 pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| c.region.set(index));
-}
-
-#[inline(always)]
-pub(crate) fn mode() -> Mode {
-    CTX.with(|c| c.mode.get())
 }
 
 pub(crate) fn set_mode(mode: Mode) -> Mode {

@@ -7,7 +7,7 @@ use std::cell::{RefCell, RefMut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::collector::Collector;
-use crate::context;
+use crate::context::{self, Ctx};
 use crate::global;
 use crate::meta::FnMeta;
 use crate::transition::Transition;
@@ -45,10 +45,23 @@ pub(crate) enum Target {
 /// active here, else the process-wide recorder if it selects `meta`.
 #[inline(always)]
 pub(crate) fn target(meta: &'static FnMeta) -> Target {
-    if ACTIVE.load(Ordering::Relaxed) == 0 {
+    if !any_active() {
         return Target::Off;
     }
-    match context::mode() {
+    context::with(|ctx| target_in(ctx, meta))
+}
+
+/// Whether any recorder could record anything: while no one does, a traced poll costs this
+/// one relaxed load.
+#[inline(always)]
+pub(crate) fn any_active() -> bool {
+    ACTIVE.load(Ordering::Relaxed) != 0
+}
+
+/// [`target`] with the thread's context at hand.
+#[inline(always)]
+pub(crate) fn target_in(ctx: &Ctx, meta: &'static FnMeta) -> Target {
+    match ctx.mode() {
         Mode::Off => match global::mode(meta) {
             Mode::Off => Target::Off,
             mode => Target::Global(mode),

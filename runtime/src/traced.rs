@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 
 use std::sync::atomic::AtomicU64;
 
-use crate::context::{self, NONE};
+use crate::context::{self, Ctx, NONE};
 use crate::global::{self, counters};
 use crate::meta::FnMeta;
 use crate::record::{self, Mode, Target};
@@ -105,59 +105,84 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let meta = (this.meta)();
-        let target = record::target(meta);
-        let mode = match target {
-            Target::Off => return this.body.poll(cx),
-            Target::Global(mode) if (mode == Mode::Count || !meta.timing()) && !global::live() => {
-                return poll_counted(meta, this.frame, this.body, cx);
-            }
-            Target::Scope(mode) | Target::Global(mode) => mode,
-        };
-        let frame = this.frame;
-        let mut parent = 0;
-        if frame.call == 0 {
-            parent = context::current_call();
-            frame.call = context::next_call_id();
-            record::begin(target, meta, frame.call, parent);
+        if !record::any_active() {
+            return this.body.poll(cx);
         }
-        let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
-        let saved = context::enter(frame.call, frame.region);
-        let unwind = Unwind {
-            saved,
-            target,
-            meta,
-            frame,
-            parent,
-            started,
-        };
-        let poll = this.body.poll(cx);
-        unwind.finish(poll.is_ready());
-        poll
+        let meta = (this.meta)();
+        context::with(|ctx| {
+            let target = record::target_in(ctx, meta);
+            match target {
+                Target::Off => this.body.poll(cx),
+                Target::Global(mode) if !global::live() => {
+                    let timed = mode == Mode::Timing && meta.timing();
+                    poll_counted(ctx, meta, timed, this.frame, this.body, cx)
+                }
+                Target::Scope(mode) | Target::Global(mode) => {
+                    poll_recorded(target, mode, meta, this.frame, this.body, cx)
+                }
+            }
+        })
     }
 }
 
-/// The lean path for the process-wide recorder counting without live output: no invocation
-/// ids, no transition built, two counter cells bumped on this thread's table.
-#[inline(always)]
-fn poll_counted<F: Future>(
+/// The full path: invocation ids, parents, timing, one [`Transition`] per poll.
+#[inline]
+fn poll_recorded<F: Future>(
+    target: Target,
+    mode: Mode,
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let Some(cells) = counters::cells(meta) else {
+    let mut parent = 0;
+    if frame.call == 0 {
+        parent = context::current_call();
+        frame.call = context::next_call_id();
+        record::begin(target, meta, frame.call, parent);
+    }
+    let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
+    let saved = context::enter(frame.call, frame.region);
+    let unwind = Unwind {
+        saved,
+        target,
+        meta,
+        frame,
+        parent,
+        started,
+    };
+    let poll = body.poll(cx);
+    unwind.finish(poll.is_ready());
+    poll
+}
+
+/// The lean path for the process-wide recorder without live output: no invocation ids, no
+/// transition built, a few counter cells bumped on this thread's table (and the poll timed,
+/// when `timed`).
+#[inline(always)]
+fn poll_counted<F: Future>(
+    ctx: &Ctx,
+    meta: &'static FnMeta,
+    timed: bool,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let Some(cells) = counters::cells(ctx, meta) else {
         return body.poll(cx);
     };
-    let saved = context::enter_counting(frame.region);
+    let started = timed.then(clock::now);
+    let saved = ctx.enter_counting(frame.region);
     let unwind = CountUnwind {
+        ctx,
         saved,
         cells,
         frame,
+        started,
     };
     let poll = body.poll(cx);
     let mut this = ManuallyDrop::new(unwind);
-    let (suspended, region) = context::exit_counting(this.saved);
+    let (suspended, region) = this.ctx.exit_counting(this.saved);
     this.frame.region = region;
     this.count(State::after_poll(poll.is_ready(), suspended, region));
     poll
@@ -165,15 +190,20 @@ fn poll_counted<F: Future>(
 
 /// [`Unwind`] for [`poll_counted`].
 struct CountUnwind<'a> {
+    ctx: &'a Ctx,
     saved: (u16, u16),
     cells: &'static [AtomicU64],
     frame: &'a mut Frame,
+    started: Option<u64>,
 }
 
 impl CountUnwind<'_> {
     #[inline(always)]
     fn count(&mut self, to: State) {
-        counters::count_poll(self.cells, self.frame.polls == 0, to, None);
+        let nanos = self
+            .started
+            .map(|start| clock::nanos_between(start, clock::now()));
+        counters::count_poll(self.cells, self.frame.polls == 0, to, nanos);
         self.frame.polls += 1;
         self.frame.state = to.encode();
     }
@@ -181,7 +211,7 @@ impl CountUnwind<'_> {
 
 impl Drop for CountUnwind<'_> {
     fn drop(&mut self) {
-        context::exit_counting(self.saved);
+        self.ctx.exit_counting(self.saved);
         self.count(State::Panicked);
     }
 }

@@ -9,6 +9,7 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+use crate::context::{self, Ctx};
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::stats::{AwaitStats, FnStats};
@@ -107,9 +108,6 @@ fn registry() -> MutexGuard<'static, Registry> {
 thread_local! {
     /// This thread's table; `None` until the thread first counts.
     static TABLE: Cell<Option<&'static Table>> = const { Cell::new(None) };
-    /// The cells this thread counted into last, by slot: most polls hit it, which saves
-    /// walking the table's chunks.
-    static LAST: Cell<(usize, Option<&'static [AtomicU64]>)> = const { Cell::new((0, None)) };
     /// Gives the table back when the thread exits.
     static OWNER: Owner = const { Owner };
 }
@@ -123,7 +121,7 @@ impl Drop for Owner {
         let Some(table) = TABLE.with(|t| t.take()) else {
             return;
         };
-        LAST.with(|last| last.set((0, None)));
+        context::with(|ctx| ctx.set_last_cells(0, None));
         let mut registry = registry();
         let registry = &mut *registry;
         for (slot, meta) in registry.fns.iter().enumerate() {
@@ -186,16 +184,16 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
 #[inline(always)]
-pub(crate) fn cells(meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+pub(crate) fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
     let cells = slot(meta).and_then(|slot| {
-        if let (last_slot, Some(cells)) = LAST.get()
+        if let (last_slot, Some(cells)) = ctx.last_cells()
             && last_slot == slot
         {
             return Some(cells);
         }
         let table = TABLE.get().or_else(acquire_table)?;
         let cells = table.cells(slot, meta);
-        LAST.set((slot, Some(cells)));
+        ctx.set_last_cells(slot, Some(cells));
         Some(cells)
     });
     if cells.is_none() {
@@ -233,7 +231,9 @@ pub(crate) fn count_poll(cells: &[AtomicU64], first: bool, to: State, nanos: Opt
 /// Counts one transition on this thread's table.
 #[inline]
 pub(crate) fn count(t: &Transition) {
-    let Some(cells) = cells(t.meta) else { return };
+    let Some(cells) = context::with(|ctx| cells(ctx, t.meta)) else {
+        return;
+    };
     if t.to == State::Cancelled {
         if let State::Await(i) = t.from {
             bump(&cells[AWAITS + 2 * usize::from(i) + 1], 1);
