@@ -21,8 +21,10 @@
 
 pub use traced_async_macros::traced_async;
 pub use traced_async_runtime::{
-    AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, Captured, FnMeta, Format, FunctionTrace,
-    Mode, State, Trace, Traced, Transition, block_on, capture,
+    Anomaly, AnomalyKind, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, Builder, Captured,
+    Elapsed, FnMeta, Format, FunctionTrace, JoinHandle, Mode, RunError, Runtime, Sleep, State,
+    TaskWakes, Timeout, Trace, Traced, Transition, YieldNow, block_on, capture, dump, sleep, spawn,
+    spawn_named, timeout, yield_now,
 };
 
 #[doc(hidden)]

@@ -14,6 +14,8 @@ mod captured;
 mod clock;
 mod collector;
 mod context;
+mod diagnostics;
+mod executor;
 mod meta;
 mod output;
 mod record;
@@ -25,6 +27,11 @@ mod transition;
 pub use crate::await_point::AwaitPoint;
 pub use crate::block_on::{block_on, capture};
 pub use crate::captured::Captured;
+pub use crate::diagnostics::{Anomaly, AnomalyKind, RunError};
+pub use crate::executor::{
+    Builder, Elapsed, JoinHandle, Runtime, Sleep, TaskWakes, Timeout, YieldNow, dump, sleep, spawn,
+    spawn_named, timeout, yield_now,
+};
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
 pub use crate::record::Mode;

@@ -53,10 +53,10 @@ fn with_collector(f: impl FnOnce(&mut Collector)) {
     // A panic inside the collector (it only formats and writes) must not turn into a double
     // panic while a traced frame unwinds, so a busy slot just drops the event.
     let _ = SCOPE.try_with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            if let Some(collector) = slot.as_mut() {
-                f(collector);
-            }
+        if let Ok(mut slot) = slot.try_borrow_mut()
+            && let Some(collector) = slot.as_mut()
+        {
+            f(collector);
         }
     });
 }
@@ -94,4 +94,13 @@ impl Drop for ScopeGuard {
     fn drop(&mut self) {
         self.restore();
     }
+}
+
+/// Calls `f` with the collector of the scope active on this thread, if any and not busy: lets
+/// the executor read the live invocations from inside a poll.
+pub(crate) fn with_active<R>(f: impl FnOnce(&mut Collector) -> R) -> Option<R> {
+    let mut f = Some(f);
+    let mut out = None;
+    with_collector(|collector| out = f.take().map(|f| f(collector)));
+    out
 }
