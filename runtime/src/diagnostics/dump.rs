@@ -35,7 +35,7 @@ pub(crate) fn render(
             status(task, running)
         );
         let mine: Vec<&Live> = live.iter().filter(|l| l.task == task.id).collect();
-        if mine.is_empty() {
+        if mine.is_empty() && task.joining.is_none() {
             out.push_str("  (no traced fn in flight)\n");
         }
         for root in mine
@@ -43,6 +43,13 @@ pub(crate) fn render(
             .filter(|l| !mine.iter().any(|p| p.id == l.parent))
         {
             write_inv(&mut out, root, &mine, watch, now, 1);
+        }
+        if let Some(joined) = task.joining {
+            let name = tasks
+                .iter()
+                .find(|t| t.id == joined)
+                .map_or_else(String::new, |t| t.label());
+            let _ = writeln!(out, "  awaits the JoinHandle of task {name} ({joined})");
         }
     }
     out

@@ -12,10 +12,8 @@ use crate::transition::Transition;
 pub(crate) struct Inv {
     pub(crate) task: u64,
     pub(crate) depth: usize,
-    /// When it entered its current state (ns on the runtime's clock).
+    /// When its last poll ended, leaving it in its current state (ns on the runtime's clock).
     pub(crate) since: u64,
-    /// When its last poll ended.
-    last: u64,
 }
 
 /// A transition with what the runtime adds to it.
@@ -57,19 +55,15 @@ impl Watch {
                 task,
                 depth,
                 since: now,
-                last: now,
             });
             if matches!(t.from, State::Await(_) | State::Hidden) {
-                let waited = now.saturating_sub(inv.last);
+                let waited = now.saturating_sub(inv.since);
                 match self.idle.iter_mut().find(|(m, _)| std::ptr::eq(*m, t.meta)) {
                     Some((_, idle)) => *idle += waited,
                     None => self.idle.push((t.meta, waited)),
                 }
             }
-            if t.from != t.to {
-                inv.since = now;
-            }
-            inv.last = now;
+            inv.since = now;
             self.history.push(Seen {
                 t: *t,
                 depth,

@@ -45,6 +45,9 @@ impl Builder {
     /// program prints the same transcript on every run. Wakes are expected to come from inside
     /// the runtime (timers, other tasks), so a run with nothing runnable and no timer is a
     /// deadlock at once. Off by default.
+    ///
+    /// The runtime is deterministic; code it runs may not be: `futures::select!` polls its
+    /// branches in a random order (use `select_biased!`), and so do other randomised combinators.
     pub fn deterministic(mut self, on: bool) -> Self {
         self.options.deterministic = on;
         self

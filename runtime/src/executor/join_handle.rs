@@ -87,6 +87,8 @@ impl<T> Future for JoinHandle<T> {
             Some(Err(panic)) => std::panic::resume_unwind(panic),
             None => {
                 slot.waiter = Some(cx.waker().clone());
+                drop(slot);
+                current::with(|shared| shared.note_join(crate::context::current_task(), self.id));
                 Poll::Pending
             }
         }

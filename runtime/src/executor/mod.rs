@@ -135,6 +135,12 @@ impl Runtime {
         self.shared.state_diagrams()
     }
 
+    /// The runtime's clock: virtual time in deterministic mode (it only moves when every task
+    /// waits on a timer), real time since the runtime was built otherwise.
+    pub fn elapsed(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.shared.clock.now())
+    }
+
     /// What the last run recorded, for tests to ask questions of.
     pub fn trace(&self) -> Trace {
         self.shared.run.borrow().trace.clone()

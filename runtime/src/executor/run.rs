@@ -127,7 +127,11 @@ fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
 /// Polls task `id` inside the run's capture scope and then does the task's bookkeeping:
 /// wake counts, the transitions it made, blocking and lost wake-up checks.
 fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
-    let tracker = Arc::clone(&shared.tasks.borrow()[index(id)].tracker);
+    let tracker = {
+        let mut tasks = shared.tasks.borrow_mut();
+        tasks[index(id)].joining = None;
+        Arc::clone(&tasks[index(id)].tracker)
+    };
     let latency = tracker.begin_poll();
     let before = shared.run.borrow().watch.history().len();
     let started = Instant::now();

@@ -135,6 +135,15 @@ impl Shared {
         drop(handle);
     }
 
+    /// Task `waiter`'s poll is waiting on the `JoinHandle` of task `id`.
+    pub(crate) fn note_join(&self, waiter: u64, id: u64) {
+        if let Ok(mut tasks) = self.tasks.try_borrow_mut()
+            && let Some(info) = tasks.get_mut(index(waiter))
+        {
+            info.joining = Some(id);
+        }
+    }
+
     /// Takes the transitions recorded since the last call and prints them, as made by `task`.
     pub(crate) fn sync(&self, task: u64) {
         let now = self.clock.now();

@@ -48,6 +48,8 @@ pub(crate) struct TaskInfo {
     pub(crate) busy: u64,
     /// A lost wake-up was reported for its current suspension.
     pub(crate) lost: bool,
+    /// The task whose `JoinHandle` its last poll left it waiting on.
+    pub(crate) joining: Option<u64>,
 }
 
 impl TaskInfo {
@@ -66,6 +68,7 @@ impl TaskInfo {
             latency_count: 0,
             busy: 0,
             lost: false,
+            joining: None,
         }
     }
 
