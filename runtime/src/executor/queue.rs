@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Wake;
 use std::thread::Thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Something the runtime can run: a spawned task, or the future passed to `block_on`.
 pub(crate) enum Job {
@@ -63,11 +63,17 @@ impl Queue {
             .is_empty()
     }
 
-    /// Sleeps until a job arrives or `timeout` passes. `park_timeout` may return early; the
-    /// caller loops and looks again, and an unpark before the park makes it return at once.
+    /// Sleeps until a job arrives or `timeout` passes. `park_timeout` returns early on a
+    /// leftover unpark (every push unparks, even while the runtime is busy) or spuriously, so it
+    /// is called again until one of the two really happened.
     pub(crate) fn park(&self, timeout: Duration) {
-        if self.is_empty() {
-            std::thread::park_timeout(timeout);
+        let deadline = Instant::now() + timeout;
+        while self.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            std::thread::park_timeout(left);
         }
     }
 }
