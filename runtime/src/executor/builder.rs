@@ -30,7 +30,8 @@ impl Builder {
         Builder {
             options: Options {
                 deterministic: false,
-                format: Format::Pretty,
+                // Like `block_on`: `TRACED_ASYNC_FORMAT=off` silences a program without editing it.
+                format: Format::from_env().unwrap_or(Format::Pretty),
                 blocking_threshold: Duration::from_millis(5),
                 deadlock_timeout: Duration::from_secs(1),
                 summary: true,
@@ -53,9 +54,9 @@ impl Builder {
         self
     }
 
-    /// How transitions are printed to stderr as they happen (`Format::Pretty` by default;
-    /// [`Format::from_env`] reads `TRACED_ASYNC_FORMAT`). The transcript kept in memory is the
-    /// same whatever the format.
+    /// How transitions are printed to stderr as they happen: by default what
+    /// `TRACED_ASYNC_FORMAT` says ([`Format::from_env`]), or `Format::Pretty` when it is unset or
+    /// unknown. The transcript kept in memory is the same whatever the format.
     pub fn format(mut self, format: Format) -> Self {
         self.options.format = format;
         self
