@@ -320,3 +320,32 @@ fn state_diagram_counts_each_transition() {
         "no cancellation happened: {written}"
     );
 }
+
+#[test]
+fn dump_when_main_returns_shows_who_keeps_the_run_going() {
+    let rt = builder(true).dump_at_end(true).build();
+    rt.block_on(async {
+        drop(spawn_named("straggler", outer()));
+        yield_now().await;
+    });
+    let transcript = rt.transcript();
+    let line = rt.trace().function("inner").await_point(0).line();
+    let expected = "── where is everyone? (at 0s) ──\ntask straggler (2): waiting; 1 waker held\n  outer#1 at await#0";
+    assert!(transcript.contains(expected), "{transcript}");
+    assert!(
+        transcript.contains(&format!(
+            "inner#2 at await#0 (line {line}: sleep(ms(10)))  for 0s"
+        )),
+        "{transcript}"
+    );
+    assert_eq!(rt.elapsed(), ms(10), "the run waited for the straggler");
+}
+
+#[test]
+fn no_dump_unless_asked() {
+    let rt = builder(true).build();
+    rt.block_on(async {
+        drop(spawn_named("straggler", outer()));
+    });
+    assert!(!rt.transcript().contains("where is everyone"));
+}

@@ -82,7 +82,9 @@ impl Builder {
         self
     }
 
-    /// Whether the tree of tasks and await points is printed when a run ends (off by default).
+    /// Whether the tree of tasks and await points is printed when the `block_on` future returns
+    /// (off by default): the tasks still alive then are what the run goes on waiting for. (A run
+    /// that cannot finish prints the tree anyway, in its deadlock report.)
     pub fn dump_at_end(mut self, on: bool) -> Self {
         self.options.dump_at_end = on;
         self

@@ -194,7 +194,8 @@ pub struct TaskWakes {
     pub from_elsewhere: u64,
     /// Polls of the task.
     pub polls: u64,
-    /// Polls that no wake asked for (the first poll is not one).
+    /// Polls that no wake asked for (the first poll is not one). This runtime polls a task only
+    /// after a wake reached it, so a count above 0 means the runtime itself went wrong.
     pub spurious: u64,
 }
 

@@ -40,6 +40,10 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
                             output = Some(value);
                             main = None;
                             finished(shared, MAIN, None);
+                            if shared.options.dump_at_end {
+                                let dump = shared.dump();
+                                shared.event(&dump);
+                            }
                         } else {
                             check_lost_wakeup(shared, MAIN);
                         }
@@ -331,10 +335,6 @@ fn end(shared: &Shared) {
             .take()
             .expect("the run's collector is idle after the loop");
         run.trace = collector.finish();
-    }
-    if shared.options.dump_at_end {
-        let dump = shared.dump();
-        shared.event(&dump);
     }
     if shared.options.summary {
         let summary = shared.summary();
