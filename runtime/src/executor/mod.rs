@@ -8,6 +8,7 @@ pub(crate) mod current;
 mod join_handle;
 mod queue;
 mod run;
+mod scope;
 pub(crate) mod shared;
 pub(crate) mod task;
 mod timer;

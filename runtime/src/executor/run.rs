@@ -18,7 +18,7 @@ use crate::executor::queue::{Job, MainWaker};
 use crate::executor::shared::{MAIN, Shared, index};
 use crate::executor::task::{TaskInfo, TaskState, Tracked};
 use crate::executor::waker::Tracker;
-use crate::record::{self, Mode};
+use crate::record::Mode;
 
 /// Runs `main` and every task until all have finished, or fails on a deadlock.
 pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, RunError> {
@@ -90,7 +90,7 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
 
 /// A fresh collector and main task for this run.
 fn begin(shared: &Shared, main_size: usize) {
-    shared.run.borrow_mut().collector = Some(Collector::new(Mode::Timing, None));
+    shared.begin_scope(Collector::new(Mode::Timing, None));
     let tracker = Tracker::new(shared.origin);
     tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
         &shared.queue,
@@ -202,17 +202,10 @@ fn in_scope<R>(shared: &Shared, id: u64, f: impl FnOnce() -> R) -> R {
             context::set_task(self.0);
         }
     }
-    let collector = shared
-        .run
-        .borrow_mut()
-        .collector
-        .take()
-        .expect("the run's collector is idle between polls");
-    let scope = record::enter_scope(collector);
+    let scope = shared.scope().expect("a run is in progress");
     let restore = Restore(context::set_task(id));
-    let result = f();
+    let result = scope.enter(f);
     drop(restore);
-    shared.run.borrow_mut().collector = Some(scope.exit());
     result
 }
 
@@ -328,14 +321,7 @@ fn shut_down<F: Future>(shared: &Shared, main: Option<Pin<Box<Tracked<F>>>>) {
 /// Ends the run: keeps the trace, prints the summary, the dump and the state diagrams asked
 /// for.
 fn end(shared: &Shared) {
-    {
-        let mut run = shared.run.borrow_mut();
-        let collector = run
-            .collector
-            .take()
-            .expect("the run's collector is idle after the loop");
-        run.trace = collector.finish();
-    }
+    shared.end_scope();
     if shared.options.summary {
         let summary = shared.summary();
         shared.event(&summary);

@@ -19,10 +19,10 @@ use crate::executor::builder::Options;
 use crate::executor::clock::Clock;
 use crate::executor::join_handle::{self, JoinHandle};
 use crate::executor::queue::{Job, Queue};
+use crate::executor::scope::RunScope;
 use crate::executor::task::{TaskInfo, TaskState, Tracked, default_name};
 use crate::executor::timer::Timers;
 use crate::executor::waker::Tracker;
-use crate::record;
 use crate::trace::Trace;
 
 /// The id of the `block_on` future's task.
@@ -42,9 +42,9 @@ pub(crate) struct Shared {
 
 /// What a run has recorded. Never borrowed across a poll.
 pub(crate) struct RunState {
-    /// The run's collector while no task is polled; during a poll it sits in the thread's
-    /// capture scope.
-    pub(crate) collector: Option<Collector>,
+    /// The capture scope of the run in progress; shared so that a poll can run inside it
+    /// while the rest of the run state stays borrowable.
+    pub(crate) scope: Option<Rc<RunScope>>,
     pub(crate) watch: Watch,
     pub(crate) report: Report,
     pub(crate) anomalies: Vec<Anomaly>,
@@ -64,7 +64,7 @@ impl Shared {
             queue: Queue::new(),
             tasks: RefCell::new(vec![main]),
             run: RefCell::new(RunState {
-                collector: None,
+                scope: None,
                 watch: Watch::default(),
                 report,
                 anomalies: Vec::new(),
@@ -147,14 +147,12 @@ impl Shared {
     /// Takes the transitions recorded since the last call and prints them, as made by `task`.
     pub(crate) fn sync(&self, task: u64) {
         let now = self.clock.now();
+        let Some(scope) = self.scope() else { return };
         let mut run = self.run.borrow_mut();
         let run = &mut *run;
-        let taken = match run.collector.as_ref() {
-            Some(collector) => run.watch.take(collector.transitions(), task, now),
-            None => {
-                record::with_active(|c| run.watch.take(c.transitions(), task, now)).unwrap_or(0)
-            }
-        };
+        let taken = scope
+            .with(|c| run.watch.take(c.transitions(), task, now))
+            .unwrap_or(0);
         for seen in run.watch.last(taken).to_vec() {
             let label = self.label(seen.task);
             run.report.transition(&seen, &label);
@@ -184,12 +182,32 @@ impl Shared {
             .map_or_else(|| default_name(id), TaskInfo::label)
     }
 
-    /// The traced invocations in flight, from wherever the collector is now.
+    /// The traced invocations in flight.
     pub(crate) fn live(&self) -> Vec<Live> {
-        if let Some(collector) = self.run.borrow().collector.as_ref() {
-            return collector.live();
+        self.scope()
+            .and_then(|scope| scope.with(|c| c.live()))
+            .unwrap_or_default()
+    }
+
+    /// The scope of the run in progress.
+    pub(crate) fn scope(&self) -> Option<Rc<RunScope>> {
+        self.run.borrow().scope.clone()
+    }
+
+    /// Starts a run's scope.
+    pub(crate) fn begin_scope(&self, collector: Collector) {
+        self.run.borrow_mut().scope = Some(Rc::new(RunScope::new(collector)));
+    }
+
+    /// Ends the run's scope and keeps its trace.
+    pub(crate) fn end_scope(&self) {
+        let scope = self.run.borrow_mut().scope.take();
+        let collector = scope
+            .and_then(|s| Rc::try_unwrap(s).ok())
+            .and_then(RunScope::into_collector);
+        if let Some(collector) = collector {
+            self.run.borrow_mut().trace = collector.finish();
         }
-        record::with_active(|c| c.live()).unwrap_or_default()
     }
 
     /// The tree of tasks and the await points they wait at.
