@@ -202,6 +202,10 @@ fn wakes_are_counted_by_origin() {
         "{:?}",
         rt.wakes()
     );
+    assert!(
+        rt.wakes().iter().all(|w| w.wake_to_poll.is_none()),
+        "hidden in deterministic mode"
+    );
 }
 
 #[test]
@@ -216,5 +220,10 @@ fn a_wake_from_another_thread_reaches_the_task() {
     thread.join().unwrap();
     let main = wakes(&rt, "main");
     assert_eq!((main.by_itself, main.from_elsewhere), (0, 1));
+    let (mean, max) = main.wake_to_poll.expect("one wake, measured in real time");
+    assert!(
+        mean <= max && max < Duration::from_secs(1),
+        "{mean:?} {max:?}"
+    );
     assert!(rt.summary().contains("wake-to-poll"), "{}", rt.summary());
 }

@@ -5,6 +5,10 @@
 //! Data flows in one direction: the attribute's expansion wraps a body in [`Traced`] and each
 //! `.await` in an [`AwaitPoint`]; a poll of `Traced` produces one [`Transition`]; the capture
 //! scope active on the polling thread collects it, prints it, and finally returns a [`Trace`].
+//!
+//! [`Runtime`] is a single-threaded executor built on that: it runs many tasks inside one
+//! capture scope, tags each invocation with its task, tracks wakes, and reports deadlocks, lost
+//! wake-ups and blocking polls (the `executor` and `diagnostics` modules).
 
 #![warn(missing_docs)]
 

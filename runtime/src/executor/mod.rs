@@ -17,6 +17,7 @@ mod yield_now;
 
 use std::future::Future;
 use std::rc::Rc;
+use std::time::Duration;
 
 pub use builder::Builder;
 pub use join_handle::JoinHandle;
@@ -138,8 +139,8 @@ impl Runtime {
 
     /// The runtime's clock: virtual time in deterministic mode (it only moves when every task
     /// waits on a timer), real time since the runtime was built otherwise.
-    pub fn elapsed(&self) -> std::time::Duration {
-        std::time::Duration::from_nanos(self.shared.clock.now())
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_nanos(self.shared.clock.now())
     }
 
     /// What the last run recorded, for tests to ask questions of.
@@ -165,6 +166,14 @@ impl Runtime {
                 from_elsewhere: t.tracker.other_wakes(),
                 polls: t.polls,
                 spurious: t.spurious,
+                wake_to_poll: (!self.shared.options.deterministic && t.latency_count > 0).then(
+                    || {
+                        (
+                            Duration::from_nanos(t.latency_total / t.latency_count),
+                            Duration::from_nanos(t.latency_max),
+                        )
+                    },
+                ),
             })
             .collect()
     }
@@ -195,6 +204,9 @@ pub struct TaskWakes {
     pub from_elsewhere: u64,
     /// Polls of the task.
     pub polls: u64,
+    /// Mean and longest time from a wake to the poll it asked for (real time; `None` in
+    /// deterministic mode, where real durations are hidden, or before any wake).
+    pub wake_to_poll: Option<(Duration, Duration)>,
     /// Polls that no wake asked for (the first poll is not one). This runtime polls a task only
     /// after a wake reached it, so a count above 0 means the runtime itself went wrong.
     pub spurious: u64,

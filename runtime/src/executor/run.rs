@@ -266,7 +266,16 @@ fn held_wakers(shared: &Shared) -> usize {
 }
 
 fn fire_due_timers(shared: &Shared) {
-    let due = shared.timers.borrow_mut().take_due(shared.clock.now());
+    let now = shared.clock.now();
+    if shared
+        .timers
+        .borrow()
+        .next_deadline()
+        .is_none_or(|next| next > now)
+    {
+        return;
+    }
+    let due = shared.timers.borrow_mut().take_due(now);
     // Woken after the borrow ends: a wake may run code that registers timers.
     for waker in due {
         waker.wake();
