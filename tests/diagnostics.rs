@@ -349,3 +349,29 @@ fn no_dump_unless_asked() {
     });
     assert!(!rt.transcript().contains("where is everyone"));
 }
+
+#[traced_async]
+async fn blocks_inside() {
+    sleep(ms(1)).await;
+    std::thread::sleep(ms(60));
+}
+
+#[traced_async]
+async fn calls_blocker() {
+    blocks_inside().await;
+}
+
+#[test]
+fn blocking_poll_blames_the_innermost_fn() {
+    let rt = builder(true).blocking_threshold(ms(20)).build();
+    rt.block_on(calls_blocker());
+    let line = rt.trace().function("blocks_inside").await_point(0).line();
+    let anomalies = rt.anomalies();
+    assert_eq!(kinds(&rt), [AnomalyKind::BlockingPoll], "{anomalies:?}");
+    let expected = format!("in blocks_inside#2, from await#0 (line {line}) to the return");
+    assert!(
+        anomalies[0].message().contains(&expected),
+        "{}",
+        anomalies[0]
+    );
+}
