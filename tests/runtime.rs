@@ -2,6 +2,8 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
 use futures::channel::oneshot;
@@ -211,12 +213,28 @@ fn wakes_are_counted_by_origin() {
 #[test]
 fn a_wake_from_another_thread_reaches_the_task() {
     let rt = quiet(false);
-    let (tx, rx) = oneshot::channel();
-    let thread = std::thread::spawn(move || {
-        std::thread::sleep(ms(20));
-        tx.send(5).unwrap();
+    let slot = Arc::new(Mutex::new(None::<Waker>));
+    let thread = std::thread::spawn({
+        let slot = Arc::clone(&slot);
+        move || {
+            // Waits for the task to park its waker, however slow the machine, then wakes it.
+            let waker = loop {
+                if let Some(waker) = slot.lock().unwrap().take() {
+                    break waker;
+                }
+                std::thread::sleep(ms(1));
+            };
+            waker.wake();
+        }
     });
-    assert_eq!(rt.block_on(rx), Ok(5));
+    let mut parked = false;
+    rt.block_on(std::future::poll_fn(|cx| {
+        if std::mem::replace(&mut parked, true) {
+            return Poll::Ready(());
+        }
+        *slot.lock().unwrap() = Some(cx.waker().clone());
+        Poll::Pending
+    }));
     thread.join().unwrap();
     let main = wakes(&rt, "main");
     assert_eq!((main.by_itself, main.from_elsewhere), (0, 1));

@@ -23,7 +23,7 @@ fn runtime() -> Runtime {
         .deterministic(true)
         .format(Format::Off)
         // High enough that a loaded test machine does not make an ordinary poll "blocking".
-        .blocking_threshold(ms(50))
+        .blocking_threshold(ms(100))
         .build()
 }
 
@@ -190,7 +190,7 @@ fn select_and_timeout_cancel() {
 #[traced_async]
 async fn parse_config() -> usize {
     sleep(ms(5)).await;
-    std::thread::sleep(ms(120)); // blocks the thread
+    std::thread::sleep(ms(300)); // blocks the thread
     sleep(ms(5)).await;
     42
 }
