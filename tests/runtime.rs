@@ -245,3 +245,28 @@ fn a_wake_from_another_thread_reaches_the_task() {
     );
     assert!(rt.summary().contains("wake-to-poll"), "{}", rt.summary());
 }
+
+#[traced_async]
+async fn step() {
+    yield_now().await;
+}
+
+#[test]
+fn a_runtime_runs_several_block_ons() {
+    let rt = quiet(true);
+    rt.block_on(step());
+    rt.block_on(step());
+    assert_eq!(
+        rt.trace().function("step").polls(),
+        2,
+        "the trace is the last run's"
+    );
+    let transcript = rt.transcript();
+    assert_eq!(
+        transcript
+            .matches("step#1                   poll 2")
+            .count(),
+        2,
+        "{transcript}"
+    );
+}

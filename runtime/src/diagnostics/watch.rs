@@ -89,6 +89,12 @@ impl Watch {
         }
     }
 
+    /// A new run starts with a new collector, whose transitions count from the start again.
+    pub(crate) fn restart(&mut self) {
+        self.seen = 0;
+        self.invs.clear();
+    }
+
     /// The invocation numbered `call` in this run, while in flight.
     pub(crate) fn inv(&self, call: u64) -> Option<Inv> {
         self.invs.get(&call).copied()

@@ -196,7 +196,9 @@ impl Shared {
 
     /// Starts a run's scope.
     pub(crate) fn begin_scope(&self, collector: Collector) {
-        self.run.borrow_mut().scope = Some(Rc::new(RunScope::new(collector)));
+        let mut run = self.run.borrow_mut();
+        run.watch.restart();
+        run.scope = Some(Rc::new(RunScope::new(collector)));
     }
 
     /// Ends the run's scope and keeps its trace.
