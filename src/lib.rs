@@ -21,9 +21,11 @@
 
 pub use traced_async_macros::traced_async;
 pub use traced_async_runtime::{
-    AlreadyInstalled, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace, AwaitStats, Builder,
-    Captured, FnMeta, FnStats, Format, FunctionTrace, Guard, Mode, Report, State, Trace, Traced,
-    Transition, block_on, capture, init, report, set_recording,
+    AlreadyInstalled, Anomaly, AnomalyKind, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace,
+    AwaitStats, Captured, Elapsed, FnMeta, FnStats, Format, FunctionTrace, Guard, JoinHandle, Mode,
+    RecorderBuilder, Report, RunError, Runtime, RuntimeBuilder, Sleep, State, TaskWakes, Timeout,
+    Trace, Traced, Transition, YieldNow, block_on, capture, dump, init, report, set_recording,
+    sleep, spawn, spawn_named, timeout, yield_now,
 };
 
 #[doc(hidden)]

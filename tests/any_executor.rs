@@ -10,7 +10,7 @@ use traced_async::{Captured, Guard, traced_async};
 /// Installs the recorder once for all tests of this process.
 fn recorder() {
     static GUARD: OnceLock<Guard> = OnceLock::new();
-    GUARD.get_or_init(|| traced_async::Builder::new().summary(false).init());
+    GUARD.get_or_init(|| traced_async::RecorderBuilder::new().summary(false).init());
 }
 
 /// Moves between worker threads on a multi-thread runtime at each yield.

@@ -12,7 +12,7 @@ use traced_async::{Guard, traced_async};
 
 fn recorder() {
     static GUARD: OnceLock<Guard> = OnceLock::new();
-    GUARD.get_or_init(|| traced_async::Builder::new().summary(false).init());
+    GUARD.get_or_init(|| traced_async::RecorderBuilder::new().summary(false).init());
 }
 
 /// Ground truth, counted by the test itself.

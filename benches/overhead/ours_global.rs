@@ -24,7 +24,7 @@ mod timed {
 fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        std::mem::forget(traced_async::Builder::new().summary(false).init());
+        std::mem::forget(traced_async::RecorderBuilder::new().summary(false).init());
         traced_async::set_recording(false);
     });
 }

@@ -14,7 +14,6 @@ use crate::transition::Transition;
 /// An invocation that has started and not yet ended, as this trace numbers it. Enough to draw
 /// the tree of who waits where (task → invocation → nested invocation → await point).
 #[derive(Debug, Clone, Copy)]
-#[allow(dead_code)] // Read by the executor's diagnostics.
 pub(crate) struct Live {
     /// Number within this trace, from 1.
     pub(crate) id: u64,
@@ -118,7 +117,6 @@ impl Collector {
     }
 
     /// The invocations in flight, in the order they started.
-    #[allow(dead_code)] // Used by the executor's diagnostics.
     pub(crate) fn live(&self) -> Vec<Live> {
         let mut live: Vec<Live> = self.live.values().copied().collect();
         live.sort_by_key(|l| l.id);
@@ -126,7 +124,6 @@ impl Collector {
     }
 
     /// Every transition recorded so far.
-    #[allow(dead_code)] // Used by the executor's diagnostics.
     pub(crate) fn transitions(&self) -> &[Transition] {
         &self.transitions
     }

@@ -162,7 +162,6 @@ pub(crate) fn current_task() -> u64 {
 }
 
 /// Makes `task` the task being polled on this thread; returns the previous one to restore.
-#[allow(dead_code)] // Used by the executor.
 pub(crate) fn set_task(task: u64) -> u64 {
     CTX.with(|c| c.task.replace(task))
 }

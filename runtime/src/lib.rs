@@ -5,6 +5,10 @@
 //! Data flows in one direction: the attribute's expansion wraps a body in [`Traced`] and each
 //! `.await` in an [`AwaitPoint`]; a poll of `Traced` produces one [`Transition`]; the capture
 //! scope active on the polling thread collects it, prints it, and finally returns a [`Trace`].
+//!
+//! [`Runtime`] is a single-threaded executor built on that: it runs many tasks inside one
+//! capture scope, tags each invocation with its task, tracks wakes, and reports deadlocks, lost
+//! wake-ups and blocking polls (the `executor` and `diagnostics` modules).
 
 #![warn(missing_docs)]
 
@@ -14,6 +18,8 @@ mod captured;
 mod clock;
 mod collector;
 mod context;
+mod diagnostics;
+mod executor;
 mod global;
 mod meta;
 mod output;
@@ -27,7 +33,14 @@ mod transition;
 pub use crate::await_point::AwaitPoint;
 pub use crate::block_on::{block_on, capture};
 pub use crate::captured::Captured;
-pub use crate::global::{AlreadyInstalled, Builder, Guard, Report, init, report, set_recording};
+pub use crate::diagnostics::{Anomaly, AnomalyKind, RunError};
+pub use crate::executor::{
+    Elapsed, JoinHandle, Runtime, RuntimeBuilder, Sleep, TaskWakes, Timeout, YieldNow, dump, sleep,
+    spawn, spawn_named, timeout, yield_now,
+};
+pub use crate::global::{
+    AlreadyInstalled, Guard, RecorderBuilder, Report, init, report, set_recording,
+};
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
 pub use crate::record::Mode;
@@ -41,9 +54,6 @@ pub use crate::transition::Transition;
 /// What the attribute's expansion names. Not a public API: it may change in any release.
 pub mod __private {
     pub use crate::await_point::{AwaitPoint, enter_macro, enter_unseen_macro};
-    pub use crate::global::{
-        AlreadyInstalled, Builder, Guard, Report, init, report, set_recording,
-    };
     pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};

@@ -1,5 +1,5 @@
 //! The process-wide recorder, for traced futures running on any executor (tokio, smol,
-//! `futures`' thread pool): installed once by [`init`] or a [`Builder`], configured like
+//! `futures`' thread pool): installed once by [`init`] or a [`RecorderBuilder`], configured like
 //! `RUST_LOG` through `TRACED_ASYNC`. Counting takes no lock (see `counters`); live output
 //! goes through one lock, as writing lines to stderr would anyway.
 
@@ -89,18 +89,18 @@ fn with_live(f: impl FnOnce(&mut Collector)) {
 ///
 /// # Panics
 /// If `TRACED_ASYNC` does not parse, or a recorder is already installed (see
-/// [`Builder::try_init`]).
+/// [`RecorderBuilder::try_init`]).
 pub fn init() -> Guard {
-    Builder::from_env().init()
+    RecorderBuilder::from_env().init()
 }
 
 /// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
-/// [`Builder`], for example from an admin endpoint of a long-running server. Paused, traced fns
+/// [`RecorderBuilder`], for example from an admin endpoint of a long-running server. Paused, traced fns
 /// cost what they cost with no recorder installed; counts so far are kept. Does nothing before
 /// a recorder is installed.
 ///
 /// ```
-/// let _guard = traced_async::Builder::new().summary(false).init();
+/// let _guard = traced_async::RecorderBuilder::new().summary(false).init();
 /// traced_async::set_recording(false); // quiet period
 /// traced_async::set_recording(true);
 /// ```
@@ -125,24 +125,24 @@ pub fn report() -> Report {
 /// Configures the process-wide recorder.
 ///
 /// ```
-/// let _guard = traced_async::Builder::new().trace("my_app::net").summary(false).init();
+/// let _guard = traced_async::RecorderBuilder::new().trace("my_app::net").summary(false).init();
 /// ```
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `init` or `try_init`"]
-pub struct Builder {
+pub struct RecorderBuilder {
     config: Config,
 }
 
-impl Default for Builder {
+impl Default for RecorderBuilder {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Builder {
+impl RecorderBuilder {
     /// Traces every fn, prints the summary when the guard drops, no live output.
     pub fn new() -> Self {
-        Builder {
+        RecorderBuilder {
             config: Config::default(),
         }
     }
@@ -154,7 +154,7 @@ impl Builder {
     pub fn from_env() -> Self {
         let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
         match Config::parse(&text) {
-            Ok(config) => Builder { config },
+            Ok(config) => RecorderBuilder { config },
             Err(e) => panic!("TRACED_ASYNC={text:?}: {e}"),
         }
     }
@@ -221,7 +221,7 @@ impl Builder {
     }
 }
 
-/// Returned by [`Builder::try_init`] when a recorder is already installed.
+/// Returned by [`RecorderBuilder::try_init`] when a recorder is already installed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlreadyInstalled;
 

@@ -1,8 +1,8 @@
 //! Live output of transitions and the end-of-run summary, in the format `TRACED_ASYNC_FORMAT`
 //! picks: `pretty` (the default), `json` or `off`.
 
-mod json;
-mod pretty;
+pub(crate) mod json;
+pub(crate) mod pretty;
 mod summary;
 
 use std::io::{Stderr, Write};

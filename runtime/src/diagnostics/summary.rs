@@ -1,0 +1,128 @@
+//! The summary printed when a run ends: per traced fn its calls, polls, polls per call, busy and
+//! idle time, and per await point its suspensions and cancellations; per task its
+//! polls and wakes; then every anomaly.
+
+use std::fmt::Write;
+
+use crate::diagnostics::Anomaly;
+use crate::diagnostics::report::time;
+use crate::diagnostics::watch::Watch;
+use crate::executor::task::TaskInfo;
+use crate::output::human_nanos;
+use crate::trace::Trace;
+
+/// What the summary reads.
+pub(crate) struct Inputs<'a> {
+    pub(crate) trace: &'a Trace,
+    pub(crate) watch: &'a Watch,
+    pub(crate) tasks: &'a [TaskInfo],
+    pub(crate) anomalies: &'a [Anomaly],
+    /// Real-clock durations are replaced by `-` (deterministic mode).
+    pub(crate) hide_real: bool,
+}
+
+pub(crate) fn render(i: &Inputs<'_>) -> String {
+    let mut out = String::from("── summary ──\n");
+    let functions = i.trace.functions();
+    let width = functions
+        .iter()
+        .map(|f| f.meta().name().len())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    if !functions.is_empty() {
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>9}  {:>9}",
+            "fn", "calls", "polls", "polls/call", "busy", "idle"
+        );
+    }
+    for f in &functions {
+        let (calls, polls) = (f.calls(), f.polls());
+        let busy = match f.busy() {
+            Some(busy) if !i.hide_real => {
+                human_nanos(busy.as_nanos().try_into().unwrap_or(u64::MAX))
+            }
+            _ => "-".to_owned(),
+        };
+        let _ = write!(
+            out,
+            "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}",
+            f.meta().name(),
+            ratio(polls, calls),
+            time(i.watch.idle(f.meta())),
+        );
+        for (what, n) in [("panicked", f.panicked()), ("cancelled", f.cancelled())] {
+            if n > 0 {
+                let _ = write!(out, "  {n} {what}");
+            }
+        }
+        out.push('\n');
+        for point in f.await_points() {
+            let meta = point.meta();
+            let _ = write!(
+                out,
+                "  await#{:<4} line {:<4} {}  suspended {}",
+                meta.label(),
+                meta.line(),
+                meta.expr(),
+                point.suspensions(),
+            );
+            if point.cancellations() > 0 {
+                let _ = write!(out, ", cancelled {}", point.cancellations());
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("tasks\n");
+    for task in i.tasks {
+        let (own, other) = (task.tracker.self_wakes(), task.tracker.other_wakes());
+        let _ = write!(
+            out,
+            "  {} ({}): {:?}, {} poll{}, woken {} by itself and {} from elsewhere, {} spurious poll{}, {} B",
+            task.label(),
+            task.id,
+            task.state,
+            task.polls,
+            plural(task.polls),
+            own,
+            other,
+            task.spurious,
+            plural(task.spurious),
+            task.size,
+        );
+        if !i.hide_real && task.latency_count > 0 {
+            let _ = write!(
+                out,
+                ", wake-to-poll {} avg / {} max, busy {}",
+                human_nanos(task.latency_total / task.latency_count),
+                human_nanos(task.latency_max),
+                human_nanos(task.busy),
+            );
+        }
+        out.push('\n');
+    }
+    if i.anomalies.is_empty() {
+        out.push_str("anomalies: none\n");
+    } else {
+        let _ = writeln!(out, "anomalies: {}", i.anomalies.len());
+        for anomaly in i.anomalies {
+            let first = anomaly.message().lines().next().unwrap_or_default();
+            let _ = writeln!(out, "  {first}");
+        }
+    }
+    out
+}
+
+/// `2.5`: polls per call, with one decimal.
+fn ratio(polls: u64, calls: u64) -> String {
+    if calls == 0 {
+        return "-".to_owned();
+    }
+    let tenths = (polls * 10 + calls / 2) / calls;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,49 @@
+//! The runtime's clock: real time since the run began, or a virtual clock that only moves when
+//! every task waits on a timer (deterministic mode).
+
+use std::cell::Cell;
+use std::time::Instant;
+
+/// Nanoseconds since the runtime was built, real or virtual.
+pub(crate) enum Clock {
+    /// Wall-clock time since `origin`.
+    Real { origin: Instant },
+    /// Virtual time: starts at 0 and jumps to the next timer's deadline when nothing can run.
+    Virtual { now: Cell<u64> },
+}
+
+impl Clock {
+    pub(crate) fn new(deterministic: bool) -> Self {
+        if deterministic {
+            Clock::Virtual { now: Cell::new(0) }
+        } else {
+            Clock::Real {
+                origin: Instant::now(),
+            }
+        }
+    }
+
+    /// The time now, in nanoseconds since the runtime was built.
+    pub(crate) fn now(&self) -> u64 {
+        match self {
+            Clock::Real { origin } => nanos(origin.elapsed()),
+            Clock::Virtual { now } => now.get(),
+        }
+    }
+
+    pub(crate) fn is_virtual(&self) -> bool {
+        matches!(self, Clock::Virtual { .. })
+    }
+
+    /// Moves virtual time forward to `to`; real time moves by itself.
+    pub(crate) fn advance_to(&self, to: u64) {
+        if let Clock::Virtual { now } = self {
+            now.set(now.get().max(to));
+        }
+    }
+}
+
+/// A duration in nanoseconds, saturating (584 years fit in a u64).
+pub(crate) fn nanos(duration: std::time::Duration) -> u64 {
+    duration.as_nanos().try_into().unwrap_or(u64::MAX)
+}

@@ -1,0 +1,346 @@
+//! The run loop: poll what was woken, in the order it was woken; fire due timers; when nothing
+//! can run, move the virtual clock, park, or call it a deadlock.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+
+use crate::collector::Collector;
+use crate::context;
+use crate::diagnostics::{AnomalyKind, RunError, blocking, deadlock, lost_wakeup};
+use crate::executor::current;
+use crate::executor::queue::{Job, MainWaker};
+use crate::executor::shared::{MAIN, Shared, index};
+use crate::executor::task::{TaskInfo, TaskState, Tracked};
+use crate::executor::waker::Tracker;
+use crate::record::Mode;
+
+/// Runs `main` and every task until all have finished, or fails on a deadlock.
+pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, RunError> {
+    let _current = current::enter(shared);
+    crate::clock::calibrate();
+    begin(shared, std::mem::size_of::<F>());
+    let tracker = Arc::clone(&shared.tasks.borrow()[0].tracker);
+    let mut main = Some(Box::pin(Tracked::new(tracker, main)));
+    let mut output = None;
+    shared.queue.push(Job::Main);
+    loop {
+        fire_due_timers(shared);
+        if let Some(job) = shared.queue.pop() {
+            match job {
+                Job::Main => {
+                    if let Some(future) = main.as_mut().filter(|_| output.is_none()) {
+                        let poll = poll_task(shared, MAIN, || poll_main(future.as_mut()));
+                        if let Poll::Ready(value) = poll {
+                            output = Some(value);
+                            main = None;
+                            finished(shared, MAIN, None);
+                            if shared.options.dump_at_end {
+                                let dump = shared.dump();
+                                shared.event(&dump);
+                            }
+                        } else {
+                            check_lost_wakeup(shared, MAIN);
+                        }
+                    }
+                }
+                Job::Task(runnable) => run_task(shared, runnable),
+            }
+            continue;
+        }
+        if output.is_some() && !any_alive(shared) {
+            break;
+        }
+        let next = shared.timers.borrow().next_deadline();
+        if let Some(deadline) = next {
+            wait_for_timer(shared, deadline);
+            continue;
+        }
+        // Nothing runnable, no timer: only a held waker can still wake someone.
+        let held = held_wakers(shared);
+        let waited = if shared.options.deterministic || held == 0 {
+            None
+        } else {
+            shared.queue.park(shared.options.deadlock_timeout);
+            if !shared.queue.is_empty() || !shared.timers.borrow().is_empty() {
+                continue;
+            }
+            Some(shared.options.deadlock_timeout)
+        };
+        let report = deadlock::report(&shared.dump(), held, waited);
+        let first_stuck = shared
+            .tasks
+            .borrow()
+            .iter()
+            .find(|t| t.state == TaskState::Alive)
+            .map_or(MAIN, |t| t.id);
+        shared.anomaly(AnomalyKind::Deadlock, first_stuck, report.clone());
+        shut_down(shared, main.take());
+        end(shared);
+        return Err(RunError::Deadlock { report });
+    }
+    end(shared);
+    Ok(output.expect("the loop ends only once the main future returned"))
+}
+
+/// A fresh collector and main task for this run.
+fn begin(shared: &Shared, main_size: usize) {
+    shared.begin_scope(Collector::new(Mode::Timing, None));
+    let tracker = Tracker::new(shared.origin);
+    tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
+        &shared.queue,
+    ))))));
+    shared.tasks.borrow_mut()[0] = TaskInfo::new(MAIN, "main".to_owned(), tracker, main_size);
+}
+
+fn poll_main<F: Future>(future: Pin<&mut Tracked<F>>) -> Poll<F::Output> {
+    // `Tracked` polls with the task's own waker, so the context passed here is never used.
+    future.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
+    let id = *runnable.metadata();
+    let state = shared.tasks.borrow().get(index(id)).map(|t| t.state);
+    if state != Some(TaskState::Alive) {
+        // An aborted task's last turn: `run` only drops its future, which may record
+        // cancellations; it is not a poll.
+        in_scope(shared, id, || runnable.run());
+        shared.sync(id);
+        return;
+    }
+    poll_task(shared, id, || runnable.run());
+    let output = {
+        let mut tasks = shared.tasks.borrow_mut();
+        let info = &mut tasks[index(id)];
+        match info.handle.as_ref() {
+            Some(handle) if handle.is_finished() => info.handle.take(),
+            _ => None,
+        }
+    };
+    match output {
+        Some(handle) => finished(shared, id, handle.now_or_never().flatten()),
+        None => check_lost_wakeup(shared, id),
+    }
+}
+
+/// Polls task `id` inside the run's capture scope and then does the task's bookkeeping:
+/// wake counts, the transitions it made, blocking and lost wake-up checks.
+fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
+    let tracker = {
+        let mut tasks = shared.tasks.borrow_mut();
+        tasks[index(id)].joining = None;
+        Arc::clone(&tasks[index(id)].tracker)
+    };
+    let latency = tracker.begin_poll();
+    let before = shared.run.borrow().watch.history().len();
+    let started = Instant::now();
+    let result = in_scope(shared, id, poll);
+    let elapsed = started.elapsed();
+    tracker.end_poll();
+    drop(tracker);
+    shared.sync(id);
+    {
+        let mut tasks = shared.tasks.borrow_mut();
+        let info = &mut tasks[index(id)];
+        if latency.is_none() && info.polls > 0 {
+            info.spurious += 1;
+        }
+        info.polls += 1;
+        if let Some(latency) = latency {
+            info.latency_total += latency;
+            info.latency_max = info.latency_max.max(latency);
+            info.latency_count += 1;
+        }
+        info.busy += crate::executor::clock::nanos(elapsed);
+    }
+    if elapsed > shared.options.blocking_threshold {
+        let batch = shared.run.borrow().watch.history()[before..].to_vec();
+        let message = blocking::report(
+            &shared.label(id),
+            elapsed,
+            shared.options.blocking_threshold,
+            &batch,
+            shared.options.deterministic,
+        );
+        shared.anomaly(AnomalyKind::BlockingPoll, id, message);
+    }
+    result
+}
+
+/// After a poll that returned `Pending`: a task nobody can wake is reported once per
+/// suspension. Called for every poll; a finished task has no waker to lose.
+fn check_lost_wakeup(shared: &Shared, id: u64) {
+    let message = {
+        let mut tasks = shared.tasks.borrow_mut();
+        let info = &mut tasks[index(id)];
+        let stuck = info.state == TaskState::Alive
+            && !info.tracker.wake_pending()
+            && info.tracker.outstanding() == 0;
+        if !stuck {
+            info.lost = false;
+            return;
+        }
+        if info.lost {
+            return;
+        }
+        info.lost = true;
+        lost_wakeup::report(info, &shared.live())
+    };
+    shared.anomaly(AnomalyKind::LostWakeup, id, message);
+}
+
+/// Runs `f` with the run's collector installed on this thread and `id` as the current task.
+fn in_scope<R>(shared: &Shared, id: u64, f: impl FnOnce() -> R) -> R {
+    struct Restore(u64);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            context::set_task(self.0);
+        }
+    }
+    let scope = shared.scope().expect("a run is in progress");
+    let restore = Restore(context::set_task(id));
+    let result = scope.enter(f);
+    drop(restore);
+    result
+}
+
+/// Task `id` ended; `panic` is its panic message if it panicked.
+fn finished(shared: &Shared, id: u64, panic: Option<String>) {
+    let line = {
+        let mut tasks = shared.tasks.borrow_mut();
+        let info = &mut tasks[index(id)];
+        info.state = if panic.is_some() {
+            TaskState::Panicked
+        } else {
+            TaskState::Done
+        };
+        info.tracker.set_inner(None);
+        format!(
+            "── task {} ({}) {} after {} poll{}; woken {} by itself, {} from elsewhere",
+            info.label(),
+            info.id,
+            if panic.is_some() {
+                "panicked"
+            } else {
+                "finished"
+            },
+            info.polls,
+            if info.polls == 1 { "" } else { "s" },
+            info.tracker.self_wakes(),
+            info.tracker.other_wakes(),
+        )
+    };
+    shared.event(&line);
+    if let Some(message) = panic {
+        let label = shared.label(id);
+        shared.anomaly(
+            AnomalyKind::Panic,
+            id,
+            format!("⚠ task {label} ({id}) panicked: {message}"),
+        );
+    }
+}
+
+fn any_alive(shared: &Shared) -> bool {
+    shared
+        .tasks
+        .borrow()
+        .iter()
+        .any(|t| t.id != MAIN && t.state == TaskState::Alive)
+}
+
+/// Waker clones held by anything for tasks still alive.
+fn held_wakers(shared: &Shared) -> usize {
+    shared
+        .tasks
+        .borrow()
+        .iter()
+        .filter(|t| t.state == TaskState::Alive)
+        .map(|t| t.tracker.outstanding())
+        .sum()
+}
+
+fn fire_due_timers(shared: &Shared) {
+    let now = shared.clock.now();
+    if shared
+        .timers
+        .borrow()
+        .next_deadline()
+        .is_none_or(|next| next > now)
+    {
+        return;
+    }
+    let due = shared.timers.borrow_mut().take_due(now);
+    // Woken after the borrow ends: a wake may run code that registers timers.
+    for waker in due {
+        waker.wake();
+    }
+}
+
+/// Nothing is runnable and the next timer is due at `deadline`.
+fn wait_for_timer(shared: &Shared, deadline: u64) {
+    let now = shared.clock.now();
+    if shared.clock.is_virtual() {
+        shared.clock.advance_to(deadline);
+        shared.event(&format!(
+            "── clock {} → {}: every task waits on a timer",
+            crate::diagnostics::report::time(now),
+            crate::diagnostics::report::time(deadline)
+        ));
+    } else if deadline > now {
+        shared.queue.park(Duration::from_nanos(deadline - now));
+    }
+}
+
+/// Cancels every task still alive and drops the main future, recording their cancellations.
+fn shut_down<F: Future>(shared: &Shared, main: Option<Pin<Box<Tracked<F>>>>) {
+    let handles: Vec<_> = {
+        let mut tasks = shared.tasks.borrow_mut();
+        tasks
+            .iter_mut()
+            .filter(|t| t.state == TaskState::Alive)
+            .filter_map(|t| {
+                t.state = TaskState::Cancelled;
+                t.handle.take()
+            })
+            .collect()
+    };
+    drop(handles);
+    while let Some(job) = shared.queue.pop() {
+        if let Job::Task(runnable) = job {
+            run_task(shared, runnable);
+        }
+    }
+    if let Some(main) = main {
+        in_scope(shared, MAIN, || drop(main));
+        shared.sync(MAIN);
+    }
+    if let Some(info) = shared.tasks.borrow_mut().first_mut()
+        && info.state == TaskState::Alive
+    {
+        info.state = TaskState::Cancelled;
+    }
+}
+
+/// Ends the run: keeps the trace, prints the summary, the dump and the state diagrams asked
+/// for.
+fn end(shared: &Shared) {
+    shared.end_scope();
+    if shared.options.summary {
+        let summary = shared.summary();
+        shared.event(&summary);
+    }
+    if let Some(path) = &shared.options.state_diagrams
+        && let Err(error) = std::fs::write(path, shared.state_diagrams())
+    {
+        let path = path.display();
+        shared.event(&format!(
+            "⚠ could not write the state diagrams to {path}: {error}"
+        ));
+    }
+}

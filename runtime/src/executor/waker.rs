@@ -1,0 +1,112 @@
+//! The waker each task is polled with: it forwards to the executor's own waker and counts who
+//! woke the task and whether anyone kept a clone, which is what wake tracking and lost wake-up
+//! detection read.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Wake, Waker};
+use std::time::Instant;
+
+use crate::executor::clock::nanos;
+
+/// Shared by a task's future (which polls with it) and the runtime's task table (which reads
+/// it). Every other strong reference is a waker clone somebody kept.
+pub(crate) struct Tracker {
+    /// The executor's waker for the task; set right after the task is allocated, cleared when
+    /// the task ends (it keeps the task's allocation alive, which holds this tracker).
+    inner: Mutex<Option<Waker>>,
+    origin: Instant,
+    /// True only while the task's own poll runs: a wake then is a self-wake.
+    polling: AtomicBool,
+    /// A wake arrived since the last poll began. Cleared when the next poll begins.
+    woken: AtomicBool,
+    /// When the first wake since the last poll arrived, in ns since `origin`.
+    woken_at: AtomicU64,
+    self_wakes: AtomicU64,
+    other_wakes: AtomicU64,
+}
+
+/// Strong references that are not waker clones: the task table's and the task future's.
+pub(crate) const OWNERS: usize = 2;
+
+impl Tracker {
+    pub(crate) fn new(origin: Instant) -> Arc<Self> {
+        Arc::new(Tracker {
+            inner: Mutex::new(None),
+            origin,
+            polling: AtomicBool::new(false),
+            woken: AtomicBool::new(false),
+            woken_at: AtomicU64::new(0),
+            self_wakes: AtomicU64::new(0),
+            other_wakes: AtomicU64::new(0),
+        })
+    }
+
+    pub(crate) fn set_inner(&self, waker: Option<Waker>) {
+        *self.inner.lock().unwrap_or_else(PoisonError::into_inner) = waker;
+    }
+
+    /// A poll begins. Returns the wake-to-poll latency in ns, or `None` when the poll had no
+    /// wake before it (the first poll, or a spurious one).
+    pub(crate) fn begin_poll(&self) -> Option<u64> {
+        self.polling.store(true, Ordering::SeqCst);
+        if self.woken.swap(false, Ordering::SeqCst) {
+            let at = self.woken_at.load(Ordering::SeqCst);
+            Some(nanos(self.origin.elapsed()).saturating_sub(at))
+        } else {
+            None
+        }
+    }
+
+    /// The poll ended.
+    pub(crate) fn end_poll(&self) {
+        self.polling.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether a wake arrived that no poll has consumed yet.
+    pub(crate) fn wake_pending(&self) -> bool {
+        self.woken.load(Ordering::SeqCst)
+    }
+
+    /// Waker clones alive now, held by anything other than the task itself and the table.
+    pub(crate) fn outstanding(self: &Arc<Self>) -> usize {
+        Arc::strong_count(self).saturating_sub(OWNERS)
+    }
+
+    pub(crate) fn self_wakes(&self) -> u64 {
+        self.self_wakes.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn other_wakes(&self) -> u64 {
+        self.other_wakes.load(Ordering::SeqCst)
+    }
+}
+
+impl Wake for Tracker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.polling.load(Ordering::SeqCst) {
+            self.self_wakes.fetch_add(1, Ordering::SeqCst);
+        } else {
+            self.other_wakes.fetch_add(1, Ordering::SeqCst);
+        }
+        // The time is stored before the flag is raised, so a poll that sees the flag reads it.
+        if !self.woken.load(Ordering::SeqCst) {
+            self.woken_at
+                .store(nanos(self.origin.elapsed()), Ordering::SeqCst);
+            self.woken.store(true, Ordering::SeqCst);
+        }
+        let inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        // Woken outside the lock: the executor's wake may run arbitrary scheduling code.
+        if let Some(inner) = inner {
+            inner.wake_by_ref();
+        }
+    }
+}
