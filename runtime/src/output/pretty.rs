@@ -35,9 +35,13 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let from = t.from().name(meta);
     let to = t.to().name(meta);
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
+    // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
     let mut out = format!(
-        "{NAME}{who:<24}{NAME:#} poll {:<3} {fs}{from:>9}{fs:#} → {ts}{to:<9}{ts:#}",
-        t.poll()
+        "{NAME}{who}{NAME:#}{} poll {:<3} {}{fs}{from}{fs:#} → {ts}{to}{ts:#}{}",
+        pad(&who, 24),
+        t.poll(),
+        pad(&from, 9),
+        pad(&to, 9),
     );
     let duration = t
         .duration()
@@ -65,4 +69,9 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         let _ = write!(out, "  {detail}");
     }
     out.trim_end().to_owned()
+}
+
+/// Spaces that fill `text` to `width` columns.
+fn pad(text: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(text.chars().count()))
 }
