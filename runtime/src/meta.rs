@@ -18,6 +18,8 @@ pub struct FnMeta {
     pub(crate) slot: AtomicU32,
     /// Whether the process-wide recorder's filter selects this fn (see [`Selected`]).
     pub(crate) selected: AtomicU8,
+    /// Largest size in bytes of this fn's traced body future seen so far; 0 before.
+    future_size: AtomicU32,
 }
 
 /// Values of [`FnMeta::selected`].
@@ -49,6 +51,26 @@ impl FnMeta {
             timing,
             slot: AtomicU32::new(0),
             selected: AtomicU8::new(Selected::UNKNOWN),
+            future_size: AtomicU32::new(0),
+        }
+    }
+
+    /// Size in bytes of the fn's traced body future (its state machine, which holds every
+    /// local kept across an await), as recorded at a first poll; the largest over generic
+    /// instantiations. `None` until an invocation was recorded. The fn's own future adds a
+    /// few bytes and a copy of its arguments.
+    pub fn future_size(&self) -> Option<usize> {
+        match self.future_size.load(Ordering::Relaxed) {
+            0 => None,
+            size => Some(size as usize),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn note_future_size(&self, size: usize) {
+        let size = u32::try_from(size).unwrap_or(u32::MAX);
+        if size > self.future_size.load(Ordering::Relaxed) {
+            self.future_size.fetch_max(size, Ordering::Relaxed);
         }
     }
 

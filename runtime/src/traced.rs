@@ -109,6 +109,9 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
             return this.body.poll(cx);
         }
         let meta = (this.meta)();
+        if this.frame.polls == 0 {
+            meta.note_future_size(size_of::<Self>());
+        }
         context::with(|ctx| {
             let target = record::target_in(ctx, meta);
             match target {

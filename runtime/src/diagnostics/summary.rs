@@ -33,8 +33,8 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
     if !functions.is_empty() {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>9}  {:>9}",
-            "fn", "calls", "polls", "polls/call", "busy", "idle"
+            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>9}  {:>9}  {:>7}",
+            "fn", "calls", "polls", "polls/call", "busy", "idle", "future"
         );
     }
     for f in &functions {
@@ -47,10 +47,13 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
         };
         let _ = write!(
             out,
-            "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}",
+            "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}  {:>7}",
             f.meta().name(),
             ratio(polls, calls),
             time(i.watch.idle(f.meta())),
+            f.meta()
+                .future_size()
+                .map_or_else(|| "-".to_owned(), |size| format!("{size} B")),
         );
         for (what, n) in [("panicked", f.panicked()), ("cancelled", f.cancelled())] {
             if n > 0 {

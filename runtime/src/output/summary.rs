@@ -28,6 +28,9 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
         if let Some(busy) = f.busy_nanos {
             let _ = write!(out, ", busy {}", human_nanos(busy));
         }
+        if let Some(size) = f.meta().future_size() {
+            let _ = write!(out, ", future {size} B");
+        }
         for (what, n) in [
             ("panicked", f.panicked()),
             ("cancelled", f.cancelled()),
