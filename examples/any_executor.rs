@@ -1,0 +1,68 @@
+//! The process-wide recorder: traced fns running on tokio's multi-thread runtime, smol and
+//! `futures`' thread pool, all counted without locks, and one summary when `main` ends.
+//!
+//! Run with `cargo run --example any_executor`; `TRACED_ASYNC=fetch,live` traces only `fetch`
+//! and prints its transitions live, `TRACED_ASYNC=all,json` prints them as JSON.
+
+use std::time::Duration;
+
+use futures::task::SpawnExt;
+use traced_async::traced_async;
+
+#[traced_async]
+async fn fetch(id: u32) -> u32 {
+    tokio::time::sleep(Duration::from_millis(u64::from(id % 3))).await;
+    id * 2
+}
+
+#[traced_async]
+async fn fan_out(n: u32) -> u32 {
+    let tasks: Vec<_> = (0..n).map(|id| tokio::spawn(fetch(id))).collect();
+    let mut sum = 0;
+    for task in tasks {
+        sum += task.await.expect("fetch does not panic");
+    }
+    sum
+}
+
+#[traced_async]
+async fn on_smol(n: u32) -> u32 {
+    for _ in 0..n {
+        smol::future::yield_now().await;
+    }
+    n
+}
+
+#[traced_async]
+async fn on_pool(n: u32) -> u32 {
+    let mut total = 0;
+    for i in 0..n {
+        total += futures::future::ready(i).await;
+    }
+    total
+}
+
+fn main() {
+    // Traces everything unless TRACED_ASYNC says otherwise; the summary prints when the guard
+    // drops at the end of main.
+    let _guard = if std::env::var_os("TRACED_ASYNC").is_some() {
+        traced_async::init()
+    } else {
+        traced_async::RecorderBuilder::new().init()
+    };
+
+    let tokio = tokio::runtime::Builder::new_multi_thread().enable_time().build().unwrap();
+    println!("tokio: {}", tokio.block_on(fan_out(20)));
+
+    let ex = smol::Executor::new();
+    println!("smol: {}", smol::block_on(ex.run(ex.spawn(on_smol(5)))));
+
+    let pool = futures::executor::ThreadPool::new().unwrap();
+    let handle = pool.spawn_with_handle(on_pool(10)).unwrap();
+    println!("futures pool: {}", futures::executor::block_on(handle));
+
+    // A report can be taken at any time, too.
+    let report = traced_async::report();
+    let fetch = report.function("fetch").expect("fetch ran");
+    println!("fetch: {} calls, {} polls so far", fetch.calls(), fetch.polls());
+}
