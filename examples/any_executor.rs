@@ -51,7 +51,10 @@ fn main() {
         traced_async::RecorderBuilder::new().init()
     };
 
-    let tokio = tokio::runtime::Builder::new_multi_thread().enable_time().build().unwrap();
+    let tokio = tokio::runtime::Builder::new_multi_thread()
+        .enable_time()
+        .build()
+        .unwrap();
     println!("tokio: {}", tokio.block_on(fan_out(20)));
 
     let ex = smol::Executor::new();
@@ -64,5 +67,9 @@ fn main() {
     // A report can be taken at any time, too.
     let report = traced_async::report();
     let fetch = report.function("fetch").expect("fetch ran");
-    println!("fetch: {} calls, {} polls so far", fetch.calls(), fetch.polls());
+    println!(
+        "fetch: {} calls, {} polls so far",
+        fetch.calls(),
+        fetch.polls()
+    );
 }

@@ -1,6 +1,6 @@
-//! The executor every variant runs on, and the yield point the `yield1000` workload awaits.
-//! Both are as small as they can be, so that what differs between variants is the
-//! instrumentation alone.
+//! The executor every variant runs on, as small as it can be, so that what differs between
+//! variants is the instrumentation alone. The `yield1000` workload awaits
+//! `traced_async::yield_now`, the cheapest real suspension (wake itself, `Pending` once).
 
 use std::future::Future;
 use std::hint::black_box;
@@ -24,29 +24,5 @@ pub fn run<F: Future>(future: F) -> F::Output {
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
             return output;
         }
-    }
-}
-
-/// Returns `Pending` once, after waking its task, then `Ready`: the cheapest real suspension.
-pub struct YieldOnce {
-    yielded: bool,
-}
-
-impl YieldOnce {
-    pub fn new() -> Self {
-        YieldOnce { yielded: false }
-    }
-}
-
-impl Future for YieldOnce {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.yielded {
-            return Poll::Ready(());
-        }
-        self.yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
     }
 }

@@ -15,7 +15,7 @@ macro_rules! workload {
         pub async fn yield1000() -> u64 {
             let mut yields = 0;
             for _ in 0..$crate::drive::YIELDS {
-                $crate::drive::YieldOnce::new().await;
+                ::traced_async::yield_now().await;
                 yields += 1;
             }
             yields

@@ -8,7 +8,7 @@ use crate::diagnostics::Anomaly;
 use crate::diagnostics::report::time;
 use crate::diagnostics::watch::Watch;
 use crate::executor::task::TaskInfo;
-use crate::output::human_nanos;
+use crate::output::{human_nanos, write_awaits};
 use crate::trace::Trace;
 
 /// What the summary reads.
@@ -61,21 +61,7 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
             }
         }
         out.push('\n');
-        for point in f.await_points() {
-            let meta = point.meta();
-            let _ = write!(
-                out,
-                "  await#{:<4} line {:<4} {}  suspended {}",
-                meta.label(),
-                meta.line(),
-                meta.expr(),
-                point.suspensions(),
-            );
-            if point.cancellations() > 0 {
-                let _ = write!(out, ", cancelled {}", point.cancellations());
-            }
-            out.push('\n');
-        }
+        write_awaits(&mut out, &f.stats());
     }
     out.push_str("tasks\n");
     for task in i.tasks {

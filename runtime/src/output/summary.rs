@@ -41,20 +41,25 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
             }
         }
         let _ = writeln!(out);
-        for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
-            let _ = write!(
-                out,
-                "  await#{:<4} line {:<4} {}  suspended {}",
-                meta.label(),
-                meta.line(),
-                meta.expr(),
-                stats.suspensions(),
-            );
-            if stats.cancellations() > 0 {
-                let _ = write!(out, ", cancelled {}", stats.cancellations());
-            }
-            let _ = writeln!(out);
+        write_awaits(out, f);
+    }
+}
+
+/// One line per await point of `f`: label, line, expression, suspensions and cancellations.
+pub(crate) fn write_awaits(out: &mut String, f: &FnStats) {
+    for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
+        let _ = write!(
+            out,
+            "  await#{:<4} line {:<4} {}  suspended {}",
+            meta.label(),
+            meta.line(),
+            meta.expr(),
+            stats.suspensions(),
+        );
+        if stats.cancellations() > 0 {
+            let _ = write!(out, ", cancelled {}", stats.cancellations());
         }
+        let _ = writeln!(out);
     }
 }
 
