@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Regenerates the outputs in examples/README.md: builds the examples and checks that each one
-# prints the same output twice (deterministic mode), then prints each output for pasting.
+# Regenerates the outputs in examples/README.md: runs each numbered example twice, checks that
+# both runs print the same (deterministic mode), and puts the output under the example's
+# "Output:" line. Run it after changing an example or the output format.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q --examples
-for example in examples/0*.rs; do
-    name=$(basename "$example" .rs)
-    first=$(NO_COLOR=1 "target/debug/examples/$name" 2>&1)
-    second=$(NO_COLOR=1 "target/debug/examples/$name" 2>&1)
-    if [ "$first" != "$second" ]; then
-        echo "$name: output differs between two runs" >&2
-        exit 1
-    fi
-    printf '== %s\n%s\n\n' "$name" "$first"
-done
+python3 - <<'PY'
+import os, re, subprocess, sys
+
+readme_path = "examples/README.md"
+readme = open(readme_path).read()
+env = dict(os.environ, NO_COLOR="1")
+for name in sorted(f[:-3] for f in os.listdir("examples") if re.match(r"\d\d_.*\.rs$", f)):
+    runs = [subprocess.run([f"target/debug/examples/{name}"], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=env)
+            for _ in range(2)]
+    outputs = [r.stdout for r in runs]
+    if outputs[0] != outputs[1]:
+        sys.exit(f"{name}: output differs between two runs")
+    # The output block of this example: the first fenced block after its `--example` line and
+    # "Output:". Four backticks, since outputs may hold fenced Mermaid diagrams.
+    anchor = readme.index(f"cargo run --example {name}`")
+    start = readme.index("Output:\n\n", anchor) + len("Output:\n\n")
+    fence = re.match(r"(`{3,})text\n", readme[start:])
+    end = readme.index("\n" + fence.group(1) + "\n", start + len(fence.group(0)))
+    block = "````text\n" + outputs[0].rstrip("\n") + "\n````"
+    readme = readme[:start] + block + readme[end + len(fence.group(1)) + 1:]
+    print(f"{name}: {len(outputs[0].splitlines())} lines")
+open(readme_path, "w").write(readme)
+PY
