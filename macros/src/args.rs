@@ -20,7 +20,11 @@ const USAGE: &str = "#[traced_async] takes `name = \"...\"`, `crate = path::to::
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
-        let key = meta.path.get_ident().map(Ident::to_string).unwrap_or_default();
+        let key = meta
+            .path
+            .get_ident()
+            .map(Ident::to_string)
+            .unwrap_or_default();
         match key.as_str() {
             "name" => set(&mut args.name, &meta, "name", || {
                 let lit: LitStr = meta.value()?.parse()?;
@@ -39,11 +43,14 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
                 }
             }),
             "timing" => set(&mut args.timing, &meta, "timing", || {
-                meta.value()?.parse::<LitBool>().map_err(|e| {
-                    syn::Error::new(e.span(), "`timing` takes `true` or `false`")
-                })
+                meta.value()?
+                    .parse::<LitBool>()
+                    .map_err(|e| syn::Error::new(e.span(), "`timing` takes `true` or `false`"))
             }),
-            _ => Err(meta.error(format!("unknown argument `{}`: {USAGE}", path_text(&meta.path)))),
+            _ => Err(meta.error(format!(
+                "unknown argument `{}`: {USAGE}",
+                path_text(&meta.path)
+            ))),
         }
     });
     parser.parse2(tokens)?;

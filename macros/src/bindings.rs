@@ -34,8 +34,13 @@ impl VisitMut for Collect {
     fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
         let ident = &binding.ident;
         // `ref` bindings borrow from the argument, which must stay where it is.
-        let mutability = if binding.by_ref.is_none() { binding.mutability.take() } else { None };
-        self.lets.extend(quote! { let #mutability #ident = #ident; });
+        let mutability = if binding.by_ref.is_none() {
+            binding.mutability.take()
+        } else {
+            None
+        };
+        self.lets
+            .extend(quote! { let #mutability #ident = #ident; });
         visit_mut::visit_pat_ident_mut(self, binding);
     }
 }

@@ -20,9 +20,9 @@ use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, ReturnType, Stmt, Type};
 
 use crate::args::{self, Args};
+use crate::bindings;
 use crate::input::{self, FnInput};
 use crate::rewrite::{self, Kind, Rewriter};
-use crate::bindings;
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
@@ -61,7 +61,10 @@ fn check_signature(input: &FnInput) -> Option<syn::Error> {
         ));
     }
     if let Some(variadic) = &sig.variadic {
-        return Some(syn::Error::new_spanned(variadic, "#[traced_async] cannot trace a variadic fn"));
+        return Some(syn::Error::new_spanned(
+            variadic,
+            "#[traced_async] cannot trace a variadic fn",
+        ));
     }
     None
 }
@@ -76,10 +79,20 @@ impl syn::parse::Parse for BlockBody {
 }
 
 fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStream> {
-    let FnInput { attrs, vis, defaultness, mut sig, brace, .. } = input;
+    let FnInput {
+        attrs,
+        vis,
+        defaultness,
+        mut sig,
+        brace,
+        ..
+    } = input;
     let krate = args.krate();
     let mut rewriter = Rewriter::new(krate.clone());
-    let mut body = Block { brace_token: brace, stmts };
+    let mut body = Block {
+        brace_token: brace,
+        stmts,
+    };
 
     let traced_body = if sig.asyncness.is_some() {
         rewriter.visit_block_mut(&mut body);
@@ -144,16 +157,29 @@ fn output_type(output: &ReturnType) -> TokenStream {
         ReturnType::Type(_, ty) => {
             let mut find = FindImpl(false);
             find.visit_type(ty);
-            if find.0 || matches!(**ty, Type::Never(_)) { quote!(_) } else { ty.to_token_stream() }
+            if find.0 || matches!(**ty, Type::Never(_)) {
+                quote!(_)
+            } else {
+                ty.to_token_stream()
+            }
         }
     }
 }
 
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.
 fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
-    let Some(Stmt::Expr(Expr::Call(call), None)) = body.stmts.last_mut() else { return None };
-    let Expr::Path(func) = &*call.func else { return None };
-    let segments: Vec<String> = func.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let Some(Stmt::Expr(Expr::Call(call), None)) = body.stmts.last_mut() else {
+        return None;
+    };
+    let Expr::Path(func) = &*call.func else {
+        return None;
+    };
+    let segments: Vec<String> = func
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     if !segments.ends_with(&["Box".to_owned(), "pin".to_owned()]) || call.args.len() != 1 {
         return None;
     }
@@ -163,7 +189,12 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
     }
 }
 
-fn fn_meta(sig: &syn::Signature, args: &Args, rewriter: &Rewriter, krate: &TokenStream) -> TokenStream {
+fn fn_meta(
+    sig: &syn::Signature,
+    args: &Args,
+    rewriter: &Rewriter,
+    krate: &TokenStream,
+) -> TokenStream {
     let name = match &args.name {
         Some(name) => name.value(),
         None => sig.ident.to_string().trim_start_matches("r#").to_owned(),
@@ -178,6 +209,7 @@ fn fn_meta(sig: &syn::Signature, args: &Args, rewriter: &Rewriter, krate: &Token
         let kind = match point.kind {
             Kind::Await => quote!(Await),
             Kind::Macro => quote!(Macro),
+            Kind::Branch => quote!(Branch),
         };
         quote! {
             #krate::__private::AwaitMeta::new(#index, #label, #line, #column, #text, #krate::__private::AwaitKind::#kind)

@@ -27,7 +27,14 @@ impl Parse for FnInput {
         let content;
         let brace = braced!(content in input);
         let body = content.parse()?;
-        Ok(FnInput { attrs, vis, defaultness, sig, brace, body })
+        Ok(FnInput {
+            attrs,
+            vis,
+            defaultness,
+            sig,
+            brace,
+            body,
+        })
     }
 }
 
@@ -56,13 +63,18 @@ pub(crate) fn explain_misuse(item: &TokenStream) -> syn::Error {
     if matches!(item, Item::Impl(_) | Item::Trait(_)) {
         hint = "; put it on each `async fn` inside instead";
     }
-    syn::Error::new(span, format!("#[traced_async] goes on an `async fn`, not on {what}{hint}"))
+    syn::Error::new(
+        span,
+        format!("#[traced_async] goes on an `async fn`, not on {what}{hint}"),
+    )
 }
 
 /// A trait method declared without a body (`async fn f(&self);`) parses as no item.
 fn declaration_without_body(item: &TokenStream) -> syn::Error {
-    if let Ok(f) = syn::parse2::<syn::TraitItemFn>(item.clone()) {
-        if f.default.is_none() {
+    if let Ok(f) = syn::parse2::<syn::TraitItemFn>(item.clone())
+        && f.default.is_none()
+    {
+        {
             let span = f.semi_token.map_or_else(|| f.sig.span(), |s| s.span);
             return syn::Error::new(
                 span,
@@ -71,6 +83,10 @@ fn declaration_without_body(item: &TokenStream) -> syn::Error {
             );
         }
     }
-    let span = item.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span());
+    let span = item
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
     syn::Error::new(span, "#[traced_async] goes on an `async fn`")
 }

@@ -8,6 +8,7 @@
 
 mod args;
 mod bindings;
+mod branches;
 mod expand;
 mod input;
 mod macros;

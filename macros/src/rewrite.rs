@@ -4,7 +4,12 @@
 //! Output: `let page = ::traced_async::__private::AwaitPoint::<_, 0>::new(fetch(url)).await;`
 //!
 //! Input:  `futures::join!(a, b);`
-//! Output: `::traced_async::__private::enter_macro(1); futures::join!(a, b);`
+//! Output: `::traced_async::__private::enter_macro(1);
+//!          futures::join!(AwaitPoint::<_, 2>::new(a), AwaitPoint::<_, 3>::new(b));`
+//!
+//! Await points are labelled in source order (`0`, `1`, ...); the branches of a `join!` or
+//! `select!` labelled `N` are `N.0`, `N.1`, ... Their position in the fn's array of await points
+//! (the `N` of `AwaitPoint<_, N>`) counts branches too.
 //!
 //! Nested `async` blocks, closures and items are other state machines: their `.await`s are
 //! left alone. The `.await` token keeps the user's span, so errors and lints point at it.
@@ -15,6 +20,7 @@ use syn::spanned::Spanned;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, ExprAwait, Item, Macro, Stmt};
 
+use crate::branches;
 use crate::macros::{self, MacroCall};
 use crate::source_text;
 
@@ -23,13 +29,15 @@ use crate::source_text;
 pub(crate) enum Kind {
     Await,
     Macro,
+    Branch,
 }
 
 /// One await point, in source order.
 pub(crate) struct Point {
     pub(crate) label: String,
     pub(crate) kind: Kind,
-    /// Where `line!()`/`column!()` are taken: the `.await`'s dot, or the macro's path.
+    /// Where `line!()`/`column!()` are taken: the `.await`'s dot, the macro's path, or the
+    /// branch future's first token.
     pub(crate) span: Span,
     pub(crate) text: String,
 }
@@ -37,6 +45,8 @@ pub(crate) struct Point {
 pub(crate) struct Rewriter {
     krate: TokenStream,
     pub(crate) points: Vec<Point>,
+    /// The next top-level label: await points that are not branches.
+    next_label: usize,
     pub(crate) error: Option<syn::Error>,
 }
 
@@ -45,30 +55,62 @@ const MAX_AWAITS: usize = u16::MAX as usize - 16;
 
 impl Rewriter {
     pub(crate) fn new(krate: TokenStream) -> Self {
-        Rewriter { krate, points: Vec::new(), error: None }
+        Rewriter {
+            krate,
+            points: Vec::new(),
+            next_label: 0,
+            error: None,
+        }
     }
 
-    /// Registers an await point; `None` (and an error) past the limit.
+    /// Registers an await point under the next label; `None` (and an error) past the limit.
     fn push(&mut self, kind: Kind, span: Span, text: String) -> Option<Literal> {
+        let label = self.next_label.to_string();
+        let index = self.push_labelled(kind, span, text, label)?;
+        self.next_label += 1;
+        Some(index)
+    }
+
+    fn push_labelled(
+        &mut self,
+        kind: Kind,
+        span: Span,
+        text: String,
+        label: String,
+    ) -> Option<Literal> {
         let index = self.points.len();
         if index >= MAX_AWAITS {
             self.error.get_or_insert_with(|| {
-                syn::Error::new(span, "a traced fn can have at most 65519 await points; split it")
+                syn::Error::new(
+                    span,
+                    "a traced fn can have at most 65519 await points; split it",
+                )
             });
             return None;
         }
-        self.points.push(Point { label: index.to_string(), kind, span, text });
+        self.points.push(Point {
+            label,
+            kind,
+            span,
+            text,
+        });
         Some(Literal::usize_unsuffixed(index))
     }
 
     fn rewrite_await(&mut self, expr: &mut ExprAwait) -> Option<TokenStream> {
         let text = source_text::of(&expr.base);
+        let start = base_span(&expr.base);
         self.visit_expr_mut(&mut expr.base);
         let index = self.push(Kind::Await, expr.dot_token.span, text)?;
-        let krate = &self.krate;
-        let ExprAwait { attrs, base, dot_token, await_token } = expr;
+        let wrap = self.await_point(&start, &index);
+        let ExprAwait {
+            attrs,
+            base,
+            dot_token,
+            await_token,
+        } = expr;
         Some(quote! {
-            #(#attrs)* #krate::__private::AwaitPoint::<_, #index>::new(#base) #dot_token #await_token
+            #(#attrs)* #wrap(#base) #dot_token #await_token
         })
     }
 
@@ -76,6 +118,13 @@ impl Rewriter {
     fn macro_marker(&mut self, mac: &mut Macro) -> Option<TokenStream> {
         let krate = self.krate.clone();
         match macros::classify(mac) {
+            MacroCall::Branches(flavor) => {
+                let index = match branches::parse(flavor, &mac.tokens) {
+                    Some(call) => self.rewrite_branches(mac, call)?,
+                    None => self.push(Kind::Macro, mac.path.span(), source_text::of(&*mac))?,
+                };
+                Some(quote_spanned!(Span::call_site()=> #krate::__private::enter_macro(#index);))
+            }
             MacroCall::Quiet => None,
             MacroCall::ExprArgs if self.rewrite_args(mac) => None,
             MacroCall::Opaque => Some(quote!(#krate::__private::enter_unseen_macro();)),
@@ -85,6 +134,49 @@ impl Rewriter {
                 Some(quote_spanned!(Span::call_site()=> #krate::__private::enter_macro(#index);))
             }
         }
+    }
+
+    /// `path::AwaitPoint::<_, N>::new`, spanned at the awaited expression's first token, so
+    /// that a diagnostic or lint spanning the rewritten `expr.await` shows the user's
+    /// `expr.await`, not the attribute. (A span of another context, even located there, makes
+    /// the compiler widen the whole expression's span to the attribute.) The path is absolute,
+    /// so it resolves the same from there.
+    fn await_point(&self, start: &Span, index: &Literal) -> TokenStream {
+        let span = *start;
+        let krate = respan(self.krate.clone(), span);
+        quote_spanned!(span=> #krate::__private::AwaitPoint::<_, #index>::new)
+    }
+
+    /// Registers a `join!`/`select!` call and its branches, wraps each branch's future in its
+    /// await point and numbers the `.await`s written in its expressions. Returns the call's index.
+    fn rewrite_branches(&mut self, mac: &mut Macro, mut call: branches::Call) -> Option<Literal> {
+        let label = self.next_label;
+        let index = self.push(Kind::Macro, mac.path.span(), source_text::of(&*mac))?;
+        let mut indices = Vec::new();
+        for (branch, future) in call.futures().enumerate() {
+            let text = source_text::of(future);
+            let span = future.span();
+            indices.push(self.push_labelled(
+                Kind::Branch,
+                span,
+                text,
+                format!("{label}.{branch}"),
+            )?);
+        }
+        let starts: Vec<Span> = call.futures().map(base_span).collect();
+        for expr in call.exprs_mut() {
+            self.visit_expr_mut(expr);
+        }
+        let wraps: Vec<TokenStream> = indices
+            .iter()
+            .zip(&starts)
+            .map(|(index, start)| self.await_point(start, index))
+            .collect();
+        mac.tokens = call.into_tokens(|branch, future| match wraps.get(branch) {
+            Some(wrap) => quote!(#wrap(#future)),
+            None => future,
+        });
+        Some(index)
     }
 
     /// Rewrites the `.await`s in a macro's comma-separated expression arguments; `false` (and
@@ -159,7 +251,33 @@ impl VisitMut for Rewriter {
     fn visit_item_mut(&mut self, _: &mut Item) {}
 }
 
+/// The span of an expression's first token (all that `Spanned` gives on stable).
+fn base_span(expr: &Expr) -> Span {
+    expr.span()
+}
+
+/// `tokens` with every span moved to `span` (a path has no groups worth keeping spans of).
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
+
 /// Span-carrying `line!()`/`column!()` so the numbers are those of the user's token.
 pub(crate) fn location(span: Span) -> (TokenStream, TokenStream) {
-    (quote_spanned!(span=> ::core::line!()), quote_spanned!(span=> ::core::column!()))
+    (
+        quote_spanned!(span=> ::core::line!()),
+        quote_spanned!(span=> ::core::column!()),
+    )
 }
