@@ -15,6 +15,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, ReturnType, Stmt, Type};
@@ -26,7 +27,10 @@ use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
-        return with_error(input::explain_misuse(&item), item);
+        return match input::explain_misuse(&item) {
+            Some(error) => with_error(error, item),
+            None => item,
+        };
     };
     let args = match args::parse(args) {
         Ok(args) => args,
@@ -98,9 +102,21 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         rewriter.visit_block_mut(&mut body);
         let lets = bindings::rebind(&mut sig);
         let output = output_type(&sig.output);
+        let declared = match &sig.output {
+            ReturnType::Default => sig.ident.span(),
+            ReturnType::Type(_, ty) => ty.span(),
+        };
+        let fake_return = fake_return(&output, declared);
         let stmts = &body.stmts;
+        let async_block = quote_spanned! {Span::mixed_site()=>
+            async move {
+                #fake_return
+                #lets
+                #(#stmts)*
+            }
+        };
         let call = quote_spanned! {Span::mixed_site()=>
-            #krate::__private::traced::<#output, _>(&__TRACED_ASYNC_FN, async move { #lets #(#stmts)* }).await
+            #krate::__private::traced::<#output, _>(&__TRACED_ASYNC_FN, #async_block).await
         };
         quote!(#call)
     } else if let Some(boxed) = async_trait_body(&mut body) {
@@ -164,6 +180,36 @@ fn output_type(output: &ReturnType) -> TokenStream {
             }
         }
     }
+}
+
+/// Input:  `async fn f() -> R { .. return x; .. }`
+/// Output: an unreachable `return` of an `R` as the traced body's first statement.
+///
+/// An async block's output type is inferred from its first `return` or its tail; this fixes it
+/// to the declared `R` up front, so that a `return` or tail of another type is reported at the
+/// user's expression ("expected `R`, found ..."), not at the attribute. `None` when `R` cannot
+/// be named in a `let` (`impl Trait`, `!`). The same trick as tracing's `#[instrument]`.
+/// The `return` is located at the declared type, where the compiler's "return type inferred
+/// to be `R` here" then points.
+fn fake_return(output: &TokenStream, declared: Span) -> Option<TokenStream> {
+    if output.to_string() == "_" {
+        return None;
+    }
+    let at = Span::mixed_site().located_at(declared);
+    let ret = quote_spanned!(at=> return __traced_async_return);
+    Some(quote_spanned! {Span::mixed_site()=>
+        #[allow(
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::needless_return,
+        )]
+        if false {
+            let __traced_async_return: #output = loop {};
+            #ret;
+        }
+    })
 }
 
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.

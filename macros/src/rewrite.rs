@@ -102,49 +102,94 @@ impl Rewriter {
         let start = base_span(&expr.base);
         self.visit_expr_mut(&mut expr.base);
         let index = self.push(Kind::Await, expr.dot_token.span, text)?;
-        let wrap = self.await_point(&start, &index);
         let ExprAwait {
             attrs,
             base,
             dot_token,
             await_token,
         } = expr;
-        Some(quote! {
-            #(#attrs)* #wrap(#base) #dot_token #await_token
-        })
+        let wrapped = self.wrap(start, &index, base.to_token_stream());
+        Some(quote!(#(#attrs)* #wrapped #dot_token #await_token))
+    }
+
+    /// Input:  `let page = fetch(url).await?;`
+    /// Output: `path::enter_macro(3); let page = fetch(url).await?;`
+    ///
+    /// A statement whose one await point is a plain `.await` is left exactly as written and
+    /// marked before, like a macro call: a suspension no `AwaitPoint` reports is attributed to
+    /// the frame's last mark, and nothing else in the statement can suspend or mark. Untouched
+    /// code keeps every compiler check and diagnostic of the user's code: `#[must_use]` on an
+    /// `async fn` is checked only when the awaited expression has that fn's own future type
+    /// (a wrapper silences it), and "`x` is not a future" stays one error with its fix.
+    ///
+    /// The mark spans the statement (its first token at the statement's first, its `;` at the
+    /// statement's last), so that `unreachable_code` after a `return` underlines the user's
+    /// statement, as it does without the attribute.
+    fn await_statement(&mut self, awaited: &ExprAwait, stmt: &Stmt) -> Option<TokenStream> {
+        let text = source_text::of(&awaited.base);
+        let index = self.push(Kind::Await, awaited.dot_token.span, text)?;
+        let tokens = stmt.to_token_stream();
+        let first = tokens.clone().into_iter().next().map(|t| t.span());
+        let last = tokens.into_iter().last().map(|t| match t {
+            proc_macro2::TokenTree::Group(group) => group.span_close(),
+            other => other.span(),
+        });
+        let (Some(first), Some(last)) = (first, last) else {
+            return Some(self.marker(awaited.dot_token.span, Some(&index)));
+        };
+        let mut marker: Vec<_> = self.marker(first, Some(&index)).into_iter().collect();
+        if let Some(semi) = marker.last_mut() {
+            semi.set_span(last);
+        }
+        Some(marker.into_iter().collect())
     }
 
     /// The statement that marks entry into a macro call, if the call needs one.
     fn macro_marker(&mut self, mac: &mut Macro) -> Option<TokenStream> {
-        let krate = self.krate.clone();
+        let span = mac.path.span();
         match macros::classify(mac) {
             MacroCall::Branches(flavor) => {
                 let index = match branches::parse(flavor, &mac.tokens) {
                     Some(call) => self.rewrite_branches(mac, call)?,
-                    None => self.push(Kind::Macro, mac.path.span(), source_text::of(&*mac))?,
+                    None => self.push(Kind::Macro, span, source_text::of(&*mac))?,
                 };
-                Some(quote_spanned!(Span::call_site()=> #krate::__private::enter_macro(#index);))
+                Some(self.marker(span, Some(&index)))
             }
             MacroCall::Quiet => None,
             MacroCall::ExprArgs if self.rewrite_args(mac) => None,
-            MacroCall::Opaque => Some(quote!(#krate::__private::enter_unseen_macro();)),
+            MacroCall::Opaque => Some(self.marker(span, None)),
             MacroCall::ExprArgs | MacroCall::Suspends => {
-                let span = mac.path.span();
                 let index = self.push(Kind::Macro, span, source_text::of(&*mac))?;
-                Some(quote_spanned!(Span::call_site()=> #krate::__private::enter_macro(#index);))
+                Some(self.marker(span, Some(&index)))
             }
         }
     }
 
-    /// `path::AwaitPoint::<_, N>::new`, spanned at the awaited expression's first token, so
-    /// that a diagnostic or lint spanning the rewritten `expr.await` shows the user's
-    /// `expr.await`, not the attribute. (A span of another context, even located there, makes
-    /// the compiler widen the whole expression's span to the attribute.) The path is absolute,
-    /// so it resolves the same from there.
-    fn await_point(&self, start: &Span, index: &Literal) -> TokenStream {
-        let span = *start;
+    /// `path::AwaitPoint::<_, N>::new(future)`, all spanned at the awaited expression's first
+    /// token: a diagnostic or lint spanning the rewritten `expr.await` then shows the user's
+    /// `expr.await`, not the attribute. One token of another syntax context in the expression,
+    /// even located there, makes the compiler widen its span to the attribute, and in a `let`'s
+    /// initializer turns `unused variable: x` into "variable `x` is assigned to, but never
+    /// used" plus a warning at the attribute. The path is absolute, so it resolves the same.
+    fn wrap(&self, start: Span, index: &Literal, future: TokenStream) -> TokenStream {
+        let krate = respan(self.krate.clone(), start);
+        let mut index = index.clone();
+        index.set_span(start);
+        quote_spanned!(start=> #krate::__private::AwaitPoint::<_, #index>::new(#future))
+    }
+
+    /// `path::enter_macro(N);`, or `enter_unseen_macro();` without an index, spanned at the
+    /// macro's path for the same reason as [`Rewriter::wrap`].
+    fn marker(&self, span: Span, index: Option<&Literal>) -> TokenStream {
         let krate = respan(self.krate.clone(), span);
-        quote_spanned!(span=> #krate::__private::AwaitPoint::<_, #index>::new)
+        match index {
+            Some(index) => {
+                let mut index = index.clone();
+                index.set_span(span);
+                quote_spanned!(span=> #krate::__private::enter_macro(#index);)
+            }
+            None => quote_spanned!(span=> #krate::__private::enter_unseen_macro();),
+        }
     }
 
     /// Registers a `join!`/`select!` call and its branches, wraps each branch's future in its
@@ -167,15 +212,13 @@ impl Rewriter {
         for expr in call.exprs_mut() {
             self.visit_expr_mut(expr);
         }
-        let wraps: Vec<TokenStream> = indices
-            .iter()
-            .zip(&starts)
-            .map(|(index, start)| self.await_point(start, index))
-            .collect();
-        mac.tokens = call.into_tokens(|branch, future| match wraps.get(branch) {
-            Some(wrap) => quote!(#wrap(#future)),
-            None => future,
-        });
+        mac.tokens =
+            call.into_tokens(
+                |branch, future| match (indices.get(branch), starts.get(branch)) {
+                    (Some(index), Some(start)) => self.wrap(*start, index, future),
+                    _ => future,
+                },
+            );
         Some(index)
     }
 
@@ -222,7 +265,8 @@ impl VisitMut for Rewriter {
             }
             Expr::Macro(call) => {
                 if let Some(marker) = self.macro_marker(&mut call.mac) {
-                    *expr = Expr::Verbatim(quote!({ #marker #call }));
+                    let span = call.mac.path.span();
+                    *expr = Expr::Verbatim(quote_spanned!(span=> { #marker #call }));
                 }
             }
             // Other state machines, with await points of their own.
@@ -241,7 +285,14 @@ impl VisitMut for Rewriter {
                     }
                 }
                 Stmt::Item(_) => {}
-                _ => self.visit_stmt_mut(&mut stmt),
+                _ => match single_await(&stmt) {
+                    Some(awaited) => {
+                        if let Some(marker) = self.await_statement(awaited, &stmt) {
+                            stmts.push(Stmt::Expr(Expr::Verbatim(marker), None));
+                        }
+                    }
+                    None => self.visit_stmt_mut(&mut stmt),
+                },
             }
             stmts.push(stmt);
         }
@@ -249,6 +300,38 @@ impl VisitMut for Rewriter {
     }
 
     fn visit_item_mut(&mut self, _: &mut Item) {}
+}
+
+/// The statement's only await point, when it is one `.await` and the statement holds no macro
+/// call (outside nested closures, async blocks and items, which are other state machines).
+fn single_await(stmt: &Stmt) -> Option<&ExprAwait> {
+    #[derive(Default)]
+    struct Find<'a> {
+        awaits: Vec<&'a ExprAwait>,
+        macros: bool,
+    }
+    impl<'a> syn::visit::Visit<'a> for Find<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Await(awaited) => {
+                    self.awaits.push(awaited);
+                    syn::visit::visit_expr_await(self, awaited);
+                }
+                Expr::Async(_) | Expr::Closure(_) => {}
+                _ => syn::visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_macro(&mut self, _: &'a Macro) {
+            self.macros = true;
+        }
+        fn visit_item(&mut self, _: &'a Item) {}
+    }
+    let mut find = Find::default();
+    syn::visit::Visit::visit_stmt(&mut find, stmt);
+    match find.awaits[..] {
+        [awaited] if !find.macros => Some(awaited),
+        _ => None,
+    }
 }
 
 /// The span of an expression's first token (all that `Spanned` gives on stable).
