@@ -1,5 +1,8 @@
 //! Every shape of `async fn` users write still compiles and behaves the same when traced.
 
+// Shapes are written as users write them, lints and all.
+#![allow(clippy::multiple_bound_locations)]
+
 use std::fmt::Display;
 use std::pin::Pin;
 use std::sync::Arc;
