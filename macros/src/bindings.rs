@@ -32,7 +32,8 @@ pub(crate) fn rebind(sig: &mut Signature) -> TokenStream {
         }
         // Mixed-site: the user's code cannot name it, nor collide with it.
         let hidden = format_ident!("__arg{}", index, span = Span::mixed_site());
-        let pat = std::mem::replace(&mut *typed.pat, ident_pat(hidden.clone()));
+        let mut pat = std::mem::replace(&mut *typed.pat, ident_pat(hidden.clone()));
+        Unprefixed.visit_pat_mut(&mut pat);
         collect.lets.extend(quote! { let #hidden = #hidden; });
         if !matches!(pat, Pat::Wild(_)) {
             collect.lets.extend(quote! { let #pat = #hidden; });
@@ -75,7 +76,7 @@ struct Collect {
 
 impl VisitMut for Collect {
     fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
-        let ident = &binding.ident;
+        let ident = &unprefixed(&binding.ident);
         let mutability = binding.mutability.take();
         self.lets
             .extend(quote! { let #mutability #ident = #ident; });
@@ -84,6 +85,29 @@ impl VisitMut for Collect {
 
     // Bindings behind a reference pattern are copies out of the reference: rebind them too,
     // but the reference itself has nothing to move.
+}
+
+/// An argument named `_x` says "unused on purpose"; its rebinding `let _x = _x;` must not
+/// make clippy say `used_underscore_binding` or `no_effect_underscore_binding` about the
+/// user's code. Located where the user wrote it but resolved at the call site (so the body
+/// still finds it), the rebinding is known to come from a macro. Other names keep the user's
+/// span, so `unused_variables` points at them.
+fn unprefixed(ident: &Ident) -> Ident {
+    let mut ident = ident.clone();
+    if ident.to_string().starts_with('_') {
+        ident.set_span(Span::call_site().located_at(ident.span()));
+    }
+    ident
+}
+
+/// Applies [`unprefixed`] to every binding of a pattern.
+struct Unprefixed;
+
+impl VisitMut for Unprefixed {
+    fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
+        binding.ident = unprefixed(&binding.ident);
+        visit_mut::visit_pat_ident_mut(self, binding);
+    }
 }
 
 #[cfg(test)]
