@@ -38,6 +38,8 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, LineColumn, LineColumn)>)
                     push(out, close, group.span_close());
                 }
             }
+            // `#[async_trait]` renames `self` to `__self` before the attribute sees the body.
+            TokenTree::Ident(ident) if ident == "__self" => push(out, "self", ident.span()),
             other => push(out, &other.to_string(), other.span()),
         }
     }
