@@ -12,6 +12,8 @@ mod branches;
 mod expand;
 mod input;
 mod macros;
+#[cfg(test)]
+mod never_panics;
 mod rewrite;
 mod source_text;
 
