@@ -15,6 +15,8 @@ mod macros;
 #[cfg(test)]
 mod never_panics;
 mod rewrite;
+#[cfg(test)]
+mod snapshots;
 mod source_text;
 
 use proc_macro::TokenStream;
