@@ -216,3 +216,26 @@ fn awaits_in_expression_macros_are_numbered_and_others_are_one_point() {
         ["await#0", "await#2", "await#4", "await#4", "returned"]
     );
 }
+
+mod ambiguous {
+    use tokio::select;
+
+    use super::common::{io, points, states};
+    use traced_async::{capture, traced_async};
+
+    /// A bare `select!` passing a future by name: tokio moves it, futures borrows it, and the
+    /// syntax does not say whose macro this is. The call stays whole, as written.
+    #[traced_async]
+    async fn by_name_future() -> u32 {
+        let fut = io(2, 1);
+        select! { v = fut => v }
+    }
+
+    #[test]
+    fn a_bare_select_with_a_future_by_name_is_one_await_point() {
+        let (out, trace) = capture(by_name_future());
+        assert_eq!(out, 1);
+        assert_eq!(points(&trace, "by_name_future"), ["0 Macro select! { v = fut => v }"]);
+        assert_eq!(states(&trace, "by_name_future"), ["await#0", "await#0", "returned"]);
+    }
+}

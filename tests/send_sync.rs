@@ -142,5 +142,10 @@ fn a_sendable_traced_future_can_be_spawned() {
         .worker_threads(1)
         .build()
         .unwrap();
-    assert_eq!(runtime.block_on(async { tokio::spawn(future).await }).unwrap(), 3);
+    assert_eq!(
+        runtime
+            .block_on(async { tokio::spawn(future).await })
+            .unwrap(),
+        3
+    );
 }

@@ -90,7 +90,11 @@ async fn with_items(x: u32) -> u32 {
 
 #[traced_async]
 async fn recursive_async(n: u32) -> u32 {
-    if n == 0 { 0 } else { n + Box::pin(recursive_async(n - 1)).await }
+    if n == 0 {
+        0
+    } else {
+        n + Box::pin(recursive_async(n - 1)).await
+    }
 }
 
 struct Counter {
@@ -186,7 +190,15 @@ fn free_fns() {
     assert_eq!(out.7, Err(MyError("invalid digit found in string".into())));
     assert_eq!(out.8, Err(MyError("empty".into())));
     assert_eq!(out.9, 12);
-    for name in ["free", "generic", "elided", "named", "impl_trait_arg", "patterns", "with_items"] {
+    for name in [
+        "free",
+        "generic",
+        "elided",
+        "named",
+        "impl_trait_arg",
+        "patterns",
+        "with_items",
+    ] {
         assert_eq!(trace.function(name).calls(), 1, "{name}");
     }
     assert_eq!(trace.function("question_mark").calls(), 3);
@@ -223,7 +235,16 @@ fn methods_with_every_receiver() {
         [a, b, d, e, f, g, h, i, j]
     });
     assert_eq!(out, [7, 8, 9, 10, 8, 1, 2, 4, 5]);
-    for name in ["make", "by_ref", "by_mut", "pinned", "by_value", "by_mut_value", "boxed", "arc"] {
+    for name in [
+        "make",
+        "by_ref",
+        "by_mut",
+        "pinned",
+        "by_value",
+        "by_mut_value",
+        "boxed",
+        "arc",
+    ] {
         assert_eq!(trace.function(name).calls(), 1, "{name}");
     }
     assert_eq!(trace.function("call").calls(), 2);

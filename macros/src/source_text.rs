@@ -30,12 +30,25 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, LineColumn, LineColumn)>)
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
+                // A delimiter is one character. A group rebuilt from a span of the whole group
+                // (as syn prints a macro call's delimiters) has that span as its open and close
+                // spans, so each is narrowed to its own end of it.
                 if !open.is_empty() {
-                    push(out, open, group.span_open());
+                    let start = group.span_open().start();
+                    let end = LineColumn {
+                        line: start.line,
+                        column: start.column + 1,
+                    };
+                    out.push((open.to_owned(), start, end));
                 }
                 flatten(group.stream(), out);
                 if !close.is_empty() {
-                    push(out, close, group.span_close());
+                    let end = group.span_close().end();
+                    let start = LineColumn {
+                        line: end.line,
+                        column: end.column.saturating_sub(1),
+                    };
+                    out.push((close.to_owned(), start, end));
                 }
             }
             // `#[async_trait]` renames `self` to `__self` before the attribute sees the body.
