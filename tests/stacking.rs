@@ -77,15 +77,23 @@ async fn instrument_above_traced(a: u32) -> u32 {
     io(1, a).await
 }
 
+#[tracing::instrument(err, ret)]
+#[traced_async]
+async fn instrument_err_ret(a: u32) -> Result<u32, String> {
+    let b = io(1, a).await;
+    Ok(b + io(0, a).await)
+}
+
 #[test]
 fn stacks_with_tracing_instrument_in_both_orders() {
     let (out, trace) = capture(async {
         (
             traced_above_instrument(1, 2).await,
             instrument_above_traced(3).await,
+            instrument_err_ret(4).await,
         )
     });
-    assert_eq!(out, (3, 3));
+    assert_eq!(out, (3, 3, Ok(8)));
     // Above #[instrument], the attribute sees the body as written: the user's await points.
     assert_eq!(
         points(&trace, "traced_above_instrument"),
@@ -95,17 +103,23 @@ fn stacks_with_tracing_instrument_in_both_orders() {
         states(&trace, "traced_above_instrument"),
         ["await#0", "returned"]
     );
-    // Below it, the attribute sees #[instrument]'s expansion: the user's body is in an async
-    // block of tracing's, another state machine, so the await points are tracing's two
-    // awaits of that block (one suspends), not the user's. Put #[traced_async] above.
+    // Below it, the attribute finds the user's block inside #[instrument]'s expansion.
     assert_eq!(
         points(&trace, "instrument_above_traced"),
-        [
-            "0 Await ::tracing::Instrument::instrument(__tracing_instrument_future,__tracing_attr_span)",
-            "1 Await __tracing_instrument_future",
-        ]
+        ["0 Await io(1, a)"]
     );
-    assert_eq!(states(&trace, "instrument_above_traced")[1], "returned");
+    assert_eq!(
+        states(&trace, "instrument_above_traced"),
+        ["await#0", "returned"]
+    );
+    assert_eq!(
+        points(&trace, "instrument_err_ret"),
+        ["0 Await io(1, a)", "1 Await io(0, a)"]
+    );
+    assert_eq!(
+        states(&trace, "instrument_err_ret"),
+        ["await#0", "returned"]
+    );
 }
 
 thread_local! {

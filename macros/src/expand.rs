@@ -99,7 +99,10 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     };
 
     let traced_body = if sig.asyncness.is_some() {
-        rewriter.visit_block_mut(&mut body);
+        match instrumented_body(&mut body) {
+            Some(user_block) => rewriter.visit_block_mut(user_block),
+            None => rewriter.visit_block_mut(&mut body),
+        }
         let lets = bindings::rebind(&mut sig);
         let output = output_type(&sig.output);
         let declared = match &sig.output {
@@ -210,6 +213,63 @@ fn fake_return(output: &TokenStream, declared: Span) -> Option<TokenStream> {
             #ret;
         }
     })
+}
+
+/// The user's block inside `#[tracing::instrument]`'s expansion, when that attribute ran first.
+///
+/// Input (what tracing-attributes 0.1 writes for an `async fn`):
+/// ```text
+/// let __tracing_attr_span = ..;
+/// let __tracing_instrument_future = async move { user's block };
+/// // or, with `err`/`ret`: async move { let x = async move { user's block }.await; .. }
+/// if !__tracing_attr_span.is_disabled() { Instrument::instrument(__tracing_instrument_future, ..).await }
+/// else { __tracing_instrument_future.await }
+/// ```
+/// The user's block runs inside the traced body's polls, so its `.await`s are the fn's await
+/// points; tracing's own two `.await`s are left alone.
+fn instrumented_body(body: &mut Block) -> Option<&mut Block> {
+    let init = body.stmts.iter_mut().find_map(|stmt| match stmt {
+        Stmt::Local(local) => match (&local.pat, &mut local.init) {
+            (syn::Pat::Ident(binding), Some(init))
+                if binding.ident == "__tracing_instrument_future" =>
+            {
+                Some(&mut *init.expr)
+            }
+            _ => None,
+        },
+        _ => None,
+    })?;
+    let Expr::Async(wrapper) = init else {
+        return None;
+    };
+    // With `err` or `ret`, the user's block is the one `async move { .. }.await`ed inside.
+    let count = wrapper.block.stmts.len();
+    let inner = (0..count).find(|&i| awaited_async_block(&mut wrapper.block.stmts[i]).is_some());
+    match inner {
+        Some(i) => awaited_async_block(&mut wrapper.block.stmts[i]),
+        None => Some(&mut wrapper.block),
+    }
+}
+
+/// The block of `async move { .. }.await` as the initializer of a `let` or the scrutinee of a
+/// `match`.
+fn awaited_async_block(stmt: &mut Stmt) -> Option<&mut Block> {
+    let expr = match stmt {
+        Stmt::Local(local) => &mut *local.init.as_mut()?.expr,
+        Stmt::Expr(expr, _) => expr,
+        _ => return None,
+    };
+    let scrutinee = match expr {
+        Expr::Match(m) => &mut *m.expr,
+        other => other,
+    };
+    match scrutinee {
+        Expr::Await(awaited) => match &mut *awaited.base {
+            Expr::Async(inner) => Some(&mut inner.block),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.

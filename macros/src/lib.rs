@@ -61,10 +61,10 @@ use proc_macro::TokenStream;
 ///
 /// # Next to other attributes
 ///
-/// Put `#[traced_async]` above `#[tokio::main]`, `#[tokio::test]` and `#[tracing::instrument]`,
-/// so that it sees the body as written (below `#[tokio::main]` it finds a plain fn and says so;
-/// below `#[instrument]` it sees tracing's wrapper, whose two awaits become the await points).
-/// On a method of an `#[async_trait]` impl or trait it traces the method's body.
+/// Put `#[traced_async]` above `#[tokio::main]` and `#[tokio::test]`: below them it finds a
+/// plain fn, and says so. Above or below `#[tracing::instrument]` it traces the body as written
+/// (below, it finds the body inside tracing's expansion). On a method of an `#[async_trait]`
+/// impl or trait it traces the method's body.
 ///
 /// # What it expands to
 ///

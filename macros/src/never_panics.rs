@@ -106,13 +106,13 @@ fn mutate(stream: TokenStream, rng: &mut Rng, depth: usize) -> TokenStream {
             let groups: Vec<usize> = (0..trees.len())
                 .filter(|&i| matches!(trees[i], TokenTree::Group(_)))
                 .collect();
-            if let Some(&i) = groups.get(rng.below(groups.len())) {
-                if let TokenTree::Group(group) = &trees[i] {
-                    let inner = mutate(group.stream(), rng, depth + 1);
-                    let mut new = Group::new(group.delimiter(), inner);
-                    new.set_span(group.span());
-                    trees[i] = TokenTree::Group(new);
-                }
+            if let Some(&i) = groups.get(rng.below(groups.len()))
+                && let TokenTree::Group(group) = &trees[i]
+            {
+                let inner = mutate(group.stream(), rng, depth + 1);
+                let mut new = Group::new(group.delimiter(), inner);
+                new.set_span(group.span());
+                trees[i] = TokenTree::Group(new);
             }
         }
         5 if !trees.is_empty() => {
