@@ -250,3 +250,29 @@ fn methods_with_every_receiver() {
     assert_eq!(trace.function("call").calls(), 2);
     assert_eq!(trace.function("default_body").calls(), 1);
 }
+
+/// A macro expanding to a place stays a place: `&mut count!(self)` borrows the field.
+macro_rules! count {
+    ($s:expr) => {
+        $s.n
+    };
+}
+
+impl Counter {
+    #[traced_async]
+    async fn bump_through_macro(&mut self) -> u32 {
+        let slot = &mut count!(self);
+        *slot += 10;
+        count!(self) = ready(count!(self) + 1).await;
+        self.n
+    }
+}
+
+#[test]
+fn macros_expanding_to_places_stay_places() {
+    let (out, _) = capture(async {
+        let mut c = Counter { n: 1 };
+        c.bump_through_macro().await
+    });
+    assert_eq!(out, 12);
+}

@@ -47,6 +47,9 @@ pub(crate) struct Rewriter {
     pub(crate) points: Vec<Point>,
     /// The next top-level label: await points that are not branches.
     next_label: usize,
+    /// Marks for macro calls in expression position that the attribute knows nothing about,
+    /// placed before the statement holding them (see `visit_expr_mut`).
+    hoisted: Vec<TokenStream>,
     pub(crate) error: Option<syn::Error>,
 }
 
@@ -59,6 +62,7 @@ impl Rewriter {
             krate,
             points: Vec::new(),
             next_label: 0,
+            hoisted: Vec::new(),
             error: None,
         }
     }
@@ -263,6 +267,13 @@ impl VisitMut for Rewriter {
                     *expr = Expr::Verbatim(tokens);
                 }
             }
+            // Unknown and without `.await`: it most likely does not suspend, and may expand to
+            // a place (`&mut field!(self)`), which a `{ mark; call }` block would move out of.
+            // Its mark goes before the statement instead.
+            Expr::Macro(call) if macros::classify(&call.mac) == MacroCall::Opaque => {
+                let marker = self.marker(call.mac.path.span(), None);
+                self.hoisted.push(marker);
+            }
             Expr::Macro(call) => {
                 if let Some(marker) = self.macro_marker(&mut call.mac) {
                     let span = call.mac.path.span();
@@ -293,6 +304,9 @@ impl VisitMut for Rewriter {
                     }
                     None => self.visit_stmt_mut(&mut stmt),
                 },
+            }
+            for marker in self.hoisted.drain(..) {
+                stmts.push(Stmt::Expr(Expr::Verbatim(marker), None));
             }
             stmts.push(stmt);
         }
