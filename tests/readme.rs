@@ -20,7 +20,11 @@ async fn page() -> String {
 #[test]
 fn readme_test_example() {
     // README: begin
-    let rt = Runtime::builder().deterministic(true).format(Format::Off).summary(false).build();
+    let rt = Runtime::builder()
+        .deterministic(true)
+        .format(Format::Off)
+        .summary(false)
+        .build();
     assert_eq!(rt.block_on(page()), "<header><body>");
     assert_eq!(rt.elapsed(), Duration::from_millis(30)); // virtual time: 10 ms + 20 ms
 

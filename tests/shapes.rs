@@ -1,5 +1,8 @@
 //! Every shape of `async fn` users write still compiles and behaves the same when traced.
 
+// Shapes are written as users write them, lints and all.
+#![allow(clippy::multiple_bound_locations)]
+
 use std::fmt::Display;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -248,4 +251,30 @@ fn methods_with_every_receiver() {
     }
     assert_eq!(trace.function("call").calls(), 2);
     assert_eq!(trace.function("default_body").calls(), 1);
+}
+
+/// A macro expanding to a place stays a place: `&mut count!(self)` borrows the field.
+macro_rules! count {
+    ($s:expr) => {
+        $s.n
+    };
+}
+
+impl Counter {
+    #[traced_async]
+    async fn bump_through_macro(&mut self) -> u32 {
+        let slot = &mut count!(self);
+        *slot += 10;
+        count!(self) = ready(count!(self) + 1).await;
+        self.n
+    }
+}
+
+#[test]
+fn macros_expanding_to_places_stay_places() {
+    let (out, _) = capture(async {
+        let mut c = Counter { n: 1 };
+        c.bump_through_macro().await
+    });
+    assert_eq!(out, 12);
 }

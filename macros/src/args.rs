@@ -1,6 +1,6 @@
 //! Arguments of the attribute: `#[traced_async(name = "...", crate = path, timing = false)]`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::{Ident, LitBool, LitStr, Path};
 
@@ -17,7 +17,16 @@ pub(crate) struct Args {
 const USAGE: &str = "#[traced_async] takes `name = \"...\"`, `crate = path::to::traced_async` \
                      and `timing = false`";
 
+const KEYS: [&str; 3] = ["name", "crate", "timing"];
+
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
+    // `#[traced_async("fetch")]`: the one positional guess worth answering precisely.
+    if let Some(TokenTree::Literal(lit)) = tokens.clone().into_iter().next() {
+        return Err(syn::Error::new(
+            lit.span(),
+            format!("name the argument: `#[traced_async(name = {lit})]`"),
+        ));
+    }
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let key = meta
@@ -27,34 +36,87 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             .unwrap_or_default();
         match key.as_str() {
             "name" => set(&mut args.name, &meta, "name", || {
-                let lit: LitStr = meta.value()?.parse()?;
+                let lit: LitStr = value(&meta, "name", "a string: `name = \"fetch_page\"`")?;
                 if lit.value().trim().is_empty() {
-                    return Err(syn::Error::new(lit.span(), "the name must not be empty"));
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "the name must not be empty: give a name, or remove `name = \"\"`",
+                    ));
                 }
                 Ok(lit)
             }),
             "crate" => set(&mut args.krate, &meta, "crate", || {
-                let value = meta.value()?;
+                let what = "a path: `crate = my_crate::traced_async`";
+                let input = meta
+                    .value()
+                    .map_err(|e| needs_value(&meta, &e, "crate", what))?;
                 // Both `crate = my_alias` and serde's string form `crate = "my_alias"`.
-                if value.peek(LitStr) {
-                    value.parse::<LitStr>()?.parse_with(Path::parse_mod_style)
+                let path = if input.peek(LitStr) {
+                    input.parse::<LitStr>()?.parse_with(Path::parse_mod_style)
                 } else {
-                    value.call(Path::parse_mod_style)
-                }
+                    input.call(Path::parse_mod_style)
+                };
+                path.map_err(|e| syn::Error::new(e.span(), format!("`crate` takes {what}")))
             }),
             "timing" => set(&mut args.timing, &meta, "timing", || {
-                meta.value()?
-                    .parse::<LitBool>()
-                    .map_err(|e| syn::Error::new(e.span(), "`timing` takes `true` or `false`"))
+                value(&meta, "timing", "`true` or `false`")
             }),
-            _ => Err(meta.error(format!(
-                "unknown argument `{}`: {USAGE}",
-                path_text(&meta.path)
-            ))),
+            _ => Err(meta.error(unknown(&path_text(&meta.path)))),
         }
     });
     parser.parse2(tokens)?;
     Ok(args)
+}
+
+/// Parses `= value` of the argument `key`, which takes `what`; errors say so at the value.
+fn value<T: syn::parse::Parse>(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    key: &str,
+    what: &str,
+) -> syn::Result<T> {
+    let input = meta.value().map_err(|e| needs_value(meta, &e, key, what))?;
+    let span = input.span();
+    input
+        .parse::<T>()
+        .map_err(|_| syn::Error::new(span, format!("`{key}` takes {what}")))
+}
+
+/// `name` alone, or `name("x")`: the argument needs `= value`.
+fn needs_value(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    _: &syn::Error,
+    key: &str,
+    what: &str,
+) -> syn::Error {
+    meta.error(format!(
+        "`{key}` needs a value: `{key} = ...`, where the value is {what}"
+    ))
+}
+
+fn unknown(key: &str) -> String {
+    let close = KEYS
+        .iter()
+        .find(|known| edit_distance(key, known) <= 2 && key.len() > 1);
+    match close {
+        Some(known) => format!("unknown argument `{key}`; did you mean `{known}`? {USAGE}"),
+        None => format!("unknown argument `{key}`: {USAGE}"),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" on short argument names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// One helper for every argument, so that giving one twice is the same error everywhere.
@@ -83,5 +145,46 @@ impl Args {
             Some(path) => quote::quote!(#path),
             None => quote::quote_spanned!(Span::call_site()=> ::traced_async),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn error(tokens: TokenStream) -> String {
+        parse(tokens).err().expect("an error").to_string()
+    }
+
+    #[test]
+    fn all_arguments() {
+        let args = parse(quote!(name = "x", crate = ::a::b, timing = false)).unwrap();
+        assert_eq!(args.name.as_ref().unwrap().value(), "x");
+        assert!(!args.timing.as_ref().unwrap().value);
+        assert_eq!(args.krate().to_string(), ":: a :: b");
+        let args = parse(quote!(crate = "renamed")).unwrap();
+        assert_eq!(args.krate().to_string(), "renamed");
+    }
+
+    #[test]
+    fn errors_say_what_to_write() {
+        assert!(error(quote!(nmae = "x")).contains("did you mean `name`?"));
+        assert!(error(quote!(colour = 1)).starts_with("unknown argument `colour`: "));
+        assert_eq!(
+            error(quote!(timing = 1)),
+            "`timing` takes `true` or `false`"
+        );
+        assert!(error(quote!(name)).starts_with("`name` needs a value"));
+        assert!(error(quote!(name = "a", name = "b")).contains("given twice"));
+        assert!(error(quote!("x")).contains("name = \"x\""));
+        assert!(error(quote!(crate = 5)).starts_with("`crate` takes a path"));
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("nmae", "name"), 2);
+        assert_eq!(edit_distance("timing", "timing"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 }

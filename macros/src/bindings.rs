@@ -1,28 +1,72 @@
 //! The fn's arguments, rebound inside the traced body.
 //!
-//! Input:  `async fn f(mut a: A, (b, ref c): (B, C))`
-//! Output: `async fn f(a: A, (b, ref c): (B, C))` with the body starting
-//!         `let mut a = a; let b = b; let c = c;`
+//! Input:  `async fn f(mut a: A, (b, c): (B, C), _: D, (e, _): (E, F))`
+//! Output: `async fn f(a: A, (b, c): (B, C), __arg2: D, __arg3: (E, F))` with the body
+//!         starting `let mut a = a; let b = b; let c = c; let __arg2 = __arg2;
+//!         let __arg3 = __arg3; let (e, _) = __arg3;`
 //!
-//! A plain `async fn` moves its arguments into its body and drops them after the body's locals,
-//! last argument first; rebinding them in order at the top of the traced body keeps that order.
-//! `mut` moves to the rebinding, so `unused_mut` still fires exactly when the body does not
-//! mutate the argument, and `unused_variables` points at the user's own identifier.
+//! A plain `async fn` moves every argument into its body (the compiler writes
+//! `let __argN = __argN; let <pattern> = __argN;`, or `let x = x;` for a plain binding) and
+//! drops them after the body's locals, last argument first. The traced body does the same:
+//! a pattern whose bindings move the whole argument is rebound binding by binding and stays in
+//! the signature as written (rustdoc shows it); any other pattern (`_`, `..`, `ref`, `x @ ..`)
+//! would leave a part behind in the outer fn, dropped out of order, so the argument is renamed
+//! and moved whole, like the compiler does. `mut` moves to the rebinding, so `unused_mut` still
+//! fires exactly when the body does not mutate the argument, and `unused_variables` points at
+//! the user's own identifier.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
-use syn::{FnArg, PatIdent, Signature};
+use syn::{FnArg, Pat, PatIdent, Signature};
 
-/// Strips `mut` from the signature's by-value bindings; returns the rebinding statements.
+/// Strips `mut` from the signature's by-value bindings and renames patterns that do not move
+/// the whole argument; returns the rebinding statements.
 pub(crate) fn rebind(sig: &mut Signature) -> TokenStream {
     let mut collect = Collect::default();
-    for arg in &mut sig.inputs {
-        if let FnArg::Typed(typed) = arg {
+    for (index, arg) in sig.inputs.iter_mut().enumerate() {
+        let FnArg::Typed(typed) = arg else { continue };
+        if moves_whole(&typed.pat) {
             collect.visit_pat_mut(&mut typed.pat);
+            continue;
+        }
+        // Mixed-site: the user's code cannot name it, nor collide with it.
+        let hidden = format_ident!("__arg{}", index, span = Span::mixed_site());
+        let mut pat = std::mem::replace(&mut *typed.pat, ident_pat(hidden.clone()));
+        Unprefixed.visit_pat_mut(&mut pat);
+        collect.lets.extend(quote! { let #hidden = #hidden; });
+        if !matches!(pat, Pat::Wild(_)) {
+            collect.lets.extend(quote! { let #pat = #hidden; });
         }
     }
     collect.lets
+}
+
+/// `true` when moving each binding of `pat` moves all of the argument.
+fn moves_whole(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(binding) => binding.by_ref.is_none() && binding.subpat.is_none(),
+        Pat::Tuple(tuple) => tuple.elems.iter().all(moves_whole),
+        Pat::TupleStruct(tuple) => tuple.elems.iter().all(moves_whole),
+        Pat::Struct(fields) => {
+            fields.rest.is_none() && fields.fields.iter().all(|f| moves_whole(&f.pat))
+        }
+        Pat::Slice(slice) => slice.elems.iter().all(moves_whole),
+        Pat::Paren(inner) => moves_whole(&inner.pat),
+        // A reference is `Copy`: nothing of it is left to drop.
+        Pat::Reference(_) => true,
+        _ => false,
+    }
+}
+
+fn ident_pat(ident: Ident) -> Pat {
+    Pat::Ident(PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: None,
+        ident,
+        subpat: None,
+    })
 }
 
 #[derive(Default)]
@@ -32,15 +76,68 @@ struct Collect {
 
 impl VisitMut for Collect {
     fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
-        let ident = &binding.ident;
-        // `ref` bindings borrow from the argument, which must stay where it is.
-        let mutability = if binding.by_ref.is_none() {
-            binding.mutability.take()
-        } else {
-            None
-        };
+        let ident = &unprefixed(&binding.ident);
+        let mutability = binding.mutability.take();
         self.lets
             .extend(quote! { let #mutability #ident = #ident; });
         visit_mut::visit_pat_ident_mut(self, binding);
+    }
+
+    // Bindings behind a reference pattern are copies out of the reference: rebind them too,
+    // but the reference itself has nothing to move.
+}
+
+/// An argument named `_x` says "unused on purpose"; its rebinding `let _x = _x;` must not
+/// make clippy say `used_underscore_binding` or `no_effect_underscore_binding` about the
+/// user's code. Located where the user wrote it but resolved at the call site (so the body
+/// still finds it), the rebinding is known to come from a macro. Other names keep the user's
+/// span, so `unused_variables` points at them.
+fn unprefixed(ident: &Ident) -> Ident {
+    let mut ident = ident.clone();
+    if ident.to_string().starts_with('_') {
+        ident.set_span(Span::call_site().located_at(ident.span()));
+    }
+    ident
+}
+
+/// Applies [`unprefixed`] to every binding of a pattern.
+struct Unprefixed;
+
+impl VisitMut for Unprefixed {
+    fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
+        binding.ident = unprefixed(&binding.ident);
+        visit_mut::visit_pat_ident_mut(self, binding);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rebound(sig: &str) -> (String, String) {
+        let mut sig: Signature = syn::parse_str(sig).expect("a signature");
+        let lets = rebind(&mut sig);
+        (quote!(#sig).to_string(), lets.to_string())
+    }
+
+    #[test]
+    fn plain_bindings_stay_in_the_signature() {
+        let (sig, lets) = rebound("async fn f(mut a: A, (b, c): (B, C))");
+        assert_eq!(sig, "async fn f (a : A , (b , c) : (B , C))");
+        assert_eq!(lets, "let mut a = a ; let b = b ; let c = c ;");
+    }
+
+    #[test]
+    fn partial_patterns_move_the_whole_argument() {
+        let (sig, lets) = rebound("async fn f(_: D, (e, _): (E, F), ref g: G)");
+        assert_eq!(
+            sig,
+            "async fn f (__arg0 : D , __arg1 : (E , F) , __arg2 : G)"
+        );
+        assert_eq!(
+            lets,
+            "let __arg0 = __arg0 ; let __arg1 = __arg1 ; let (e , _) = __arg1 ; \
+             let __arg2 = __arg2 ; let ref g = __arg2 ;"
+        );
     }
 }

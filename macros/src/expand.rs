@@ -9,12 +9,13 @@
 //! ```text
 //! #[attrs] vis async fn name(args) -> R {
 //!     static __TRACED_ASYNC_FN: FnMeta = FnMeta::new("name", module_path!(), file!(), line, &[await points..], timing);
-//!     __private::traced::<R, _>(&__TRACED_ASYNC_FN, async move { rebind args; body with await points }).await
+//!     __private::traced::<R, _, _>(|| &__TRACED_ASYNC_FN, async move { rebind args; body with await points }).await
 //! }
 //! ```
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
 use syn::{Block, Expr, ReturnType, Stmt, Type};
@@ -26,7 +27,10 @@ use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
-        return with_error(input::explain_misuse(&item), item);
+        return match input::explain_misuse(&item) {
+            Some(error) => with_error(error, item),
+            None => item,
+        };
     };
     let args = match args::parse(args) {
         Ok(args) => args,
@@ -95,12 +99,27 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     };
 
     let traced_body = if sig.asyncness.is_some() {
-        rewriter.visit_block_mut(&mut body);
+        match instrumented_body(&mut body) {
+            Some(user_block) => rewriter.visit_block_mut(user_block),
+            None => rewriter.visit_block_mut(&mut body),
+        }
         let lets = bindings::rebind(&mut sig);
         let output = output_type(&sig.output);
+        let declared = match &sig.output {
+            ReturnType::Default => sig.ident.span(),
+            ReturnType::Type(_, ty) => ty.span(),
+        };
+        let fake_return = fake_return(&output, declared);
         let stmts = &body.stmts;
+        let async_block = quote_spanned! {Span::mixed_site()=>
+            async move {
+                #fake_return
+                #lets
+                #(#stmts)*
+            }
+        };
         let call = quote_spanned! {Span::mixed_site()=>
-            #krate::__private::traced::<#output, _, _>(|| &__TRACED_ASYNC_FN, async move { #lets #(#stmts)* }).await
+            #krate::__private::traced::<#output, _, _>(|| &__TRACED_ASYNC_FN, #async_block).await
         };
         quote!(#call)
     } else if let Some(boxed) = async_trait_body(&mut body) {
@@ -166,6 +185,93 @@ fn output_type(output: &ReturnType) -> TokenStream {
     }
 }
 
+/// Input:  `async fn f() -> R { .. return x; .. }`
+/// Output: an unreachable `return` of an `R` as the traced body's first statement.
+///
+/// An async block's output type is inferred from its first `return` or its tail; this fixes it
+/// to the declared `R` up front, so that a `return` or tail of another type is reported at the
+/// user's expression ("expected `R`, found ..."), not at the attribute. `None` when `R` cannot
+/// be named in a `let` (`impl Trait`, `!`). The same trick as tracing's `#[instrument]`.
+/// The `return` is located at the declared type, where the compiler's "return type inferred
+/// to be `R` here" then points.
+fn fake_return(output: &TokenStream, declared: Span) -> Option<TokenStream> {
+    if output.to_string() == "_" {
+        return None;
+    }
+    let at = Span::mixed_site().located_at(declared);
+    let ret = quote_spanned!(at=> return __traced_async_return);
+    Some(quote_spanned! {Span::mixed_site()=>
+        #[allow(
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::needless_return,
+        )]
+        if false {
+            let __traced_async_return: #output = loop {};
+            #ret;
+        }
+    })
+}
+
+/// The user's block inside `#[tracing::instrument]`'s expansion, when that attribute ran first.
+///
+/// Input (what tracing-attributes 0.1 writes for an `async fn`):
+/// ```text
+/// let __tracing_attr_span = ..;
+/// let __tracing_instrument_future = async move { user's block };
+/// // or, with `err`/`ret`: async move { let x = async move { user's block }.await; .. }
+/// if !__tracing_attr_span.is_disabled() { Instrument::instrument(__tracing_instrument_future, ..).await }
+/// else { __tracing_instrument_future.await }
+/// ```
+/// The user's block runs inside the traced body's polls, so its `.await`s are the fn's await
+/// points; tracing's own two `.await`s are left alone.
+fn instrumented_body(body: &mut Block) -> Option<&mut Block> {
+    let init = body.stmts.iter_mut().find_map(|stmt| match stmt {
+        Stmt::Local(local) => match (&local.pat, &mut local.init) {
+            (syn::Pat::Ident(binding), Some(init))
+                if binding.ident == "__tracing_instrument_future" =>
+            {
+                Some(&mut *init.expr)
+            }
+            _ => None,
+        },
+        _ => None,
+    })?;
+    let Expr::Async(wrapper) = init else {
+        return None;
+    };
+    // With `err` or `ret`, the user's block is the one `async move { .. }.await`ed inside.
+    let count = wrapper.block.stmts.len();
+    let inner = (0..count).find(|&i| awaited_async_block(&mut wrapper.block.stmts[i]).is_some());
+    match inner {
+        Some(i) => awaited_async_block(&mut wrapper.block.stmts[i]),
+        None => Some(&mut wrapper.block),
+    }
+}
+
+/// The block of `async move { .. }.await` as the initializer of a `let` or the scrutinee of a
+/// `match`.
+fn awaited_async_block(stmt: &mut Stmt) -> Option<&mut Block> {
+    let expr = match stmt {
+        Stmt::Local(local) => &mut *local.init.as_mut()?.expr,
+        Stmt::Expr(expr, _) => expr,
+        _ => return None,
+    };
+    let scrutinee = match expr {
+        Expr::Match(m) => &mut *m.expr,
+        other => other,
+    };
+    match scrutinee {
+        Expr::Await(awaited) => match &mut *awaited.base {
+            Expr::Async(inner) => Some(&mut inner.block),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.
 fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
     let Some(Stmt::Expr(Expr::Call(call), None)) = body.stmts.last_mut() else {
@@ -209,6 +315,7 @@ fn fn_meta(
         let kind = match point.kind {
             Kind::Await => quote!(Await),
             Kind::Macro => quote!(Macro),
+            Kind::Branch => quote!(Branch),
         };
         quote! {
             #krate::__private::AwaitMeta::new(#index, #label, #line, #column, #text, #krate::__private::AwaitKind::#kind)

@@ -38,12 +38,14 @@ impl Parse for FnInput {
     }
 }
 
-/// Why the item cannot be traced, pointing at the smallest token that shows it.
-pub(crate) fn explain_misuse(item: &TokenStream) -> syn::Error {
-    let item = match syn::parse2::<Item>(item.clone()) {
-        Ok(item) => item,
-        Err(_) => return declaration_without_body(item),
-    };
+/// Why the item cannot be traced, pointing at the smallest token that shows it. `None` when
+/// the item does not parse at all (a user mid-typing): the compiler's syntax error is the one
+/// to show.
+pub(crate) fn explain_misuse(item: &TokenStream) -> Option<syn::Error> {
+    if let Some(error) = declaration_without_body(item) {
+        return Some(error);
+    }
+    let item = syn::parse2::<Item>(item.clone()).ok()?;
     let (span, what) = match &item {
         Item::Struct(s) => (s.struct_token.span(), "a struct"),
         Item::Enum(e) => (e.enum_token.span(), "an enum"),
@@ -63,28 +65,22 @@ pub(crate) fn explain_misuse(item: &TokenStream) -> syn::Error {
     if matches!(item, Item::Impl(_) | Item::Trait(_)) {
         hint = "; put it on each `async fn` inside instead";
     }
-    syn::Error::new(
+    Some(syn::Error::new(
         span,
         format!("#[traced_async] goes on an `async fn`, not on {what}{hint}"),
-    )
+    ))
 }
 
-/// A trait method declared without a body (`async fn f(&self);`) parses as no item.
-fn declaration_without_body(item: &TokenStream) -> syn::Error {
-    if let Ok(f) = syn::parse2::<syn::TraitItemFn>(item.clone())
-        && f.default.is_none()
-    {
-        let span = f.semi_token.map_or_else(|| f.sig.span(), |s| s.span);
-        return syn::Error::new(
-            span,
-            "#[traced_async] needs a body to trace: put it on the method in each impl, \
-             or give this trait method a default body",
-        );
+/// A trait method declared without a body (`async fn f(&self);`).
+fn declaration_without_body(item: &TokenStream) -> Option<syn::Error> {
+    let f = syn::parse2::<syn::TraitItemFn>(item.clone()).ok()?;
+    if f.default.is_some() {
+        return None;
     }
-    let span = item
-        .clone()
-        .into_iter()
-        .next()
-        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
-    syn::Error::new(span, "#[traced_async] goes on an `async fn`")
+    let span = f.semi_token.map_or_else(|| f.sig.span(), |s| s.span);
+    Some(syn::Error::new(
+        span,
+        "#[traced_async] needs a body to trace: put it on the method in each impl, \
+         or give this trait method a default body",
+    ))
 }

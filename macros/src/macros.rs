@@ -4,9 +4,14 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::Macro;
 
+use crate::branches::Flavor;
+
 /// What the attribute does with one macro call in a traced body.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum MacroCall {
+    /// A `join!`/`select!` of tokio or futures: the call is one await point and each branch's
+    /// future another (see [`crate::branches`]).
+    Branches(Flavor),
     /// Suspends inside (`join!`, `select!`, ... or any macro whose tokens hold `.await`): the
     /// whole call is one await point.
     Suspends,
@@ -21,14 +26,7 @@ pub(crate) enum MacroCall {
 }
 
 /// Macros that await their arguments without an `.await` in the user's tokens.
-const SUSPENDING: &[&str] = &[
-    "join",
-    "try_join",
-    "select",
-    "select_biased",
-    "pending",
-    "join_all",
-];
+const SUSPENDING: &[&str] = &["join", "try_join", "select", "select_biased", "pending"];
 
 /// Macros whose arguments are comma-separated expressions (a format string counts as one).
 const EXPR_ARGS: &[&str] = &[
@@ -95,7 +93,9 @@ pub(crate) fn classify(mac: &Macro) -> MacroCall {
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
     let awaits = contains_await(&mac.tokens);
-    if SUSPENDING.contains(&name.as_str()) {
+    if let Some(flavor) = branch_flavor(mac, &name) {
+        MacroCall::Branches(flavor)
+    } else if SUSPENDING.contains(&name.as_str()) {
         MacroCall::Suspends
     } else if awaits && EXPR_ARGS.contains(&name.as_str()) {
         MacroCall::ExprArgs
@@ -105,6 +105,27 @@ pub(crate) fn classify(mac: &Macro) -> MacroCall {
         MacroCall::Quiet
     } else {
         MacroCall::Opaque
+    }
+}
+
+/// The grammar of a tokio or futures `join!`/`select!`, by path (`tokio::select!`) or by name
+/// alone (`select!` after `use tokio::select;`). Same-named macros of other crates: `None`.
+fn branch_flavor(mac: &Macro, name: &str) -> Option<Flavor> {
+    let segments = &mac.path.segments;
+    let krate = if segments.len() > 1 {
+        segments.first().map(|s| s.ident.to_string())
+    } else {
+        None
+    };
+    match (krate.as_deref(), name) {
+        (None | Some("tokio" | "futures" | "futures_util"), "join" | "try_join") => {
+            Some(Flavor::Join)
+        }
+        (None, "select") => Some(Flavor::AnySelect),
+        (Some("tokio"), "select") => Some(Flavor::TokioSelect),
+        (None | Some("futures" | "futures_util"), "select_biased")
+        | (Some("futures" | "futures_util"), "select") => Some(Flavor::FuturesSelect),
+        _ => None,
     }
 }
 
@@ -150,10 +171,30 @@ mod tests {
     fn classification() {
         assert_eq!(
             classify(&mac(quote!(futures::join!(a, b)))),
-            MacroCall::Suspends
+            MacroCall::Branches(Flavor::Join)
+        );
+        assert_eq!(
+            classify(&mac(quote!(try_join!(a, b)))),
+            MacroCall::Branches(Flavor::Join)
+        );
+        assert_eq!(
+            classify(&mac(quote!(::tokio::select! { x = a => x }))),
+            MacroCall::Branches(Flavor::TokioSelect)
+        );
+        assert_eq!(
+            classify(&mac(quote!(select_biased! { x = a => x }))),
+            MacroCall::Branches(Flavor::FuturesSelect)
         );
         assert_eq!(
             classify(&mac(quote!(select! { x = a => x }))),
+            MacroCall::Branches(Flavor::AnySelect)
+        );
+        assert_eq!(
+            classify(&mac(quote!(my_rt::select! { x = a => x }))),
+            MacroCall::Suspends
+        );
+        assert_eq!(
+            classify(&mac(quote!(futures::pending!()))),
             MacroCall::Suspends
         );
         assert_eq!(

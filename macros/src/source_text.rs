@@ -30,25 +30,29 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, LineColumn, LineColumn)>)
                     Delimiter::Bracket => ("[", "]"),
                     Delimiter::None => ("", ""),
                 };
-                // The group's own span is reliable where the delimiters' spans are not: the
-                // open delimiter is its first column, the close one its last.
-                let (start, end) = (group.span().start(), group.span().end());
+                // A delimiter is one character. A group rebuilt from a span of the whole group
+                // (as syn prints a macro call's delimiters) has that span as its open and close
+                // spans, so each is narrowed to its own end of it.
                 if !open.is_empty() {
-                    let after = LineColumn {
+                    let start = group.span_open().start();
+                    let end = LineColumn {
                         line: start.line,
                         column: start.column + 1,
                     };
-                    out.push((open.to_owned(), start, after));
+                    out.push((open.to_owned(), start, end));
                 }
                 flatten(group.stream(), out);
                 if !close.is_empty() {
-                    let before = LineColumn {
+                    let end = group.span_close().end();
+                    let start = LineColumn {
                         line: end.line,
                         column: end.column.saturating_sub(1),
                     };
-                    out.push((close.to_owned(), before, end));
+                    out.push((close.to_owned(), start, end));
                 }
             }
+            // `#[async_trait]` renames `self` to `__self` before the attribute sees the body.
+            TokenTree::Ident(ident) if ident == "__self" => push(out, "self", ident.span()),
             other => push(out, &other.to_string(), other.span()),
         }
     }

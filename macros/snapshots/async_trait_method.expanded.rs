@@ -1,0 +1,32 @@
+// #[traced_async()]
+// fn get <'a > (&'a self) -> Pin < Box < dyn Future < Output = u32 > + Send + 'a >> { Box :: pin (async move { let __self = self ; let __ret : u32 = { fetch (__self . id) . await } ; __ret }) }
+//
+// expands to:
+
+fn get<'a>(&'a self) -> Pin<Box<dyn Future<Output = u32> + Send + 'a>> {
+    static __TRACED_ASYNC_FN: ::traced_async::__private::FnMeta =
+        ::traced_async::__private::FnMeta::new(
+            "get",
+            ::core::module_path!(),
+            ::core::file!(),
+            ::core::line!(),
+            &[::traced_async::__private::AwaitMeta::new(
+                0,
+                "0",
+                ::core::line!(),
+                ::core::column!(),
+                "fetch(self.id)",
+                ::traced_async::__private::AwaitKind::Await,
+            )],
+            true,
+        );
+    Box::pin(async move {
+        ::traced_async::__private::traced::<_, _>(&__TRACED_ASYNC_FN, async move {
+            let __self = self;
+            ::traced_async::__private::enter_macro(0);
+            let __ret: u32 = { fetch(__self.id).await };
+            __ret
+        })
+        .await
+    })
+}

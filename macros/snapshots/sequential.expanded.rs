@@ -1,0 +1,62 @@
+// #[traced_async()]
+// pub async fn fetch (url : & str) -> Result < String , Error > { let conn = connect (url) . await ?; conn . send ("GET") . await ; conn . body () . await }
+//
+// expands to:
+
+pub async fn fetch(url: &str) -> Result<String, Error> {
+    static __TRACED_ASYNC_FN: ::traced_async::__private::FnMeta =
+        ::traced_async::__private::FnMeta::new(
+            "fetch",
+            ::core::module_path!(),
+            ::core::file!(),
+            ::core::line!(),
+            &[
+                ::traced_async::__private::AwaitMeta::new(
+                    0,
+                    "0",
+                    ::core::line!(),
+                    ::core::column!(),
+                    "connect(url)",
+                    ::traced_async::__private::AwaitKind::Await,
+                ),
+                ::traced_async::__private::AwaitMeta::new(
+                    1,
+                    "1",
+                    ::core::line!(),
+                    ::core::column!(),
+                    "conn.send(\"GET\")",
+                    ::traced_async::__private::AwaitKind::Await,
+                ),
+                ::traced_async::__private::AwaitMeta::new(
+                    2,
+                    "2",
+                    ::core::line!(),
+                    ::core::column!(),
+                    "conn.body()",
+                    ::traced_async::__private::AwaitKind::Await,
+                ),
+            ],
+            true,
+        );
+    ::traced_async::__private::traced::<Result<String, Error>, _>(&__TRACED_ASYNC_FN, async move {
+        #[allow(
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::needless_return
+        )]
+        if false {
+            let __traced_async_return: Result<String, Error> = loop {};
+            return __traced_async_return;
+        }
+        let url = url;
+        ::traced_async::__private::enter_macro(0);
+        let conn = connect(url).await?;
+        ::traced_async::__private::enter_macro(1);
+        conn.send("GET").await;
+        ::traced_async::__private::enter_macro(2);
+        conn.body().await
+    })
+    .await
+}

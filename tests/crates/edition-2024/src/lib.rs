@@ -1,0 +1,12 @@
+//! The shared traced fns, compiled as edition 2024 code.
+
+#[path = "../../shared/fns.rs"]
+pub mod fns;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn behaves_as_in_every_edition() {
+        super::fns::check();
+    }
+}

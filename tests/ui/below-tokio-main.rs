@@ -1,0 +1,5 @@
+use traced_async::traced_async;
+
+#[tokio::main(flavor = "current_thread")]
+#[traced_async]
+async fn main() {}

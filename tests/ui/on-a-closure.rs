@@ -1,0 +1,7 @@
+use traced_async::traced_async;
+
+fn main() {
+    let fetch = #[traced_async]
+    async || 1;
+    let _ = fetch();
+}

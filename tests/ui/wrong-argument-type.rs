@@ -1,0 +1,10 @@
+use traced_async::traced_async;
+
+#[traced_async(name = fetch_page)]
+async fn fetch() -> u32 {
+    1
+}
+
+fn main() {
+    let _ = fetch();
+}
