@@ -235,7 +235,13 @@ mod ambiguous {
     fn a_bare_select_with_a_future_by_name_is_one_await_point() {
         let (out, trace) = capture(by_name_future());
         assert_eq!(out, 1);
-        assert_eq!(points(&trace, "by_name_future"), ["0 Macro select! { v = fut => v }"]);
-        assert_eq!(states(&trace, "by_name_future"), ["await#0", "await#0", "returned"]);
+        assert_eq!(
+            points(&trace, "by_name_future"),
+            ["0 Macro select! { v = fut => v }"]
+        );
+        assert_eq!(
+            states(&trace, "by_name_future"),
+            ["await#0", "await#0", "returned"]
+        );
     }
 }
