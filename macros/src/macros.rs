@@ -143,18 +143,20 @@ pub(crate) fn contains_await(tokens: &TokenStream) -> bool {
     false
 }
 
-/// Splits a macro's tokens at top-level commas.
-pub(crate) fn split_commas(tokens: &TokenStream) -> Vec<TokenStream> {
-    let mut chunks = vec![TokenStream::new()];
+/// Splits a macro's tokens at top-level commas; each chunk comes with the comma after it, so
+/// the call can be rebuilt with the user's own tokens.
+pub(crate) fn split_commas(tokens: &TokenStream) -> Vec<(TokenStream, Option<TokenTree>)> {
+    let mut chunks = Vec::new();
+    let mut chunk = TokenStream::new();
     for tree in tokens.clone() {
         match &tree {
-            TokenTree::Punct(p) if p.as_char() == ',' => chunks.push(TokenStream::new()),
-            _ => chunks
-                .last_mut()
-                .expect("starts with one chunk")
-                .extend([tree]),
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                chunks.push((std::mem::take(&mut chunk), Some(tree)));
+            }
+            _ => chunk.extend([tree]),
         }
     }
+    chunks.push((chunk, None));
     chunks
 }
 

@@ -231,21 +231,18 @@ impl Rewriter {
     fn rewrite_args(&mut self, mac: &mut Macro) -> bool {
         let chunks = macros::split_commas(&mac.tokens);
         let mut parsed = Vec::with_capacity(chunks.len());
-        for chunk in chunks {
+        for (chunk, comma) in chunks {
             if macros::contains_await(&chunk) {
                 match syn::parse2::<Expr>(chunk) {
-                    Ok(expr) => parsed.push(Err(expr)),
+                    Ok(expr) => parsed.push((Err(expr), comma)),
                     Err(_) => return false,
                 }
             } else {
-                parsed.push(Ok(chunk));
+                parsed.push((Ok(chunk), comma));
             }
         }
         let mut tokens = TokenStream::new();
-        for (i, chunk) in parsed.into_iter().enumerate() {
-            if i > 0 {
-                tokens.extend(quote!(,));
-            }
+        for (chunk, comma) in parsed {
             match chunk {
                 Ok(raw) => tokens.extend(raw),
                 Err(mut expr) => {
@@ -253,6 +250,7 @@ impl Rewriter {
                     expr.to_tokens(&mut tokens);
                 }
             }
+            tokens.extend(comma);
         }
         mac.tokens = tokens;
         true
