@@ -66,16 +66,17 @@ fn tokio_select_branches_guards_and_handler_awaits() {
             "1 Await io(1, v)"
         ]
     );
-    // Both branches pending: the one polled last is named.
+    // Both branches pending: the whole `select!` is named, not one of them.
     assert_eq!(
         states(&trace, "tokio_select_biased"),
-        ["await#0.1", "await#0.1", "await#0.1", "await#1", "returned"]
+        ["await#0", "await#0", "await#0", "await#1", "returned"]
     );
     let (out, trace) = capture(tokio_select_biased(1));
     assert_eq!(out, "timer");
+    // Again both were pending at the first poll; the timer won at the second.
     assert_eq!(
         states(&trace, "tokio_select_biased"),
-        ["await#0.1", "returned"]
+        ["await#0", "returned"]
     );
 }
 

@@ -20,7 +20,7 @@ async fn load(a: u32, (b, c): (u32, u32), __arg2: Token, _unused: u32) -> u32 {
             )],
             false,
         );
-    ::my_framework::tracing::__private::traced::<u32, _>(&__TRACED_ASYNC_FN, async move {
+    ::my_framework::tracing::__private::traced::<u32, _, _>(|| &__TRACED_ASYNC_FN, async move {
         #[allow(
             unreachable_code,
             clippy::diverging_sub_expression,

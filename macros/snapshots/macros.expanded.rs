@@ -54,7 +54,7 @@ async fn check() {
             ],
             true,
         );
-    ::traced_async::__private::traced::<(), _>(&__TRACED_ASYNC_FN, async move {
+    ::traced_async::__private::traced::<(), _, _>(|| &__TRACED_ASYNC_FN, async move {
         #[allow(
             unreachable_code,
             clippy::diverging_sub_expression,

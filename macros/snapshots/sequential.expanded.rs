@@ -38,25 +38,28 @@ pub async fn fetch(url: &str) -> Result<String, Error> {
             ],
             true,
         );
-    ::traced_async::__private::traced::<Result<String, Error>, _>(&__TRACED_ASYNC_FN, async move {
-        #[allow(
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::needless_return
-        )]
-        if false {
-            let __traced_async_return: Result<String, Error> = loop {};
-            return __traced_async_return;
-        }
-        let url = url;
-        ::traced_async::__private::enter_macro(0);
-        let conn = connect(url).await?;
-        ::traced_async::__private::enter_macro(1);
-        conn.send("GET").await;
-        ::traced_async::__private::enter_macro(2);
-        conn.body().await
-    })
+    ::traced_async::__private::traced::<Result<String, Error>, _, _>(
+        || &__TRACED_ASYNC_FN,
+        async move {
+            #[allow(
+                unreachable_code,
+                clippy::diverging_sub_expression,
+                clippy::empty_loop,
+                clippy::let_unit_value,
+                clippy::needless_return
+            )]
+            if false {
+                let __traced_async_return: Result<String, Error> = loop {};
+                return __traced_async_return;
+            }
+            let url = url;
+            ::traced_async::__private::enter_macro(0);
+            let conn = connect(url).await?;
+            ::traced_async::__private::enter_macro(1);
+            conn.send("GET").await;
+            ::traced_async::__private::enter_macro(2);
+            conn.body().await
+        },
+    )
     .await
 }

@@ -53,8 +53,8 @@ pub(crate) struct Rewriter {
     pub(crate) error: Option<syn::Error>,
 }
 
-/// The runtime's `MAX_AWAITS`: codes above it name the other states.
-const MAX_AWAITS: usize = u16::MAX as usize - 16;
+/// The runtime's `MAX_AWAITS`: the top bit of an await point's code is the runtime's.
+const MAX_AWAITS: usize = 0x8000;
 
 impl Rewriter {
     pub(crate) fn new(krate: TokenStream) -> Self {
@@ -87,7 +87,7 @@ impl Rewriter {
             self.error.get_or_insert_with(|| {
                 syn::Error::new(
                     span,
-                    "a traced fn can have at most 65519 await points; split it",
+                    "a traced fn can have at most 32768 await points; split it",
                 )
             });
             return None;

@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::sync::atomic::AtomicU64;
 
 use crate::record::Mode;
+use crate::state::SEVERAL;
 
 /// No await point suspended during this poll.
 pub(crate) const NONE: u16 = u16::MAX;
@@ -125,7 +126,17 @@ pub(crate) fn current_call() -> u64 {
 /// Called by an await point whose future returned `Pending`.
 #[inline(always)]
 pub(crate) fn suspended_at(index: u16) {
-    CTX.with(|c| c.suspended.set(index));
+    CTX.with(|c| {
+        // A second await point pending in the same poll (another branch of a `join!` or
+        // `select!`) marks the code, so the frame can blame the whole call.
+        let before = c.suspended.get();
+        let several = if before == NONE || before == index {
+            0
+        } else {
+            SEVERAL
+        };
+        c.suspended.set(index | several);
+    });
 }
 
 /// Called when the body enters a macro call that may suspend inside.

@@ -134,6 +134,25 @@ impl FnMeta {
         self.module_path == prefix || self.module_path.ends_with(&format!("::{prefix}"))
     }
 
+    /// The macro call a branch await point belongs to (the nearest `Macro` point before it); any
+    /// other await point is its own.
+    #[cold]
+    pub(crate) fn branch_call(&self, index: u16) -> u16 {
+        let index = usize::from(index);
+        if self
+            .awaits
+            .get(index)
+            .is_none_or(|p| p.kind != AwaitKind::Branch)
+        {
+            return u16::try_from(index).unwrap_or(u16::MAX);
+        }
+        self.awaits[..index]
+            .iter()
+            .rev()
+            .find(|p| p.kind == AwaitKind::Macro)
+            .map_or(u16::try_from(index).unwrap_or(u16::MAX), |p| p.index)
+    }
+
     /// `true` when the fn is declared in module `path` or a module inside it.
     pub fn is_in_module(&self, path: &str) -> bool {
         self.module_path == path

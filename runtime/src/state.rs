@@ -34,8 +34,13 @@ const RETURNED: u16 = u16::MAX - 2;
 const PANICKED: u16 = u16::MAX - 3;
 const CANCELLED: u16 = u16::MAX - 4;
 
-/// The most await points one function can have; the attribute rejects more.
-pub const MAX_AWAITS: u16 = u16::MAX - 16;
+/// The most await points one function can have; the attribute rejects more. The poll context
+/// uses the top bit of an await point's code (see [`SEVERAL`]).
+pub const MAX_AWAITS: u16 = 0x8000;
+
+/// Set on the suspended await point's code when more than one await point of the frame
+/// returned `Pending` in one poll: several branches of a `join!` or `select!`.
+pub(crate) const SEVERAL: u16 = 0x8000;
 
 impl State {
     /// `true` for the states an invocation never leaves: returned, panicked, cancelled.
@@ -68,12 +73,15 @@ impl State {
         code >= CANCELLED && code <= RETURNED
     }
 
-    /// The state a poll ends in: `Returned` when ready, else the await point that suspended,
-    /// else the last suspending macro call entered, else `Hidden`.
+    /// The state a poll ends in: `Returned` when ready, else the await point that suspended
+    /// (the whole `join!`/`select!` call when several of its branches did), else the last
+    /// suspending statement or macro call entered, else `Hidden`.
     #[inline(always)]
-    pub(crate) fn after_poll(ready: bool, suspended: u16, region: u16) -> Self {
+    pub(crate) fn after_poll(meta: &FnMeta, ready: bool, suspended: u16, region: u16) -> Self {
         if ready {
             State::Returned
+        } else if suspended & SEVERAL != 0 && suspended != NONE {
+            State::Await(meta.branch_call(suspended & !SEVERAL))
         } else if suspended != NONE {
             State::Await(suspended)
         } else if region != NONE {

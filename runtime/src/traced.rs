@@ -187,7 +187,7 @@ fn poll_counted<F: Future>(
     let mut this = ManuallyDrop::new(unwind);
     let (suspended, region) = this.ctx.exit_counting(this.saved);
     this.frame.region = region;
-    this.count(State::after_poll(poll.is_ready(), suspended, region));
+    this.count(State::after_poll(meta, poll.is_ready(), suspended, region));
     poll
 }
 
@@ -236,7 +236,8 @@ impl Unwind<'_> {
         let mut this = ManuallyDrop::new(self);
         let (suspended, region) = context::exit(this.saved);
         this.frame.region = region;
-        this.record(State::after_poll(ready, suspended, region));
+        let to = State::after_poll(this.meta, ready, suspended, region);
+        this.record(to);
     }
 
     fn record(&mut self, to: State) {
