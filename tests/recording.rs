@@ -146,7 +146,7 @@ fn a_dropped_future_is_cancelled_at_its_await_point() {
     assert_eq!(slow.cancelled(), 1);
     assert_eq!(slow.await_points()[0].cancellations(), 1);
     // `race` suspended inside `select!`: the call is await point 0, each branch one of its own
-    // (0.0, 0.1), and the suspension is blamed on the branch polled last.
+    // (0.0, 0.1); both branches were pending, so the suspension is the whole call's.
     let race = trace.function("race");
     let points = race.await_points();
     let labels: Vec<(&str, &str)> = points

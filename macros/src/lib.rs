@@ -51,8 +51,8 @@ use proc_macro::TokenStream;
 ///
 /// - `join!`, `try_join!`, `select!` of tokio and futures (and futures' `select_biased!`), by
 ///   path or imported by name: the call is an await point `N` and each branch's future is one
-///   of its own, `N.0`, `N.1`, ...; a suspension is attributed to the branch polled last that
-///   returned `Pending`. A bare `select!` whose syntax does not tell tokio's from futures' and
+///   of its own, `N.0`, `N.1`, ...; a poll in which one branch stays pending suspends at that
+///   branch, one in which several do suspends at the call `N`. A bare `select!` whose syntax does not tell tokio's from futures' and
 ///   that passes a future by name is kept whole (`N` only): the two disagree on whether such a
 ///   future is moved or borrowed.
 /// - Macros whose arguments are expressions (`assert!`, `assert_eq!`, `format!`, `println!`,
