@@ -35,7 +35,7 @@ const PANICKED: u16 = u16::MAX - 3;
 const CANCELLED: u16 = u16::MAX - 4;
 
 /// The most await points one function can have; the attribute rejects more. The poll context
-/// uses the top bit of an await point's code (see [`SEVERAL`]).
+/// uses the top bit of an await point's code to mark several branches pending at once.
 pub const MAX_AWAITS: u16 = 0x8000;
 
 /// Set on the suspended await point's code when more than one await point of the frame
