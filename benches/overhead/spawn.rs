@@ -1,5 +1,5 @@
-//! Issue 5's executor target: spawning and running 100k small tasks. Only tokio's
-//! current-thread runtime is measured so far; traced-async's own executor goes beside it.
+//! Issue 5's executor target: spawning and running 100k small tasks, on tokio's current-thread
+//! runtime and on traced-async's own executor, in the same run.
 
 use std::hint::black_box;
 
@@ -30,14 +30,24 @@ fn tokio_current_thread(bencher: Bencher) {
     });
 }
 
-// ---------------------------------------------------------------------------------------------
-// NEXT (issue 5): traced-async's own executor, same workload, so that the two rows compare.
-//
-//     #[divan::bench(sample_count = 20, sample_size = 1)]
-//     fn traced_async_executor(bencher: Bencher) {
-//         // build the executor once here, then in `bench_local`: spawn TASKS tasks that return
-//         // `black_box(i)`, keep their handles, await them all and sum the outputs.
-//     }
-//
-// Target: at least as fast as `tokio_current_thread` in the same run.
-// ---------------------------------------------------------------------------------------------
+/// The same workload on traced-async's own executor, built once outside the measured runs,
+/// printing nothing: its wake tracking and task table are part of what is measured.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn traced_async_runtime(bencher: Bencher) {
+    let runtime = traced_async::Runtime::builder()
+        .format(traced_async::Format::Off)
+        .summary(false)
+        .build();
+    bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
+        runtime.block_on(async {
+            let handles: Vec<_> = (0..TASKS)
+                .map(|i| traced_async::spawn(async move { black_box(i) }))
+                .collect();
+            let mut sum = 0u64;
+            for handle in handles {
+                sum = sum.wrapping_add(handle.await);
+            }
+            sum
+        })
+    });
+}
