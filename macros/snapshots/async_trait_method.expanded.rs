@@ -23,7 +23,7 @@ fn get<'a>(&'a self) -> Pin<Box<dyn Future<Output = u32> + Send + 'a>> {
     Box::pin(async move {
         ::traced_async::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, async move {
             let __self = self;
-            ::traced_async::__private::enter_macro(0);
+            ::traced_async::__private::enter_await(0);
             let __ret: u32 = { fetch(__self.id).await };
             __ret
         })

@@ -76,10 +76,10 @@ async fn check() {
             ::traced_async::__private::AwaitPoint::<_, 1>::new(a()).await,
             ::traced_async::__private::AwaitPoint::<_, 2>::new(b()).await
         );
-        ::traced_async::__private::enter_macro(3);
+        ::traced_async::__private::enter_await(3);
         my_macro!(c().await);
         let nested = async { d().await };
-        ::traced_async::__private::enter_macro(4);
+        ::traced_async::__private::enter_await(4);
         nested.await;
     })
     .await

@@ -103,11 +103,11 @@ use proc_macro::TokenStream;
 ///         let __arg1 = __arg1;
 ///         // A statement with one plain `.await` is left as written and marked before: a
 ///         // suspension inside it is attributed to await point 0.
-///         $crate::__private::enter_macro(0);
+///         $crate::__private::enter_await(0);
 ///         let conn = connect(&url).await?;
 ///         // Each branch's future is wrapped in the await point that reports its suspensions.
 ///         let (head, body) = {
-///             $crate::__private::enter_macro(1);
+///             $crate::__private::enter_await(1);
 ///             futures::join!(
 ///                 $crate::__private::AwaitPoint::<_, 2>::new(conn.head()),
 ///                 $crate::__private::AwaitPoint::<_, 3>::new(conn.body())

@@ -4,7 +4,7 @@
 //! Output: `let page = ::traced_async::__private::AwaitPoint::<_, 0>::new(fetch(url)).await;`
 //!
 //! Input:  `futures::join!(a, b);`
-//! Output: `::traced_async::__private::enter_macro(1);
+//! Output: `::traced_async::__private::enter_await(1);
 //!          futures::join!(AwaitPoint::<_, 2>::new(a), AwaitPoint::<_, 3>::new(b));`
 //!
 //! Await points are labelled in source order (`0`, `1`, ...); the branches of a `join!` or
@@ -117,7 +117,7 @@ impl Rewriter {
     }
 
     /// Input:  `let page = fetch(url).await?;`
-    /// Output: `path::enter_macro(3); let page = fetch(url).await?;`
+    /// Output: `path::enter_await(3); let page = fetch(url).await?;`
     ///
     /// A statement whose one await point is a plain `.await` is left exactly as written and
     /// marked before, like a macro call: a suspension no `AwaitPoint` reports is attributed to
@@ -182,7 +182,7 @@ impl Rewriter {
         quote_spanned!(start=> #krate::__private::AwaitPoint::<_, #index>::new(#future))
     }
 
-    /// `path::enter_macro(N);`, or `enter_unseen_macro();` without an index, spanned at the
+    /// `path::enter_await(N);`, or `enter_unseen_macro();` without an index, spanned at the
     /// macro's path for the same reason as [`Rewriter::wrap`].
     fn marker(&self, span: Span, index: Option<&Literal>) -> TokenStream {
         let krate = respan(self.krate.clone(), span);
@@ -190,7 +190,7 @@ impl Rewriter {
             Some(index) => {
                 let mut index = index.clone();
                 index.set_span(span);
-                quote_spanned!(span=> #krate::__private::enter_macro(#index);)
+                quote_spanned!(span=> #krate::__private::enter_await(#index);)
             }
             None => quote_spanned!(span=> #krate::__private::enter_unseen_macro();),
         }

@@ -55,10 +55,11 @@ impl<F: FusedFuture, const N: u16> FusedFuture for AwaitPoint<F, N> {
 }
 
 #[doc(hidden)]
-/// Marks entry into macro call number `index`, which may suspend inside where the attribute
-/// cannot see: a suspension without a known await point is blamed on the last macro entered.
+/// Marks entry into the statement holding await point `index` (one plain `.await`, left as
+/// written) or into suspending macro call `index`: a suspension no [`AwaitPoint`] reports is
+/// blamed on the last await point entered.
 #[inline]
-pub fn enter_macro(index: u16) {
+pub fn enter_await(index: u16) {
     context::enter_region(index);
 }
 

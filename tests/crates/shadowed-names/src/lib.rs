@@ -32,7 +32,7 @@ struct AwaitKind;
 struct Traced;
 struct u16;
 fn traced() {}
-fn enter_macro() {}
+fn enter_await() {}
 fn enter_unseen_macro() {}
 fn drop() {}
 
