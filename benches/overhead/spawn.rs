@@ -31,12 +31,14 @@ fn tokio_current_thread(bencher: Bencher) {
 }
 
 /// The same workload on traced-async's own executor, built once outside the measured runs,
-/// printing nothing: its wake tracking and task table are part of what is measured.
+/// printing nothing and keeping no transcript: its wake tracking, task table and diagnostics
+/// are part of what is measured.
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn traced_async_runtime(bencher: Bencher) {
     let runtime = traced_async::Runtime::builder()
         .format(traced_async::Format::Off)
         .summary(false)
+        .transcript(false)
         .build();
     bencher.counter(ItemsCount::new(TASKS)).bench_local(|| {
         runtime.block_on(async {

@@ -13,24 +13,32 @@ pub(crate) struct Report {
     stream: AutoStream<Stderr>,
     /// Durations measured on the real clock are left out (deterministic mode).
     hide_real: bool,
-    transcript: String,
+    /// `None` when the run keeps no transcript.
+    transcript: Option<String>,
 }
 
 impl Report {
-    pub(crate) fn new(format: Format, hide_real: bool) -> Self {
+    pub(crate) fn new(format: Format, hide_real: bool, keep_transcript: bool) -> Self {
         Report {
             format,
             stream: AutoStream::auto(std::io::stderr()),
             hide_real,
-            transcript: String::new(),
+            transcript: keep_transcript.then(String::new),
         }
+    }
+
+    /// Whether a line would go anywhere: when not, callers skip formatting it.
+    pub(crate) fn wants_lines(&self) -> bool {
+        self.transcript.is_some() || self.format != Format::Off
     }
 
     /// A line (or block of lines) of runtime events: spawns, clock jumps, diagnostics.
     pub(crate) fn event(&mut self, text: &str) {
         let mut text = text.trim_end().to_owned();
         text.push('\n');
-        self.transcript.push_str(&text);
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push_str(&text);
+        }
         if self.format == Format::Pretty {
             self.write(&text);
         }
@@ -38,6 +46,9 @@ impl Report {
 
     /// One transition, prefixed with the clock and the task it ran in.
     pub(crate) fn transition(&mut self, seen: &Seen, task: &str) {
+        if !self.wants_lines() {
+            return;
+        }
         let mut t = seen.t;
         if self.hide_real {
             t.nanos = None;
@@ -49,8 +60,10 @@ impl Report {
         );
         let plain = anstream::adapter::strip_str(&line).to_string();
         // Padding inside the colour codes leaves trailing spaces once they are stripped.
-        self.transcript.push_str(plain.trim_end());
-        self.transcript.push('\n');
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push_str(plain.trim_end());
+            transcript.push('\n');
+        }
         match self.format {
             Format::Pretty => self.write(&line),
             Format::Json => {
@@ -62,7 +75,7 @@ impl Report {
     }
 
     pub(crate) fn transcript(&self) -> &str {
-        &self.transcript
+        self.transcript.as_deref().unwrap_or_default()
     }
 
     fn write(&mut self, text: &str) {

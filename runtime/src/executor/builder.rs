@@ -16,6 +16,7 @@ pub(crate) struct Options {
     pub(crate) summary: bool,
     pub(crate) dump_at_end: bool,
     pub(crate) state_diagrams: Option<PathBuf>,
+    pub(crate) transcript: bool,
 }
 
 /// Builds a [`Runtime`]: `Runtime::builder().deterministic(true).build()`.
@@ -37,6 +38,7 @@ impl RuntimeBuilder {
                 summary: true,
                 dump_at_end: false,
                 state_diagrams: None,
+                transcript: true,
             },
         }
     }
@@ -93,6 +95,14 @@ impl RuntimeBuilder {
     /// Writes a Mermaid state diagram of every traced fn to this file when a run ends.
     pub fn state_diagrams_to(mut self, path: impl Into<PathBuf>) -> Self {
         self.options.state_diagrams = Some(path.into());
+        self
+    }
+
+    /// Whether the run keeps its [`transcript`](Runtime::transcript) in memory (on by default).
+    /// Off, and with [`Format::Off`], a run formats no line at all: for runs of many tasks
+    /// where only the counts, the summary or the diagnostics matter.
+    pub fn transcript(mut self, on: bool) -> Self {
+        self.options.transcript = on;
         self
     }
 

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::FutureExt;
 
@@ -91,11 +91,17 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
 /// A fresh collector and main task for this run.
 fn begin(shared: &Shared, main_size: usize) {
     shared.begin_scope(Collector::new(Mode::Timing, None));
-    let tracker = Tracker::new(shared.origin);
+    let tracker = Tracker::new();
     tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
         &shared.queue,
     ))))));
-    shared.tasks.borrow_mut()[0] = TaskInfo::new(MAIN, "main".to_owned(), tracker, main_size);
+    let mut tasks = shared.tasks.borrow_mut();
+    // The tasks of earlier runs are over: forget them, so a runtime used for many runs keeps a
+    // table of one run's tasks (ids start again at 2). Tasks spawned before this run stay.
+    if tasks[1..].iter().all(|t| t.state != TaskState::Alive) {
+        tasks.truncate(1);
+    }
+    tasks[0] = TaskInfo::new(MAIN, Some("main".to_owned()), tracker, main_size);
 }
 
 fn poll_main<F: Future>(future: Pin<&mut Tracked<F>>) -> Poll<F::Output> {
@@ -138,9 +144,9 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     };
     let latency = tracker.begin_poll();
     let before = shared.run.borrow().watch.history().len();
-    let started = Instant::now();
+    let started = crate::clock::now();
     let result = in_scope(shared, id, poll);
-    let elapsed = started.elapsed();
+    let elapsed = Duration::from_nanos(crate::clock::nanos_between(started, crate::clock::now()));
     tracker.end_poll();
     drop(tracker);
     shared.sync(id);
@@ -211,6 +217,7 @@ fn in_scope<R>(shared: &Shared, id: u64, f: impl FnOnce() -> R) -> R {
 
 /// Task `id` ended; `panic` is its panic message if it panicked.
 fn finished(shared: &Shared, id: u64, panic: Option<String>) {
+    let wants_line = shared.run.borrow().report.wants_lines();
     let line = {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -220,22 +227,26 @@ fn finished(shared: &Shared, id: u64, panic: Option<String>) {
             TaskState::Done
         };
         info.tracker.set_inner(None);
-        format!(
-            "── task {} ({}) {} after {} poll{}; woken {} by itself, {} from elsewhere",
-            info.label(),
-            info.id,
-            if panic.is_some() {
-                "panicked"
-            } else {
-                "finished"
-            },
-            info.polls,
-            if info.polls == 1 { "" } else { "s" },
-            info.tracker.self_wakes(),
-            info.tracker.other_wakes(),
-        )
+        wants_line.then(|| {
+            format!(
+                "── task {} ({}) {} after {} poll{}; woken {} by itself, {} from elsewhere",
+                info.label(),
+                info.id,
+                if panic.is_some() {
+                    "panicked"
+                } else {
+                    "finished"
+                },
+                info.polls,
+                if info.polls == 1 { "" } else { "s" },
+                info.tracker.self_wakes(),
+                info.tracker.other_wakes(),
+            )
+        })
     };
-    shared.event(&line);
+    if let Some(line) = line {
+        shared.event(&line);
+    }
     if let Some(message) = panic {
         let label = shared.label(id);
         shared.anomaly(

@@ -6,7 +6,6 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures::FutureExt;
 
@@ -32,7 +31,6 @@ pub(crate) struct Shared {
     pub(crate) options: Options,
     pub(crate) clock: Clock,
     /// Origin of the real clock used for wake latency.
-    pub(crate) origin: Instant,
     pub(crate) timers: RefCell<Timers>,
     pub(crate) queue: Arc<Queue>,
     /// Every task, `tasks[id - 1]`; entry 0 is the `block_on` future.
@@ -54,12 +52,10 @@ pub(crate) struct RunState {
 
 impl Shared {
     pub(crate) fn new(options: Options) -> Rc<Self> {
-        let origin = Instant::now();
-        let report = Report::new(options.format, options.deterministic);
-        let main = TaskInfo::new(MAIN, "main".to_owned(), Tracker::new(origin), 0);
+        let report = Report::new(options.format, options.deterministic, options.transcript);
+        let main = TaskInfo::new(MAIN, Some("main".to_owned()), Tracker::new(), 0);
         Rc::new(Shared {
             clock: Clock::new(options.deterministic),
-            origin,
             timers: RefCell::new(Timers::default()),
             queue: Queue::new(),
             tasks: RefCell::new(vec![main]),
@@ -81,10 +77,9 @@ impl Shared {
         F::Output: 'static,
     {
         let id = self.tasks.borrow().len() as u64 + 1;
-        let name = name.unwrap_or_else(|| default_name(id));
         let size = std::mem::size_of::<F>();
         let slot = join_handle::slot();
-        let tracker = Tracker::new(self.origin);
+        let tracker = Tracker::new();
         let body = {
             let slot = Rc::clone(&slot);
             async move {
@@ -104,13 +99,14 @@ impl Shared {
             .metadata(id)
             .spawn_local(move |_| tracked, schedule);
         tracker.set_inner(Some(runnable.waker()));
-        let mut info = TaskInfo::new(id, name.clone(), tracker, size);
+        let mut info = TaskInfo::new(id, name, tracker, size);
         info.handle = Some(handle);
         self.tasks.borrow_mut().push(info);
         self.sync(context::current_task());
-        self.event(&format!(
-            "── spawned task {name} ({id}), a future of {size} B"
-        ));
+        self.event_with(|| {
+            let name = self.label(id);
+            format!("── spawned task {name} ({id}), a future of {size} B")
+        });
         runnable.schedule();
         JoinHandle::new(id, slot)
     }
@@ -162,6 +158,14 @@ impl Shared {
     /// Prints a runtime event and keeps it in the transcript.
     pub(crate) fn event(&self, text: &str) {
         self.run.borrow_mut().report.event(text);
+    }
+
+    /// [`event`](Self::event) for the lines written once per task (spawned, finished): not even
+    /// formatted when no line goes anywhere.
+    pub(crate) fn event_with(&self, text: impl FnOnce() -> String) {
+        if self.run.borrow().report.wants_lines() {
+            self.event(&text());
+        }
     }
 
     /// Records and prints an anomaly.

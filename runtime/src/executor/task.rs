@@ -29,7 +29,8 @@ pub(crate) enum TaskState {
 /// What the runtime knows about one task.
 pub(crate) struct TaskInfo {
     pub(crate) id: u64,
-    pub(crate) name: String,
+    /// The name given to `spawn_named`; unnamed tasks are labelled `task#ID` when shown.
+    pub(crate) name: Option<String>,
     pub(crate) tracker: Arc<Tracker>,
     /// The allocation, kept so the runtime can cancel the task; `None` for the main future and
     /// once the task ended.
@@ -53,7 +54,7 @@ pub(crate) struct TaskInfo {
 }
 
 impl TaskInfo {
-    pub(crate) fn new(id: u64, name: String, tracker: Arc<Tracker>, size: usize) -> Self {
+    pub(crate) fn new(id: u64, name: Option<String>, tracker: Arc<Tracker>, size: usize) -> Self {
         TaskInfo {
             id,
             name,
@@ -74,7 +75,7 @@ impl TaskInfo {
 
     /// `main`, or the task's name, or `task#3`.
     pub(crate) fn label(&self) -> String {
-        self.name.clone()
+        self.name.clone().unwrap_or_else(|| default_name(self.id))
     }
 }
 

@@ -2,12 +2,10 @@
 //! woke the task and whether anyone kept a clone, which is what wake tracking and lost wake-up
 //! detection read.
 
+use crate::clock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
-use std::time::Instant;
-
-use crate::executor::clock::nanos;
 
 /// Shared by a task's future (which polls with it) and the runtime's task table (which reads
 /// it). Every other strong reference is a waker clone somebody kept.
@@ -15,12 +13,11 @@ pub(crate) struct Tracker {
     /// The executor's waker for the task; set right after the task is allocated, cleared when
     /// the task ends (it keeps the task's allocation alive, which holds this tracker).
     inner: Mutex<Option<Waker>>,
-    origin: Instant,
     /// True only while the task's own poll runs: a wake then is a self-wake.
     polling: AtomicBool,
     /// A wake arrived since the last poll began. Cleared when the next poll begins.
     woken: AtomicBool,
-    /// When the first wake since the last poll arrived, in ns since `origin`.
+    /// When the first wake since the last poll arrived (a raw timestamp of `crate::clock`).
     woken_at: AtomicU64,
     self_wakes: AtomicU64,
     other_wakes: AtomicU64,
@@ -30,10 +27,9 @@ pub(crate) struct Tracker {
 pub(crate) const OWNERS: usize = 2;
 
 impl Tracker {
-    pub(crate) fn new(origin: Instant) -> Arc<Self> {
+    pub(crate) fn new() -> Arc<Self> {
         Arc::new(Tracker {
             inner: Mutex::new(None),
-            origin,
             polling: AtomicBool::new(false),
             woken: AtomicBool::new(false),
             woken_at: AtomicU64::new(0),
@@ -52,7 +48,7 @@ impl Tracker {
         self.polling.store(true, Ordering::SeqCst);
         if self.woken.swap(false, Ordering::SeqCst) {
             let at = self.woken_at.load(Ordering::SeqCst);
-            Some(nanos(self.origin.elapsed()).saturating_sub(at))
+            Some(clock::nanos_between(at, clock::now()))
         } else {
             None
         }
@@ -95,8 +91,7 @@ impl Wake for Tracker {
         }
         // The time is stored before the flag is raised, so a poll that sees the flag reads it.
         if !self.woken.load(Ordering::SeqCst) {
-            self.woken_at
-                .store(nanos(self.origin.elapsed()), Ordering::SeqCst);
+            self.woken_at.store(clock::now(), Ordering::SeqCst);
             self.woken.store(true, Ordering::SeqCst);
         }
         let inner = self
