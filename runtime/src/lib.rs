@@ -1,4 +1,4 @@
-//! The runtime half of [traced-async](https://docs.rs/traced-async): records the transitions of
+//! The runtime half of traced-async: records the transitions of
 //! `#[traced_async]` futures and prints them. Use it through the `traced-async` crate, which
 //! re-exports everything here beside the attribute.
 //!
