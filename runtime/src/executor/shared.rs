@@ -149,6 +149,9 @@ impl Shared {
         let taken = scope
             .with(|c| run.watch.take(c.transitions(), task, now))
             .unwrap_or(0);
+        if taken == 0 || !run.report.wants_lines() {
+            return;
+        }
         for seen in run.watch.last(taken).to_vec() {
             let label = self.label(seen.task);
             run.report.transition(&seen, &label);
