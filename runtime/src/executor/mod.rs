@@ -35,6 +35,11 @@ use crate::trace::Trace;
 /// happens, prefixed with the clock and the task, and kept in a [`transcript`](Self::transcript).
 /// When the run ends it prints a summary (per fn, per await point, per task, anomalies).
 ///
+/// A run keeps what it recorded (every transition, for [`trace`](Self::trace), the dump and
+/// the summary) until it ends: the runtime is for watching, testing and debugging runs of
+/// bounded length. For a long-running service, run it on its production executor with the
+/// process-wide recorder ([`init`](crate::init)), whose memory does not grow with time.
+///
 /// ```
 /// use std::time::Duration;
 /// use traced_async::{Runtime, sleep, traced_async};
