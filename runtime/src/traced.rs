@@ -4,11 +4,10 @@
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
-
-use std::sync::atomic::AtomicU64;
 
 use crate::context::{self, Ctx, NONE};
 use crate::global::{self, counters};
@@ -27,7 +26,8 @@ struct Frame {
     polls: u32,
     /// Current state, encoded (see [`State::encode`]).
     state: u16,
-    /// The last suspending macro call entered, carried from one poll to the next.
+    /// The await point whose statement (or macro call) the body entered last, carried from one
+    /// poll to the next: a suspension no `AwaitPoint` reports happened there.
     region: u16,
 }
 
