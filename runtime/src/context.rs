@@ -21,7 +21,8 @@ pub(crate) struct Ctx {
     call: Cell<u64>,
     /// Await point that returned `Pending` in the current poll of that frame.
     suspended: Cell<u16>,
-    /// The last suspending macro call the frame entered (persisted in the frame between polls).
+    /// The await point whose statement or macro call the frame entered last (persisted in the
+    /// frame between polls).
     region: Cell<u16>,
     /// Recording mode of the capture scope active on this thread.
     mode: Cell<Mode>,
@@ -139,7 +140,7 @@ pub(crate) fn suspended_at(index: u16) {
     });
 }
 
-/// Called when the body enters a macro call that may suspend inside.
+/// Called when the body enters the statement or macro call of await point `index`.
 #[inline(always)]
 pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| c.region.set(index));
