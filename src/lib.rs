@@ -16,7 +16,7 @@
 //! assert_eq!(trace.function("hello_world").polls(), 1);
 //! ```
 //!
-//! [`block_on`] prints the transitions as they happen (`hello_world#1  poll 1  start → returned
+//! [`block_on`] prints the transitions as they happen (`hello_world#1  poll 1  start -> returned
 //! 3.1µs`), then a summary per fn.
 //!
 //! Where to go next:

@@ -22,7 +22,7 @@ use crate::trace::Trace;
 /// }
 ///
 /// let future = hello_world(); // nothing happens yet: futures are lazy
-/// traced_async::block_on(future); // prints "hello, world!" and `hello_world#1 poll 1 start → returned`
+/// traced_async::block_on(future); // prints "hello, world!" and `hello_world#1 poll 1 start -> returned`
 /// ```
 ///
 /// # Panics

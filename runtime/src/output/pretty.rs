@@ -22,7 +22,7 @@ fn state_style(state: State) -> Style {
     Style::new().fg_color(Some(colour.into()))
 }
 
-/// `  fetch#2        poll 1    start → await#0    1.2µs  src/main.rs:14:30  sleep(10)`
+/// `  fetch#2        poll 1    start -> await#0    1.2µs  src/main.rs:14:30  sleep(10)`
 pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let meta = t.function();
     let who = format!(
@@ -37,7 +37,7 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
     // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
     let mut out = format!(
-        "{NAME}{who}{NAME:#}{} poll {:<3} {}{fs}{from}{fs:#} → {ts}{to}{ts:#}{}",
+        "{NAME}{who}{NAME:#}{} poll {:<3} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}{}",
         pad(&who, 24),
         t.poll(),
         pad(&from, 9),
