@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use futures::future::FusedFuture;
 
 use crate::context;
+use crate::record;
 
 /// Await point number `N` of a traced fn: `expr.await` becomes
 /// `AwaitPoint::<_, N>::new(expr).await`.
@@ -40,7 +41,7 @@ impl<F: Future, const N: u16> Future for AwaitPoint<F, N> {
         // `repr(packed)`, and is `Unpin` only when `F` is (the auto-trait rule, no manual impl).
         let future = unsafe { self.map_unchecked_mut(|point| &mut point.future) };
         let poll = future.poll(cx);
-        if poll.is_pending() {
+        if poll.is_pending() && record::any_active() {
             context::suspended_at(N);
         }
         poll
@@ -60,7 +61,11 @@ impl<F: FusedFuture, const N: u16> FusedFuture for AwaitPoint<F, N> {
 /// blamed on the last await point entered.
 #[inline]
 pub fn enter_await(index: u16) {
-    context::enter_region(index);
+    // With no recorder anywhere, one load: the thread-local write is for the frame's
+    // recorded poll to read.
+    if record::any_active() {
+        context::enter_region(index);
+    }
 }
 
 #[doc(hidden)]
@@ -68,5 +73,7 @@ pub fn enter_await(index: u16) {
 /// shown as `await#?`, not blamed on an earlier macro call.
 #[inline]
 pub fn enter_unseen_macro() {
-    context::enter_region(context::NONE);
+    if record::any_active() {
+        context::enter_region(context::NONE);
+    }
 }
