@@ -265,3 +265,37 @@ fn nothing_is_recorded_outside_a_scope() {
     let (_, trace) = capture(async {});
     assert!(trace.transitions().is_empty());
 }
+
+struct Left;
+struct Right<T>(T);
+
+impl Left {
+    #[traced_async]
+    async fn get(&self) -> u32 {
+        Yield(1).await;
+        1
+    }
+}
+
+impl<T: Copy> Right<T> {
+    #[traced_async]
+    async fn get(&self) -> T {
+        self.0
+    }
+}
+
+#[test]
+fn methods_are_named_after_their_type() {
+    let (sum, trace) = capture(async { Left.get().await + Right(2).get().await });
+    assert_eq!(sum, 3);
+    assert_eq!(trace.function("Left::get").calls(), 1);
+    assert_eq!(trace.function("Right::get").polls(), 1);
+    assert_eq!(trace.function("recording::Left::get").polls(), 2);
+    assert_eq!(trace.function("Right::get").meta().owner(), Some("Right"));
+    assert_eq!(
+        trace.function("Left::get").meta().display_name(),
+        "Left::get"
+    );
+    let ambiguous = std::panic::catch_unwind(|| trace.function("get").calls());
+    assert!(ambiguous.is_err(), "a bare `get` names both methods");
+}

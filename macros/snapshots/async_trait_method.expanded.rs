@@ -21,6 +21,7 @@ fn get<'a>(&'a self) -> Pin<Box<dyn Future<Output = u32> + Send + 'a>> {
             true,
         );
     Box::pin(async move {
+        ::traced_async::__private::note_owner(&__TRACED_ASYNC_FN, ::core::any::type_name::<Self>);
         ::traced_async::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, async move {
             let __self = self;
             ::traced_async::__private::enter_await(0);

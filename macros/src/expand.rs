@@ -118,7 +118,9 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
                 #(#stmts)*
             }
         };
+        let owner = note_owner(&sig, &krate);
         let call = quote_spanned! {Span::mixed_site()=>
+            #owner
             #krate::__private::traced::<#output, _, _>(|| &__TRACED_ASYNC_FN, #async_block).await
         };
         quote!(#call)
@@ -127,8 +129,12 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         // whose body is `Box::pin(async move { .. })`: trace that inner async block.
         rewriter.visit_block_mut(&mut boxed.block);
         let inner = &boxed.block;
+        let owner = note_owner(&sig, &krate);
         let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
-            async move { #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, async move #inner).await }
+            async move {
+                #owner
+                #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, async move #inner).await
+            }
         };
         *boxed = match traced {
             Expr::Async(traced) => traced,
@@ -160,6 +166,17 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         out.extend(traced_body);
     });
     Ok(out)
+}
+
+/// For a method (a fn with a `self` receiver), the statement that tells the runtime which type
+/// it is a method of, so that output says `Type::method`.
+fn note_owner(sig: &syn::Signature, krate: &TokenStream) -> TokenStream {
+    if sig.receiver().is_none() {
+        return TokenStream::new();
+    }
+    quote_spanned! {Span::mixed_site()=>
+        #krate::__private::note_owner(&__TRACED_ASYNC_FN, ::core::any::type_name::<Self>);
+    }
 }
 
 /// The body's output type for the turbofish, so that type errors in the body point at the

@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use futures::future::FusedFuture;
 
 use crate::context;
+use crate::meta::FnMeta;
 use crate::record;
 
 /// Await point number `N` of a traced fn: `expr.await` becomes
@@ -75,5 +76,15 @@ pub fn enter_await(index: u16) {
 pub fn enter_unseen_macro() {
     if record::any_active() {
         context::enter_region(context::NONE);
+    }
+}
+
+#[doc(hidden)]
+/// Notes the `Self` type of a traced method, so that output can say `Type::method`. Called by
+/// the expansion of a method's body; one load while no recorder is active.
+#[inline]
+pub fn note_owner(meta: &'static FnMeta, type_name: fn() -> &'static str) {
+    if record::any_active() {
+        meta.note_owner(type_name);
     }
 }

@@ -53,7 +53,7 @@ pub use crate::transition::Transition;
 #[doc(hidden)]
 /// What the attribute's expansion names. Not a public API: it may change in any release.
 pub mod __private {
-    pub use crate::await_point::{AwaitPoint, enter_await, enter_unseen_macro};
+    pub use crate::await_point::{AwaitPoint, enter_await, enter_unseen_macro, note_owner};
     pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};

@@ -3,6 +3,8 @@
 //! The attribute writes one `static FnMeta` per traced fn, so everything known at compile time
 //! (names, source locations, the awaited expressions' text) costs nothing per call.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
 
 /// What `#[traced_async]` knows at compile time about one traced `async fn`.
@@ -20,6 +22,8 @@ pub struct FnMeta {
     pub(crate) selected: AtomicU8,
     /// Largest size in bytes of this fn's traced body future seen so far; 0 before.
     future_size: AtomicU32,
+    /// For a method, `type_name` of the `Self` it was first recorded on.
+    owner: OnceLock<&'static str>,
 }
 
 /// Values of [`FnMeta::selected`].
@@ -52,6 +56,28 @@ impl FnMeta {
             slot: AtomicU32::new(0),
             selected: AtomicU8::new(Selected::UNKNOWN),
             future_size: AtomicU32::new(0),
+            owner: OnceLock::new(),
+        }
+    }
+
+    /// For a method (a fn with a `self` receiver), the type it is a method of, as recorded at
+    /// its first recorded call: `Counter` for `app::Counter`, generic arguments left out.
+    pub fn owner(&self) -> Option<&'static str> {
+        self.owner.get().map(|full| short_type_name(full))
+    }
+
+    /// The name shown in output: `Type::method` for a method, else the fn's name.
+    pub fn display_name(&self) -> Cow<'static, str> {
+        match self.owner() {
+            Some(owner) => Cow::Owned(format!("{owner}::{}", self.name)),
+            None => Cow::Borrowed(self.name),
+        }
+    }
+
+    /// Notes `Self` of a method; the first recorded call wins.
+    pub(crate) fn note_owner(&self, type_name: fn() -> &'static str) {
+        if self.owner.get().is_none() {
+            let _ = self.owner.set(type_name());
         }
     }
 
@@ -121,9 +147,22 @@ impl FnMeta {
 
     /// `true` when `query` names this function: its bare name, or a `::`-separated tail of its
     /// full path (`crate::module::name`), such as `module::name`.
+    ///
+    /// A method also answers to `Type::method` and to a tail of its type's path followed by its
+    /// name (`app::Counter::get`).
     pub fn matches(&self, query: &str) -> bool {
         if query == self.name {
             return true;
+        }
+        if let Some(full) = self.owner.get()
+            && let Some(owner) = query
+                .strip_suffix(self.name)
+                .and_then(|q| q.strip_suffix("::"))
+        {
+            let path = full.split('<').next().unwrap_or(full);
+            if path == owner || path.ends_with(&format!("::{owner}")) {
+                return true;
+            }
         }
         let Some(prefix) = query
             .strip_suffix(self.name)
@@ -161,6 +200,12 @@ impl FnMeta {
                 .strip_prefix(path)
                 .is_some_and(|rest| rest.starts_with("::"))
     }
+}
+
+/// `app::Counter<u32>` → `Counter`.
+fn short_type_name(full: &str) -> &str {
+    let path = full.split('<').next().unwrap_or(full);
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// How an await point appears in the source.

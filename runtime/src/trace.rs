@@ -57,11 +57,11 @@ impl Trace {
     }
 
     /// The function named `name`: its bare name (`fetch`) or a tail of its path
-    /// (`net::fetch`), or `None` if no such function ran.
+    /// (`net::fetch`), or for a method `Type::method`; `None` if no such function ran.
     ///
     /// # Panics
     /// If `name` matches several functions that ran (say two methods called `get`): name the
-    /// module to tell them apart.
+    /// type or the module to tell them apart.
     pub fn try_function(&self, name: &str) -> Option<FunctionTrace<'_>> {
         let mut found = self
             .functions()
@@ -71,11 +71,11 @@ impl Trace {
         if let Some(second) = found.next() {
             panic!(
                 "`{name}` names more than one traced function: {}::{} and {}::{}; \
-                 write more of the module path",
+                 write more of the path (`Type::method` for a method)",
                 first.meta.module_path(),
-                first.meta.name(),
+                first.meta.display_name(),
                 second.meta.module_path(),
-                second.meta.name(),
+                second.meta.display_name(),
             );
         }
         Some(first)
@@ -91,7 +91,7 @@ impl Trace {
             let ran: Vec<String> = self
                 .functions()
                 .iter()
-                .map(|f| format!("{}::{}", f.meta.module_path(), f.meta.name()))
+                .map(|f| format!("{}::{}", f.meta.module_path(), f.meta.display_name()))
                 .collect();
             panic!(
                 "no traced function named `{name}` ran; these did: [{}]",
@@ -216,7 +216,7 @@ impl<'a> FunctionTrace<'a> {
         let Some(meta) = self.meta.awaits().get(index) else {
             panic!(
                 "`{}` has {} await points; there is no await#{index}",
-                self.meta.name(),
+                self.meta.display_name(),
                 self.meta.awaits().len()
             )
         };

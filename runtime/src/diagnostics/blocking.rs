@@ -42,7 +42,7 @@ pub(crate) fn report(
             let meta = s.t.meta;
             out.push_str(&format!(
                 "\n  in {}#{}, from {} to {}: that code ran without reaching an await that suspends",
-                meta.name(),
+                meta.display_name(),
                 s.t.call,
                 end(meta, s.t.from),
                 end(meta, s.t.to),

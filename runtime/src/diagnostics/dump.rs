@@ -74,7 +74,7 @@ fn write_inv(out: &mut String, inv: &Live, all: &[&Live], watch: &Watch, now: u6
         out,
         "{:indent$}{}#{} {place}{for_how_long}",
         "",
-        meta.name(),
+        meta.display_name(),
         inv.id,
         indent = depth * 2
     );

@@ -45,7 +45,7 @@ pub(crate) fn where_suspended(task: u64, live: &[Live]) -> Option<String> {
 fn step(inv: &Live) -> String {
     let name = format!(
         "{}#{} {}",
-        inv.meta.name(),
+        inv.meta.display_name(),
         inv.id,
         inv.state.name(inv.meta)
     );

@@ -13,7 +13,7 @@ pub(crate) fn render_all(trace: &Trace) -> String {
         let _ = writeln!(
             out,
             "## {}\n\n```mermaid\n{}```\n",
-            f.meta().name(),
+            f.meta().display_name(),
             render(&f)
         );
     }

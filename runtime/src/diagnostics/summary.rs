@@ -26,7 +26,7 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
     let functions = i.trace.functions();
     let width = functions
         .iter()
-        .map(|f| f.meta().name().len())
+        .map(|f| f.meta().display_name().chars().count())
         .max()
         .unwrap_or(0)
         .max(8);
@@ -48,7 +48,7 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
         let _ = write!(
             out,
             "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}  {:>7}",
-            f.meta().name(),
+            f.meta().display_name(),
             ratio(polls, calls),
             time(i.watch.idle(f.meta())),
             f.meta()

@@ -274,9 +274,9 @@ impl Report {
             panic!(
                 "`{name}` names more than one traced fn: {}::{} and {}::{}",
                 first.meta().module_path(),
-                first.meta().name(),
+                first.meta().display_name(),
                 second.meta().module_path(),
-                second.meta().name()
+                second.meta().display_name()
             );
         }
         Some(first)

@@ -8,6 +8,9 @@ use crate::transition::Transition;
 struct Line<'a> {
     #[serde(rename = "fn")]
     function: &'a str,
+    /// For a method, the type it is a method of.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
     module: &'a str,
     call: u64,
     parent: Option<u64>,
@@ -32,6 +35,7 @@ pub(crate) fn line(t: &Transition) -> String {
     let meta = t.function();
     let line = Line {
         function: meta.name(),
+        owner: meta.owner(),
         module: meta.module_path(),
         call: t.call(),
         parent: t.parent(),

@@ -28,7 +28,7 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let who = format!(
         "{:indent$}{}#{}",
         "",
-        meta.name(),
+        meta.display_name(),
         t.call(),
         indent = depth * 2
     );

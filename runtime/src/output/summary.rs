@@ -13,7 +13,7 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
     let _ = writeln!(out, "── summary ──");
     let width = functions
         .iter()
-        .map(|f| f.meta().name().len())
+        .map(|f| f.meta().display_name().chars().count())
         .max()
         .unwrap_or(0);
     for f in functions {
@@ -21,7 +21,7 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
         let _ = write!(
             out,
             "{:<width$}  {calls} call{}, {polls} poll{}",
-            f.meta().name(),
+            f.meta().display_name(),
             plural(calls),
             plural(polls),
         );
