@@ -45,9 +45,11 @@ impl Tracker {
     /// A poll begins. Returns the wake-to-poll latency in ns, or `None` when the poll had no
     /// wake before it (the first poll, or a spurious one).
     pub(crate) fn begin_poll(&self) -> Option<u64> {
-        self.polling.store(true, Ordering::SeqCst);
-        if self.woken.swap(false, Ordering::SeqCst) {
-            let at = self.woken_at.load(Ordering::SeqCst);
+        // Orderings: `woken` is released after `woken_at` is written and acquired before it is
+        // read; the rest are counts and flags read for statistics only.
+        self.polling.store(true, Ordering::Relaxed);
+        if self.woken.swap(false, Ordering::Acquire) {
+            let at = self.woken_at.load(Ordering::Relaxed);
             Some(clock::nanos_between(at, clock::now()))
         } else {
             None
@@ -56,12 +58,12 @@ impl Tracker {
 
     /// The poll ended.
     pub(crate) fn end_poll(&self) {
-        self.polling.store(false, Ordering::SeqCst);
+        self.polling.store(false, Ordering::Relaxed);
     }
 
     /// Whether a wake arrived that no poll has consumed yet.
     pub(crate) fn wake_pending(&self) -> bool {
-        self.woken.load(Ordering::SeqCst)
+        self.woken.load(Ordering::Acquire)
     }
 
     /// Waker clones alive now, held by anything other than the task itself and the table.
@@ -70,11 +72,11 @@ impl Tracker {
     }
 
     pub(crate) fn self_wakes(&self) -> u64 {
-        self.self_wakes.load(Ordering::SeqCst)
+        self.self_wakes.load(Ordering::Relaxed)
     }
 
     pub(crate) fn other_wakes(&self) -> u64 {
-        self.other_wakes.load(Ordering::SeqCst)
+        self.other_wakes.load(Ordering::Relaxed)
     }
 }
 
@@ -84,15 +86,15 @@ impl Wake for Tracker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if self.polling.load(Ordering::SeqCst) {
-            self.self_wakes.fetch_add(1, Ordering::SeqCst);
+        if self.polling.load(Ordering::Relaxed) {
+            self.self_wakes.fetch_add(1, Ordering::Relaxed);
         } else {
-            self.other_wakes.fetch_add(1, Ordering::SeqCst);
+            self.other_wakes.fetch_add(1, Ordering::Relaxed);
         }
         // The time is stored before the flag is raised, so a poll that sees the flag reads it.
-        if !self.woken.load(Ordering::SeqCst) {
-            self.woken_at.store(clock::now(), Ordering::SeqCst);
-            self.woken.store(true, Ordering::SeqCst);
+        if !self.woken.load(Ordering::Relaxed) {
+            self.woken_at.store(clock::now(), Ordering::Relaxed);
+            self.woken.store(true, Ordering::Release);
         }
         let inner = self
             .inner
