@@ -97,7 +97,7 @@ fn smol_global_recorder() {
 #[traced_async]
 async fn hop_pool(n: u32) -> u32 {
     for _ in 0..n {
-        yield_now().await;
+        traced_async::yield_now().await;
     }
     n
 }
@@ -120,20 +120,6 @@ fn futures_thread_pool_global_recorder() {
     let report = traced_async::report();
     let f = report.function("hop_pool").expect("hop_pool ran");
     assert_eq!((f.calls(), f.polls(), f.returned()), (20, 80, 20));
-}
-
-/// Pending once, waking itself: the executor polls again.
-async fn yield_now() {
-    let mut yielded = false;
-    futures::future::poll_fn(|cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await;
 }
 
 #[traced_async]

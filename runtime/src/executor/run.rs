@@ -146,7 +146,8 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     let before = shared.run.borrow().watch.history().len();
     let started = crate::clock::now();
     let result = in_scope(shared, id, poll);
-    let elapsed = Duration::from_nanos(crate::clock::nanos_between(started, crate::clock::now()));
+    let busy = crate::clock::nanos_between(started, crate::clock::now());
+    let elapsed = Duration::from_nanos(busy);
     tracker.end_poll();
     drop(tracker);
     shared.sync(id);
@@ -162,7 +163,7 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
             info.latency_max = info.latency_max.max(latency);
             info.latency_count += 1;
         }
-        info.busy += crate::executor::clock::nanos(elapsed);
+        info.busy += busy;
     }
     if elapsed > shared.options.blocking_threshold {
         let batch = shared.run.borrow().watch.history()[before..].to_vec();
