@@ -24,8 +24,20 @@ pub(crate) struct Live {
     pub(crate) meta: &'static FnMeta,
     /// State after the last poll.
     pub(crate) state: State,
+    /// Polls recorded so far.
+    pub(crate) polls: u32,
     /// The executor's task that first polled it (0 outside a traced-async executor).
     pub(crate) task: u64,
+}
+
+impl Live {
+    /// The invocation moved to `to`: by a poll, unless it was cancelled.
+    fn note(&mut self, to: State) {
+        self.state = to;
+        if to != State::Cancelled {
+            self.polls += 1;
+        }
+    }
 }
 
 pub(crate) struct Collector {
@@ -74,7 +86,7 @@ impl Collector {
         let mut t = *transition;
         let live = match self.live.get_mut(&t.call) {
             Some(live) => {
-                live.state = t.to;
+                live.note(t.to);
                 *live
             }
             // Recording began while the invocation was in flight.
@@ -82,7 +94,7 @@ impl Collector {
                 let parent = self.live.get(&t.parent).copied();
                 self.start(t.meta, t.call, parent);
                 let live = self.live.get_mut(&t.call).expect("just started");
-                live.state = t.to;
+                live.note(t.to);
                 *live
             }
         };
@@ -91,6 +103,7 @@ impl Collector {
         }
         t.parent = live.parent;
         t.call = live.id;
+        t.poll = live.polls;
         if let Some(output) = &mut self.output {
             output.transition(&t, live.depth);
         }
@@ -109,6 +122,7 @@ impl Collector {
                 parent: parent.map_or(0, |p| p.id),
                 meta,
                 state: State::Start,
+                polls: 0,
                 task: parent.map_or_else(context::current_task, |p| p.task),
             };
             *next_id += 1;

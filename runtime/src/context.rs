@@ -19,20 +19,18 @@ pub(crate) const NONE: u16 = u16::MAX;
 pub(crate) struct Ctx {
     /// Invocation id of the innermost traced frame being polled; 0 when none.
     call: Cell<u64>,
-    /// Await point that returned `Pending` in the current poll of that frame.
-    suspended: Cell<u16>,
-    /// The await point whose statement or macro call the frame entered last (persisted in the
-    /// frame between polls).
-    region: Cell<u16>,
+    /// What the current poll of that frame has marked so far.
+    marks: Cell<Marks>,
     /// Recording mode of the capture scope active on this thread.
     mode: Cell<Mode>,
     /// Next invocation id to hand out, and the end of this thread's block of ids.
-    ids: Cell<(u64, u64)>,
+    ids: Cell<(u32, u32)>,
     /// The executor task being polled on this thread (0 outside a traced-async executor).
     task: Cell<u64>,
-    /// The process-wide recorder's counter cells this thread counted into last, by slot: most
-    /// polls hit it, which saves walking the thread's counter table.
-    last_cells: Cell<(usize, Option<&'static [AtomicU64]>)>,
+    /// The process-wide recorder's counter cells this thread counted into last, with their
+    /// fn's slot number (slot + 1; 0 for none): most polls hit them, which saves walking the
+    /// thread's counter table.
+    last_cells: Cell<(u32, &'static [AtomicU64])>,
 }
 
 impl Ctx {
@@ -43,27 +41,18 @@ impl Ctx {
 
     /// [`enter`] for counting only: invocation ids and parents are not tracked.
     #[inline(always)]
-    pub(crate) fn enter_counting(&self, region: u16) -> (u16, u16) {
-        (self.suspended.replace(NONE), self.region.replace(region))
-    }
-
-    /// [`exit`] for counting only; returns the await point and region the poll left.
-    #[inline(always)]
-    pub(crate) fn exit_counting(&self, saved: (u16, u16)) -> (u16, u16) {
-        (
-            self.suspended.replace(saved.0),
-            self.region.replace(saved.1),
-        )
+    pub(crate) fn enter_counting(&self, region: u16) -> Marks {
+        self.marks.replace(Marks::entering(region))
     }
 
     #[inline(always)]
-    pub(crate) fn last_cells(&self) -> (usize, Option<&'static [AtomicU64]>) {
+    pub(crate) fn last_cells(&self) -> (u32, &'static [AtomicU64]) {
         self.last_cells.get()
     }
 
     #[inline(always)]
-    pub(crate) fn set_last_cells(&self, slot: usize, cells: Option<&'static [AtomicU64]>) {
-        self.last_cells.set((slot, cells));
+    pub(crate) fn set_last_cells(&self, number: u32, cells: &'static [AtomicU64]) {
+        self.last_cells.set((number, cells));
     }
 }
 
@@ -71,12 +60,11 @@ thread_local! {
     static CTX: Ctx = const {
         Ctx {
             call: Cell::new(0),
-            suspended: Cell::new(NONE),
-            region: Cell::new(NONE),
+            marks: Cell::new(Marks::entering(NONE)),
             mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
-            last_cells: Cell::new((0, None)),
+            last_cells: Cell::new((0, &[])),
         }
     };
 }
@@ -88,12 +76,36 @@ pub(crate) fn with<R>(f: impl FnOnce(&Ctx) -> R) -> R {
     CTX.with(f)
 }
 
+/// What a frame's poll marks in the context: the await point that returned `Pending` (low
+/// half, [`NONE`] if none did) and the await point whose statement or macro call the frame
+/// entered last (high half, carried in the frame between polls). Packed so that a frame saves
+/// and restores both with one load and one store.
+#[derive(Clone, Copy)]
+pub(crate) struct Marks(u32);
+
+impl Marks {
+    /// The marks at the start of a poll resuming in `region`.
+    #[inline(always)]
+    const fn entering(region: u16) -> Self {
+        Marks((region as u32) << 16 | NONE as u32)
+    }
+
+    #[inline(always)]
+    pub(crate) const fn suspended(self) -> u16 {
+        self.0 as u16
+    }
+
+    #[inline(always)]
+    pub(crate) const fn region(self) -> u16 {
+        (self.0 >> 16) as u16
+    }
+}
+
 /// What a frame saves before its poll and restores after it.
 #[derive(Clone, Copy)]
 pub(crate) struct Saved {
     call: u64,
-    suspended: u16,
-    region: u16,
+    marks: Marks,
 }
 
 /// Makes `call` the frame being polled on this thread; returns the context to restore.
@@ -101,21 +113,23 @@ pub(crate) struct Saved {
 pub(crate) fn enter(call: u64, region: u16) -> Saved {
     CTX.with(|c| Saved {
         call: c.call.replace(call),
-        suspended: c.suspended.replace(NONE),
-        region: c.region.replace(region),
+        marks: c.marks.replace(Marks::entering(region)),
     })
 }
 
-/// Restores `saved`; returns the await point and macro region the finished poll left.
+/// Restores `saved`; returns what the finished poll marked.
 #[inline(always)]
-pub(crate) fn exit(saved: Saved) -> (u16, u16) {
+pub(crate) fn exit(saved: Saved) -> Marks {
     CTX.with(|c| {
         c.call.set(saved.call);
-        (
-            c.suspended.replace(saved.suspended),
-            c.region.replace(saved.region),
-        )
+        c.marks.replace(saved.marks)
     })
+}
+
+/// [`exit`] for counting only.
+#[inline(always)]
+pub(crate) fn exit_counting(saved: Marks) -> Marks {
+    CTX.with(|c| c.marks.replace(saved))
 }
 
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.
@@ -130,40 +144,50 @@ pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| {
         // A second await point pending in the same poll (another branch of a `join!` or
         // `select!`) marks the code, so the frame can blame the whole call.
-        let before = c.suspended.get();
+        let marks = c.marks.get();
+        let before = marks.suspended();
         let several = if before == NONE || before == index {
             0
         } else {
             SEVERAL
         };
-        c.suspended.set(index | several);
+        c.marks
+            .set(Marks(marks.0 & 0xFFFF_0000 | u32::from(index | several)));
     });
 }
 
 /// Called when the body enters the statement or macro call of await point `index`.
 #[inline(always)]
 pub(crate) fn enter_region(index: u16) {
-    CTX.with(|c| c.region.set(index));
+    CTX.with(|c| {
+        let marks = c.marks.get();
+        c.marks
+            .set(Marks(u32::from(index) << 16 | marks.0 & 0xFFFF));
+    });
 }
 
 pub(crate) fn set_mode(mode: Mode) -> Mode {
     CTX.with(|c| c.mode.replace(mode))
 }
 
-/// A process-unique invocation id. Threads take ids in blocks so that starting a call does not
-/// contend on one atomic counter.
+/// An invocation id, never 0, unique among the invocations in flight: ids are 32 bits (4 bytes
+/// of every frame) and wrap after 2^32 recorded calls, by which time the invocation that had
+/// the id before has long ended (recorders key only invocations in flight by it). Threads take
+/// ids in blocks so that starting a call does not contend on one atomic counter.
 #[inline]
-pub(crate) fn next_call_id() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    const BLOCK: u64 = 1024;
-    static NEXT_BLOCK: AtomicU64 = AtomicU64::new(1);
+pub(crate) fn next_call_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const BLOCK: u32 = 1024;
+    static NEXT_BLOCK: AtomicU32 = AtomicU32::new(0);
     CTX.with(|c| {
         let (mut next, mut end) = c.ids.get();
         if next == end {
+            // Blocks are aligned, so block 0 (whose first id is 0) is the only one to skip 0.
             next = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
-            end = next + BLOCK;
+            end = next.wrapping_add(BLOCK);
+            next = next.max(1);
         }
-        c.ids.set((next + 1, end));
+        c.ids.set((next.wrapping_add(1), end));
         next
     })
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::context::NONE;
+use crate::context::{Marks, NONE};
 use crate::meta::{AwaitMeta, FnMeta};
 
 /// A state of one invocation of a traced `async fn`.
@@ -67,6 +67,12 @@ impl State {
         }
     }
 
+    /// Whether an encoded state is `start`: the invocation has had no recorded poll.
+    #[inline(always)]
+    pub(crate) const fn is_start_code(code: u16) -> bool {
+        code == START
+    }
+
     /// [`is_final`](Self::is_final) on an encoded state.
     #[inline]
     pub(crate) const fn is_final_code(code: u16) -> bool {
@@ -77,7 +83,8 @@ impl State {
     /// (the whole `join!`/`select!` call when several of its branches did), else the last
     /// suspending statement or macro call entered, else `Hidden`.
     #[inline(always)]
-    pub(crate) fn after_poll(meta: &FnMeta, ready: bool, suspended: u16, region: u16) -> Self {
+    pub(crate) fn after_poll(meta: &FnMeta, ready: bool, marks: Marks) -> Self {
+        let (suspended, region) = (marks.suspended(), marks.region());
         if ready {
             State::Returned
         } else if suspended & SEVERAL != 0 && suspended != NONE {

@@ -4,27 +4,25 @@
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
-use std::sync::atomic::AtomicU64;
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::context::{self, Ctx, NONE};
-use crate::global::{self, counters};
+use crate::context::{self, Marks, NONE};
+use crate::global::counters::{self, Lean};
 use crate::meta::FnMeta;
 use crate::record::{self, Mode, Target};
 use crate::state::State;
 use crate::transition::Transition;
 use crate::{clock, context::Saved};
 
-/// Per-invocation bookkeeping, kept beside the body's future (16 bytes).
+/// Per-invocation bookkeeping, kept beside the body's future: 8 bytes, every one of which each
+/// traced future carries. Poll numbers are counted by whoever records the transitions.
 #[derive(Debug)]
 struct Frame {
-    /// Invocation id, given at the first recorded poll; 0 before.
-    call: u64,
-    /// Polls made so far.
-    polls: u32,
-    /// Current state, encoded (see [`State::encode`]).
+    /// Invocation id among those in flight, given at the first recorded poll; 0 before.
+    call: u32,
+    /// Current state, encoded (see [`State::encode`]); `start` until a recorded poll.
     state: u16,
     /// The await point whose statement (or macro call) the body entered last, carried from one
     /// poll to the next: a suspension no `AwaitPoint` reports happened there.
@@ -51,7 +49,7 @@ pin_project! {
             let frame = &*this.frame;
             // Dropped while suspended: the invocation was cancelled at its current await point.
             // Finished or never polled invocations (the common drops) cost two compares.
-            if frame.polls == 0 || State::is_final_code(frame.state) {
+            if State::is_start_code(frame.state) || State::is_final_code(frame.state) {
                 return;
             }
             let from = State::decode(frame.state);
@@ -60,9 +58,9 @@ pin_project! {
             if target != Target::Off {
                 record::emit(target, &Transition {
                     meta,
-                    call: frame.call,
+                    call: u64::from(frame.call),
                     parent: 0,
-                    poll: frame.polls,
+                    poll: 0,
                     from,
                     to: State::Cancelled,
                     nanos: None,
@@ -79,7 +77,6 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Traced<F, M> {
     pub fn new(meta: M, body: F) -> Self {
         let frame = Frame {
             call: 0,
-            polls: 0,
             state: State::Start.encode(),
             region: NONE,
         };
@@ -99,7 +96,7 @@ where
     Traced::new(meta, body)
 }
 
-impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
+impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     type Output = F::Output;
 
     #[inline]
@@ -109,27 +106,36 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Future for Traced<F, M> {
             return this.body.poll(cx);
         }
         let meta = (this.meta)();
-        if this.frame.polls == 0 {
+        if State::is_start_code(this.frame.state) {
             meta.note_future_size(size_of::<Self>());
         }
-        context::with(|ctx| {
-            let target = record::target_in(ctx, meta);
-            match target {
-                Target::Off => this.body.poll(cx),
-                Target::Global(mode) if !global::live() => {
-                    let timed = mode == Mode::Timing && meta.timing();
-                    poll_counted(ctx, meta, timed, this.frame, this.body, cx)
-                }
-                Target::Scope(mode) | Target::Global(mode) => {
-                    poll_recorded(target, mode, meta, this.frame, this.body, cx)
-                }
-            }
-        })
+        // The process-wide recorder's counting is the path production pays for: decided and
+        // entered in one short thread-local access, so the body's poll stays in this fn.
+        match counters::enter(meta, this.frame.region) {
+            Some(lean) => poll_counted(lean, *this.meta, this.frame, this.body, cx),
+            None => poll_other(meta, this.frame, this.body, cx),
+        }
+    }
+}
+
+/// Every poll but the lean one: a capture scope's, live output's, or no recorder's for `meta`.
+#[inline(never)]
+fn poll_other<F: Future>(
+    meta: &'static FnMeta,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    match record::target(meta) {
+        Target::Off => body.poll(cx),
+        target @ (Target::Scope(mode) | Target::Global(mode)) => {
+            poll_recorded(target, mode, meta, frame, body, cx)
+        }
     }
 }
 
 /// The full path: invocation ids, parents, timing, one [`Transition`] per poll.
-#[inline]
+#[inline(always)]
 fn poll_recorded<F: Future>(
     target: Target,
     mode: Mode,
@@ -142,10 +148,10 @@ fn poll_recorded<F: Future>(
     if frame.call == 0 {
         parent = context::current_call();
         frame.call = context::next_call_id();
-        record::begin(target, meta, frame.call, parent);
+        record::begin(target, meta, u64::from(frame.call), parent);
     }
     let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
-    let saved = context::enter(frame.call, frame.region);
+    let saved = context::enter(u64::from(frame.call), frame.region);
     let unwind = Unwind {
         saved,
         target,
@@ -160,62 +166,58 @@ fn poll_recorded<F: Future>(
 }
 
 /// The lean path for the process-wide recorder without live output: no invocation ids, no
-/// transition built, a few counter cells bumped on this thread's table (and the poll timed,
-/// when `timed`).
+/// transition built, one or two counter cells bumped on this thread's table (and the poll
+/// timed, when the recorder and the fn both time). Every store here is paid on every poll.
 #[inline(always)]
-fn poll_counted<F: Future>(
-    ctx: &Ctx,
-    meta: &'static FnMeta,
-    timed: bool,
+fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
+    lean: Lean,
+    meta: M,
     frame: &mut Frame,
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let Some(cells) = counters::cells(ctx, meta) else {
-        return body.poll(cx);
-    };
-    let started = timed.then(clock::now);
-    let saved = ctx.enter_counting(frame.region);
+    let started = if lean.timed { clock::now() } else { 0 };
     let unwind = CountUnwind {
-        ctx,
-        saved,
-        cells,
+        saved: lean.saved,
+        meta,
         frame,
-        started,
     };
     let poll = body.poll(cx);
-    let mut this = ManuallyDrop::new(unwind);
-    let (suspended, region) = this.ctx.exit_counting(this.saved);
-    this.frame.region = region;
-    this.count(State::after_poll(meta, poll.is_ready(), suspended, region));
+    let mut unwind = ManuallyDrop::new(unwind);
+    let marks = context::exit_counting(unwind.saved);
+    let frame = &mut *unwind.frame;
+    frame.region = marks.region();
+    let to = State::after_poll(meta(), poll.is_ready(), marks);
+    let nanos = lean
+        .timed
+        .then(|| clock::nanos_between(started, clock::now()));
+    counters::count_poll(lean.cells, State::is_start_code(frame.state), to, nanos);
+    frame.state = to.encode();
     poll
 }
 
-/// [`Unwind`] for [`poll_counted`].
-struct CountUnwind<'a> {
-    ctx: &'a Ctx,
-    saved: (u16, u16),
-    cells: &'static [AtomicU64],
+/// Restores the thread's context and counts a panic when the body's poll unwinds on the lean
+/// path (dropped only then); the slow lookup of the counters is fine there.
+struct CountUnwind<'a, M: Fn() -> &'static FnMeta> {
+    saved: Marks,
+    meta: M,
     frame: &'a mut Frame,
-    started: Option<u64>,
 }
 
-impl CountUnwind<'_> {
-    #[inline(always)]
-    fn count(&mut self, to: State) {
-        let nanos = self
-            .started
-            .map(|start| clock::nanos_between(start, clock::now()));
-        counters::count_poll(self.cells, self.frame.polls == 0, to, nanos);
-        self.frame.polls += 1;
-        self.frame.state = to.encode();
-    }
-}
-
-impl Drop for CountUnwind<'_> {
+impl<M: Fn() -> &'static FnMeta> Drop for CountUnwind<'_, M> {
     fn drop(&mut self) {
-        self.ctx.exit_counting(self.saved);
-        self.count(State::Panicked);
+        context::exit_counting(self.saved);
+        let from = State::decode(self.frame.state);
+        self.frame.state = State::Panicked.encode();
+        counters::count(&Transition {
+            meta: (self.meta)(),
+            call: 0,
+            parent: 0,
+            poll: 0,
+            from,
+            to: State::Panicked,
+            nanos: None,
+        });
     }
 }
 
@@ -234,9 +236,9 @@ impl Unwind<'_> {
     #[inline]
     fn finish(self, ready: bool) {
         let mut this = ManuallyDrop::new(self);
-        let (suspended, region) = context::exit(this.saved);
-        this.frame.region = region;
-        let to = State::after_poll(this.meta, ready, suspended, region);
+        let marks = context::exit(this.saved);
+        this.frame.region = marks.region();
+        let to = State::after_poll(this.meta, ready, marks);
         this.record(to);
     }
 
@@ -244,15 +246,14 @@ impl Unwind<'_> {
         let nanos = self
             .started
             .map(|start| clock::nanos_between(start, clock::now()));
-        self.frame.polls += 1;
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
         record::emit(
             self.target,
             &Transition {
                 meta: self.meta,
-                call: self.frame.call,
+                call: u64::from(self.frame.call),
                 parent: self.parent,
-                poll: self.frame.polls,
+                poll: 0,
                 from,
                 to,
                 nanos,

@@ -9,8 +9,10 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use crate::context::{self, Ctx};
+use crate::context::{self, Ctx, Marks};
+use crate::global;
 use crate::meta::FnMeta;
+use crate::record::Mode;
 use crate::state::State;
 use crate::stats::{AwaitStats, FnStats};
 use crate::transition::Transition;
@@ -21,15 +23,16 @@ const CHUNKS: usize = 64;
 pub(crate) const MAX_FNS: usize = CHUNK * CHUNKS;
 
 // Cells of a fn's counters, followed by two per await point (suspensions, cancellations).
+// Every poll ends in exactly one of: a suspension, `await#?`, returned, panicked; so a poll
+// bumps one cell and the number of polls is their sum.
 const CALLS: usize = 0;
-const POLLS: usize = 1;
-const RETURNED: usize = 2;
-const PANICKED: usize = 3;
-const CANCELLED: usize = 4;
-const HIDDEN: usize = 5;
-const BUSY: usize = 6;
-const TIMED: usize = 7;
-const AWAITS: usize = 8;
+const RETURNED: usize = 1;
+const PANICKED: usize = 2;
+const CANCELLED: usize = 3;
+const HIDDEN: usize = 4;
+const BUSY: usize = 5;
+const TIMED: usize = 6;
+const AWAITS: usize = 7;
 
 /// The counter cells of one fn on one thread.
 type Cells = Box<[AtomicU64]>;
@@ -121,7 +124,7 @@ impl Drop for Owner {
         let Some(table) = TABLE.with(|t| t.take()) else {
             return;
         };
-        context::with(|ctx| ctx.set_last_cells(0, None));
+        context::with(|ctx| ctx.set_last_cells(0, &[]));
         let mut registry = registry();
         let registry = &mut *registry;
         for (slot, meta) in registry.fns.iter().enumerate() {
@@ -181,20 +184,57 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
     Some(slot - 1)
 }
 
+/// What the lean poll path needs once it has entered: this thread's cells for the fn, the
+/// thread's context to restore, and whether to time the poll.
+pub(crate) struct Lean {
+    pub(crate) cells: &'static [AtomicU64],
+    pub(crate) saved: Marks,
+    pub(crate) timed: bool,
+}
+
+/// Enters a poll of `meta` on the lean path (the process-wide recorder counts it and no
+/// capture scope is active on this thread), with `region` the frame's last await point
+/// entered; `None` leaves the poll to the full path.
+#[inline(always)]
+pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
+    let timed = global::lean(meta)?;
+    // A fn gets its slot when the recorder first counts it, which it does only for the fns it
+    // selects (the selection is fixed at `init`): no slot yet, the full path decides.
+    let number = match meta.slot.load(Ordering::Acquire) {
+        0 => return None,
+        number => number,
+    };
+    context::with(|ctx| {
+        if ctx.mode() != Mode::Off {
+            return None;
+        }
+        let cells = match ctx.last_cells() {
+            (last, cells) if last == number => cells,
+            _ => table_cells(ctx, number as usize - 1, meta)?,
+        };
+        Some(Lean {
+            cells,
+            saved: ctx.enter_counting(region),
+            timed,
+        })
+    })
+}
+
+/// This thread's cells for `meta` from its table, remembered as the last used.
+#[cold]
+fn table_cells(ctx: &Ctx, slot: usize, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+    let table = TABLE.get().or_else(acquire_table)?;
+    let cells = table.cells(slot, meta);
+    ctx.set_last_cells(slot as u32 + 1, cells);
+    Some(cells)
+}
+
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
-#[inline(always)]
-pub(crate) fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
-    let cells = slot(meta).and_then(|slot| {
-        if let (last_slot, Some(cells)) = ctx.last_cells()
-            && last_slot == slot
-        {
-            return Some(cells);
-        }
-        let table = TABLE.get().or_else(acquire_table)?;
-        let cells = table.cells(slot, meta);
-        ctx.set_last_cells(slot, Some(cells));
-        Some(cells)
+fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+    let cells = slot(meta).and_then(|slot| match ctx.last_cells() {
+        (last, cells) if last as usize == slot + 1 => Some(cells),
+        _ => table_cells(ctx, slot, meta),
     });
     if cells.is_none() {
         lose();
@@ -225,7 +265,6 @@ pub(crate) fn count_poll(cells: &[AtomicU64], first: bool, to: State, nanos: Opt
         State::Start | State::Cancelled => return,
     };
     bump(&cells[cell], 1);
-    bump(&cells[POLLS], 1);
 }
 
 /// Counts one transition on this thread's table.
@@ -267,18 +306,21 @@ pub(crate) fn totals() -> (Vec<FnStats>, u64) {
 
 fn add_cells(stats: &mut FnStats, cells: &[AtomicU64]) {
     let get = |i: usize| cells[i].load(Ordering::Relaxed);
+    let (returned, panicked, hidden) = (get(RETURNED), get(PANICKED), get(HIDDEN));
     stats.calls += get(CALLS);
-    stats.polls += get(POLLS);
-    stats.returned += get(RETURNED);
-    stats.panicked += get(PANICKED);
+    stats.returned += returned;
+    stats.panicked += panicked;
     stats.cancelled += get(CANCELLED);
-    stats.hidden += get(HIDDEN);
+    stats.hidden += hidden;
+    stats.polls += returned + panicked + hidden;
     if get(TIMED) > 0 {
         *stats.busy_nanos.get_or_insert(0) += get(BUSY);
     }
     for (i, a) in stats.awaits.iter_mut().enumerate() {
+        let suspensions = get(AWAITS + 2 * i);
+        stats.polls += suspensions;
         *a = AwaitStats {
-            suspensions: a.suspensions + get(AWAITS + 2 * i),
+            suspensions: a.suspensions + suspensions,
             cancellations: a.cancellations + get(AWAITS + 2 * i + 1),
         };
     }
