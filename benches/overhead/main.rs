@@ -26,7 +26,7 @@ mod workload;
 use divan::Bencher;
 use divan::counter::ItemsCount;
 
-use crate::baseline::Baseline;
+use crate::baseline::{AsyncWrapper, Baseline};
 use crate::drive::{YIELDS, run};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
@@ -79,6 +79,7 @@ macro_rules! variants {
 
 variants!(
     Baseline,
+    AsyncWrapper,
     RecorderOff,
     ScopeOnly,
     Counting,
