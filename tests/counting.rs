@@ -145,3 +145,81 @@ fn a_poll_that_panics_after_many_suspensions_keeps_them() {
     assert_eq!((f.polls(), f.panicked()), (11, 1));
     assert_eq!(f.awaits()[0].suspensions(), 10);
 }
+
+#[traced_async]
+async fn stuck(rx: tokio::sync::oneshot::Receiver<()>) {
+    // Yield first, so that tasks move between tokio's workers before they wait.
+    for _ in 0..3 {
+        tokio::task::yield_now().await;
+    }
+    let _ = rx.await; // line 155: the report names it
+    tokio::task::yield_now().await;
+}
+
+/// Polls `rt`'s workers until `done` holds, or fails after ten seconds.
+fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed().as_secs() < 10, "timed out waiting: {what}");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_report_says_where_stuck_invocations_wait_on_any_thread() {
+    recorder();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .build()
+        .unwrap();
+    let (senders, tasks): (Vec<_>, Vec<_>) = (0..100)
+        .map(|_| {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            (tx, rt.spawn(stuck(rx)))
+        })
+        .unzip();
+    let waiting_at_rx = || {
+        let report = traced_async::report();
+        report
+            .function("stuck")
+            .map_or(0, |f| f.awaits()[1].waiting())
+    };
+    wait_until("100 invocations waiting at `rx.await`", || {
+        waiting_at_rx() == 100
+    });
+    let report = traced_async::report();
+    let f = report.function("stuck").unwrap();
+    assert_eq!(f.in_flight(), 100);
+    assert_eq!(f.awaits()[0].waiting(), 0);
+    let text = report.to_string();
+    assert!(text.contains("── where is everyone? ──"), "{text}");
+    assert!(text.contains("stuck  100 in flight"), "{text}");
+    assert!(text.contains("line 155  rx  100 waiting"), "{text}");
+
+    // Release half; abort the other half where they wait.
+    let mut senders = senders;
+    for tx in senders.drain(..50) {
+        tx.send(()).unwrap();
+    }
+    for task in &tasks[50..] {
+        task.abort();
+    }
+    rt.block_on(async {
+        for task in tasks {
+            let _ = task.await;
+        }
+    });
+    drop(senders);
+    drop(rt);
+    let report = traced_async::report();
+    let f = report.function("stuck").unwrap();
+    assert_eq!((f.calls(), f.returned(), f.cancelled()), (100, 50, 50));
+    assert_eq!(f.in_flight(), 0);
+    assert_eq!(f.awaits()[1].cancellations(), 50);
+    let waiting: Vec<u64> = f.awaits().iter().map(|a| a.waiting()).collect();
+    assert_eq!(waiting, [0, 0, 0]);
+    // Other tests of this binary run at the same time: only `stuck` must be gone.
+    let text = report.to_string();
+    let section = text.split("── where is everyone? ──").nth(1).unwrap_or("");
+    assert!(!section.contains("stuck"), "{text}");
+}

@@ -51,6 +51,9 @@ impl Variant for AsyncWrapper {
     }
 
     fn future_sizes() -> [usize; 2] {
-        [size_of_val(&wrapped_yield1000()), size_of_val(&wrapped_leaf(0))]
+        [
+            size_of_val(&wrapped_yield1000()),
+            size_of_val(&wrapped_leaf(0)),
+        ]
     }
 }

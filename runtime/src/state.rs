@@ -73,6 +73,12 @@ impl State {
         code == START
     }
 
+    /// Whether an encoded state is suspended at an await point.
+    #[inline(always)]
+    pub(crate) const fn is_await_code(code: u16) -> bool {
+        code < MAX_AWAITS
+    }
+
     /// [`is_final`](Self::is_final) on an encoded state.
     #[inline]
     pub(crate) const fn is_final_code(code: u16) -> bool {
@@ -84,17 +90,23 @@ impl State {
     /// suspending statement or macro call entered, else `Hidden`.
     #[inline(always)]
     pub(crate) fn after_poll(meta: &FnMeta, ready: bool, marks: Marks) -> Self {
-        let (suspended, region) = (marks.suspended(), marks.region());
+        Self::decode(Self::code_after_poll(meta, ready, marks))
+    }
+
+    /// [`after_poll`](Self::after_poll), encoded.
+    #[inline(always)]
+    pub(crate) fn code_after_poll(meta: &FnMeta, ready: bool, marks: Marks) -> u16 {
+        let suspended = marks.suspended();
         if ready {
-            State::Returned
-        } else if suspended & SEVERAL != 0 && suspended != NONE {
-            State::Await(meta.branch_call(suspended & !SEVERAL))
+            RETURNED
+        } else if suspended < SEVERAL {
+            suspended
         } else if suspended != NONE {
-            State::Await(suspended)
-        } else if region != NONE {
-            State::Await(region)
+            meta.branch_call(suspended & !SEVERAL)
+        } else if marks.region() != NONE {
+            marks.region()
         } else {
-            State::Hidden
+            HIDDEN
         }
     }
 

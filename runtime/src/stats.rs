@@ -17,6 +17,7 @@ pub struct FnStats {
     pub(crate) panicked: u64,
     pub(crate) cancelled: u64,
     pub(crate) hidden: u64,
+    pub(crate) hidden_waiting: u64,
     pub(crate) busy_nanos: Option<u64>,
     pub(crate) awaits: Vec<AwaitStats>,
 }
@@ -26,6 +27,7 @@ pub struct FnStats {
 pub struct AwaitStats {
     pub(crate) suspensions: u64,
     pub(crate) cancellations: u64,
+    pub(crate) waiting: u64,
 }
 
 impl AwaitStats {
@@ -37,6 +39,14 @@ impl AwaitStats {
     /// Invocations dropped while suspended here.
     pub fn cancellations(&self) -> u64 {
         self.cancellations
+    }
+
+    /// Invocations suspended here when the totals were taken: where stuck tasks wait.
+    ///
+    /// An invocation that ends while the process-wide recorder is paused
+    /// ([`set_recording`](crate::set_recording)) is still counted where it last waited.
+    pub fn waiting(&self) -> u64 {
+        self.waiting
     }
 }
 
@@ -50,6 +60,7 @@ impl FnStats {
             panicked: 0,
             cancelled: 0,
             hidden: 0,
+            hidden_waiting: 0,
             busy_nanos: None,
             awaits: vec![AwaitStats::default(); meta.awaits().len()],
         }
@@ -59,6 +70,15 @@ impl FnStats {
     pub(crate) fn add(&mut self, t: &Transition) {
         if t.from == State::Start {
             self.calls += 1;
+        }
+        if t.from != t.to {
+            // A trace that began mid-flight sees departures without their arrival.
+            if let Some(was) = self.waiting_at(t.from) {
+                *was = was.saturating_sub(1);
+            }
+            if let Some(now) = self.waiting_at(t.to) {
+                *now += 1;
+            }
         }
         if let Some(nanos) = t.nanos {
             *self.busy_nanos.get_or_insert(0) += nanos;
@@ -84,6 +104,15 @@ impl FnStats {
             State::Start => {}
         }
         self.polls += 1;
+    }
+
+    /// The count of invocations waiting at `state`, if it is a place to wait.
+    fn waiting_at(&mut self, state: State) -> Option<&mut u64> {
+        match state {
+            State::Await(i) => self.awaits.get_mut(usize::from(i)).map(|a| &mut a.waiting),
+            State::Hidden => Some(&mut self.hidden_waiting),
+            _ => None,
+        }
     }
 
     /// The function's compile-time description.
@@ -119,6 +148,18 @@ impl FnStats {
     /// Suspensions at await points the attribute could not see (`await#?`).
     pub fn hidden_suspensions(&self) -> u64 {
         self.hidden
+    }
+
+    /// Invocations suspended at `await#?` when the totals were taken.
+    pub fn hidden_waiting(&self) -> u64 {
+        self.hidden_waiting
+    }
+
+    /// Invocations polled at least once that had not returned, panicked or been cancelled
+    /// when the totals were taken: suspended (see [`AwaitStats::waiting`]) or being polled.
+    pub fn in_flight(&self) -> u64 {
+        self.calls
+            .saturating_sub(self.returned + self.panicked + self.cancelled)
     }
 
     /// Time spent inside this function's polls, when timing was on.

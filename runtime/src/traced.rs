@@ -187,12 +187,12 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let marks = context::exit_counting(unwind.saved);
     let frame = &mut *unwind.frame;
     frame.region = marks.region();
-    let to = State::after_poll(meta(), poll.is_ready(), marks);
+    let to = State::code_after_poll(meta(), poll.is_ready(), marks);
     let nanos = lean
         .timed
         .then(|| clock::nanos_between(started, clock::now()));
-    counters::count_poll(lean.cells, State::is_start_code(frame.state), to, nanos);
-    frame.state = to.encode();
+    counters::count_codes(lean.cells, frame.state, to, nanos);
+    frame.state = to;
     poll
 }
 

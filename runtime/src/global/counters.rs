@@ -22,17 +22,39 @@ const CHUNKS: usize = 64;
 /// How many traced fns the recorder counts; transitions of further fns are counted as lost.
 pub(crate) const MAX_FNS: usize = CHUNK * CHUNKS;
 
-// Cells of a fn's counters, followed by two per await point (suspensions, cancellations).
-// Every poll ends in exactly one of: a suspension, `await#?`, returned, panicked; so a poll
-// bumps one cell and the number of polls is their sum.
+// Cells of a fn's counters, followed by four per place an invocation can wait at: each await
+// point, then `await#?`. A poll bumps one cell when it ends where it started (suspended at the
+// same place again), else the place it left and the place or outcome it reached; so the
+// number of polls is a sum, and so is the number of invocations waiting at each place now.
 const CALLS: usize = 0;
 const RETURNED: usize = 1;
 const PANICKED: usize = 2;
 const CANCELLED: usize = 3;
-const HIDDEN: usize = 4;
-const BUSY: usize = 5;
-const TIMED: usize = 6;
-const AWAITS: usize = 7;
+const BUSY: usize = 4;
+const TIMED: usize = 5;
+const PLACES: usize = 6;
+// Offsets within a place's four cells.
+const ARRIVED: usize = 0;
+const REPEATED: usize = 1;
+const LEFT: usize = 2;
+const CANCELLED_AT: usize = 3;
+const PER_PLACE: usize = 4;
+
+/// Cells for a fn with `awaits` await points.
+const fn cell_count(awaits: usize) -> usize {
+    PLACES + PER_PLACE * (awaits + 1)
+}
+
+/// The first cell of the place `state` waits at, if it is one.
+#[inline(always)]
+fn place(cells: &[AtomicU64], state: State) -> Option<usize> {
+    match state {
+        State::Await(i) => Some(PLACES + PER_PLACE * usize::from(i)),
+        // `await#?` is the last place.
+        State::Hidden => Some(cells.len() - PER_PLACE),
+        _ => None,
+    }
+}
 
 /// The counter cells of one fn on one thread.
 type Cells = Box<[AtomicU64]>;
@@ -55,7 +77,7 @@ impl Table {
         let chunk =
             self.chunks[slot / CHUNK].get_or_init(|| Box::new([const { OnceLock::new() }; CHUNK]));
         chunk[slot % CHUNK].get_or_init(|| {
-            (0..AWAITS + 2 * meta.awaits().len())
+            (0..cell_count(meta.awaits().len()))
                 .map(|_| AtomicU64::new(0))
                 .collect()
         })
@@ -68,7 +90,15 @@ impl Table {
     }
 }
 
-/// Adds to a cell only its owner thread writes (or any thread under the registry lock).
+/// Adds to a cell only its owner thread writes (or any thread under the registry lock). A cell
+/// that does not exist (an await point index the fn does not have) is skipped, not a panic.
+#[inline(always)]
+fn bump_at(cells: &[AtomicU64], i: usize, n: u64) {
+    if let Some(cell) = cells.get(i) {
+        bump(cell, n);
+    }
+}
+
 #[inline(always)]
 fn bump(cell: &AtomicU64, n: u64) {
     cell.store(
@@ -247,24 +277,46 @@ fn lose() {
     registry().lost += 1;
 }
 
-/// Counts one poll that ended in `to`; `first` for an invocation's first poll.
+/// Counts one poll of the lean path, between two encoded states (see [`State::encode`]).
 #[inline(always)]
-pub(crate) fn count_poll(cells: &[AtomicU64], first: bool, to: State, nanos: Option<u64>) {
-    if first {
-        bump(&cells[CALLS], 1);
+pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option<u64>) {
+    if from == to && State::is_await_code(to) {
+        // Suspended again at the same await point: the common poll, one cell.
+        if let Some(nanos) = nanos {
+            bump_at(cells, BUSY, nanos);
+            bump_at(cells, TIMED, 1);
+        }
+        bump_at(cells, PLACES + PER_PLACE * usize::from(to) + REPEATED, 1);
+    } else {
+        count_poll(cells, State::decode(from), State::decode(to), nanos);
+    }
+}
+
+/// Counts one poll that moved an invocation from `from` to `to`.
+#[inline(always)]
+pub(crate) fn count_poll(cells: &[AtomicU64], from: State, to: State, nanos: Option<u64>) {
+    if from == State::Start {
+        bump_at(cells, CALLS, 1);
     }
     if let Some(nanos) = nanos {
-        bump(&cells[BUSY], nanos);
-        bump(&cells[TIMED], 1);
+        bump_at(cells, BUSY, nanos);
+        bump_at(cells, TIMED, 1);
     }
-    let cell = match to {
-        State::Await(i) => AWAITS + 2 * usize::from(i),
-        State::Hidden => HIDDEN,
-        State::Returned => RETURNED,
-        State::Panicked => PANICKED,
-        State::Start | State::Cancelled => return,
-    };
-    bump(&cells[cell], 1);
+    match (place(cells, from), place(cells, to)) {
+        // Suspended again where it was: the common poll, one cell.
+        (Some(was), Some(now)) if was == now => bump_at(cells, now + REPEATED, 1),
+        (was, now) => {
+            if let Some(was) = was {
+                bump_at(cells, was + LEFT, 1);
+            }
+            match (now, to) {
+                (Some(now), _) => bump_at(cells, now + ARRIVED, 1),
+                (None, State::Returned) => bump_at(cells, RETURNED, 1),
+                (None, State::Panicked) => bump_at(cells, PANICKED, 1),
+                (None, _) => {}
+            }
+        }
+    }
 }
 
 /// Counts one transition on this thread's table.
@@ -274,12 +326,12 @@ pub(crate) fn count(t: &Transition) {
         return;
     };
     if t.to == State::Cancelled {
-        if let State::Await(i) = t.from {
-            bump(&cells[AWAITS + 2 * usize::from(i) + 1], 1);
+        if let Some(was) = place(cells, t.from) {
+            bump_at(cells, was + CANCELLED_AT, 1);
         }
-        bump(&cells[CANCELLED], 1);
+        bump_at(cells, CANCELLED, 1);
     } else {
-        count_poll(cells, t.from == State::Start, t.to, t.nanos);
+        count_poll(cells, t.from, t.to, t.nanos);
     }
 }
 
@@ -287,43 +339,61 @@ pub(crate) fn count(t: &Transition) {
 /// counted.
 pub(crate) fn totals() -> (Vec<FnStats>, u64) {
     let registry = registry();
-    let mut stats: Vec<FnStats> = registry.fns.iter().map(|meta| FnStats::new(meta)).collect();
-    let tables = registry
+    let tables: Vec<&Table> = registry
         .threads
         .iter()
         .map(|t| &**t)
-        .chain([&registry.retired]);
-    for table in tables {
-        for (slot, fn_stats) in stats.iter_mut().enumerate() {
-            if let Some(cells) = table.existing(slot) {
-                add_cells(fn_stats, cells);
+        .chain([&registry.retired])
+        .collect();
+    let mut stats = Vec::new();
+    for (slot, meta) in registry.fns.iter().enumerate() {
+        // Sums wrap: an invocation may arrive at a place on one thread and leave it on
+        // another, so one table's difference can be negative while the sum is not.
+        let mut sums = vec![0u64; cell_count(meta.awaits().len())];
+        for cells in tables.iter().filter_map(|t| t.existing(slot)) {
+            for (sum, cell) in sums.iter_mut().zip(cells) {
+                *sum = sum.wrapping_add(cell.load(Ordering::Relaxed));
             }
         }
+        let fn_stats = from_sums(meta, &sums);
+        if fn_stats.calls > 0 || fn_stats.polls > 0 || fn_stats.cancelled > 0 {
+            stats.push(fn_stats);
+        }
     }
-    stats.retain(|s| s.calls > 0 || s.polls > 0 || s.cancelled > 0);
     (stats, registry.lost)
 }
 
-fn add_cells(stats: &mut FnStats, cells: &[AtomicU64]) {
-    let get = |i: usize| cells[i].load(Ordering::Relaxed);
-    let (returned, panicked, hidden) = (get(RETURNED), get(PANICKED), get(HIDDEN));
-    stats.calls += get(CALLS);
-    stats.returned += returned;
-    stats.panicked += panicked;
-    stats.cancelled += get(CANCELLED);
-    stats.hidden += hidden;
-    stats.polls += returned + panicked + hidden;
-    if get(TIMED) > 0 {
-        *stats.busy_nanos.get_or_insert(0) += get(BUSY);
+fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
+    let mut stats = FnStats::new(meta);
+    stats.calls = sums[CALLS];
+    stats.returned = sums[RETURNED];
+    stats.panicked = sums[PANICKED];
+    stats.cancelled = sums[CANCELLED];
+    stats.polls = stats.returned + stats.panicked;
+    if sums[TIMED] > 0 {
+        stats.busy_nanos = Some(sums[BUSY]);
     }
-    for (i, a) in stats.awaits.iter_mut().enumerate() {
-        let suspensions = get(AWAITS + 2 * i);
-        stats.polls += suspensions;
-        *a = AwaitStats {
-            suspensions: a.suspensions + suspensions,
-            cancellations: a.cancellations + get(AWAITS + 2 * i + 1),
-        };
-    }
+    let places = sums[PLACES..].chunks_exact(PER_PLACE).map(|place| {
+        let suspensions = place[ARRIVED].wrapping_add(place[REPEATED]);
+        // Threads are read one after another while others count: a departure can be seen
+        // without its arrival, so a difference below zero reads as none.
+        let waiting = place[ARRIVED]
+            .wrapping_sub(place[LEFT])
+            .wrapping_sub(place[CANCELLED_AT]);
+        let waiting = if waiting > stats.calls { 0 } else { waiting };
+        AwaitStats {
+            suspensions,
+            cancellations: place[CANCELLED_AT],
+            waiting,
+        }
+    });
+    let mut places: Vec<AwaitStats> = places.collect();
+    let hidden = places.pop().unwrap_or_default();
+    stats.polls += places.iter().map(|a| a.suspensions).sum::<u64>() + hidden.suspensions;
+    stats.hidden = hidden.suspensions;
+    stats.hidden_waiting = hidden.waiting;
+    stats.awaits = places;
+    stats
 }
 
 #[cfg(test)]

@@ -312,6 +312,7 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         output::write_summary(&mut out, &self.functions);
+        output::write_waiting(&mut out, &self.functions);
         if self.lost > 0 {
             out.push_str(&format!("{} transitions could not be counted\n", self.lost));
         }

@@ -12,7 +12,7 @@ use anstream::AutoStream;
 use crate::trace::Trace;
 use crate::transition::Transition;
 
-pub(crate) use summary::{write_awaits, write_summary};
+pub(crate) use summary::{write_awaits, write_summary, write_waiting};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

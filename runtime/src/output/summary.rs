@@ -63,6 +63,45 @@ pub(crate) fn write_awaits(out: &mut String, f: &FnStats) {
     }
 }
 
+/// Where the invocations in flight wait: per fn with any, how many, and per await point how
+/// many are suspended there now. Nothing when every invocation has ended.
+pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats]) {
+    let busy: Vec<&FnStats> = functions.iter().filter(|f| f.in_flight() > 0).collect();
+    if busy.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "── where is everyone? ──");
+    for f in busy {
+        let in_flight = f.in_flight();
+        let _ = writeln!(out, "{}  {in_flight} in flight", f.meta().display_name());
+        let mut waiting = 0;
+        for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
+            if stats.waiting() > 0 {
+                waiting += stats.waiting();
+                let _ = writeln!(
+                    out,
+                    "  await#{:<4} line {:<4} {}  {} waiting",
+                    meta.label(),
+                    meta.line(),
+                    meta.expr(),
+                    stats.waiting(),
+                );
+            }
+        }
+        if f.hidden_waiting() > 0 {
+            waiting += f.hidden_waiting();
+            let _ = writeln!(out, "  await#?  {} waiting", f.hidden_waiting());
+        }
+        if in_flight > waiting {
+            let _ = writeln!(
+                out,
+                "  {} being polled, or last polled while recording was off",
+                in_flight - waiting
+            );
+        }
+    }
+}
+
 fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
