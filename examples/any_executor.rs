@@ -26,6 +26,12 @@ async fn fan_out(n: u32) -> u32 {
 }
 
 #[traced_async]
+async fn worker(jobs: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    tokio::task::yield_now().await;
+    jobs.await.unwrap_or(0)
+}
+
+#[traced_async]
 async fn on_smol(n: u32) -> u32 {
     for _ in 0..n {
         smol::future::yield_now().await;
@@ -64,7 +70,20 @@ fn main() {
     let handle = pool.spawn_with_handle(on_pool(10)).unwrap();
     println!("futures pool: {}", futures::executor::block_on(handle));
 
-    // A report can be taken at any time, too.
+    // A report can be taken at any time, too: here while three workers wait for a job, so it
+    // ends with where they wait.
+    let (senders, workers): (Vec<_>, Vec<_>) = (0..3)
+        .map(|_| {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            (tx, tokio.spawn(worker(rx)))
+        })
+        .unzip();
+    while traced_async::report()
+        .function("worker")
+        .is_none_or(|w| w.awaits()[1].waiting() < 3)
+    {
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let report = traced_async::report();
     let fetch = report.function("fetch").expect("fetch ran");
     println!(
@@ -72,4 +91,16 @@ fn main() {
         fetch.calls(),
         fetch.polls()
     );
+    eprint!("{report}");
+    for (job, tx) in (1..).zip(senders) {
+        tx.send(job).expect("the worker waits");
+    }
+    let done: u32 = tokio.block_on(async {
+        let mut sum = 0;
+        for w in workers {
+            sum += w.await.expect("a worker does not panic");
+        }
+        sum
+    });
+    println!("workers: {done}");
 }

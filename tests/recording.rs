@@ -299,3 +299,28 @@ fn methods_are_named_after_their_type() {
     let ambiguous = std::panic::catch_unwind(|| trace.function("get").calls());
     assert!(ambiguous.is_err(), "a bare `get` names both methods");
 }
+
+#[traced_async]
+async fn parked() {
+    futures::future::pending::<()>().await;
+}
+
+#[test]
+fn a_trace_counts_who_still_waits_where() {
+    let ((), trace) = capture(async {
+        let mut kept = Box::pin(parked());
+        let mut dropped = Box::pin(parked());
+        assert!(futures::poll!(kept.as_mut()).is_pending());
+        assert!(futures::poll!(dropped.as_mut()).is_pending());
+        drop(dropped);
+        // Still suspended when the trace ends: it never finishes.
+        std::mem::forget(kept);
+    });
+    let stats = trace.function("parked").stats();
+    assert_eq!(
+        (stats.calls(), stats.cancelled(), stats.in_flight()),
+        (2, 1, 1)
+    );
+    assert_eq!(stats.awaits()[0].waiting(), 1);
+    assert_eq!(stats.awaits()[0].suspensions(), 2);
+}
