@@ -24,9 +24,22 @@ pub enum Mode {
     Timing,
 }
 
-/// Capture scopes being polled anywhere in the process. While it is 0, a traced poll costs one
-/// relaxed load on top of the plain poll.
+/// Who records anywhere in the process: the number of capture scopes times [`SCOPE`], plus
+/// the process-wide recorder's state (one of the `GLOBAL_*` values). While it is 0, a traced
+/// poll costs this one relaxed load on top of the plain poll; while it is only the recorder's
+/// lean state, the same load decides the lean path.
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// One capture scope in [`ACTIVE`].
+const SCOPE_UNIT: usize = 4;
+/// The process-wide recorder is not recording.
+pub(crate) const GLOBAL_OFF: usize = 0;
+/// It records with live output (every transition numbered and written).
+pub(crate) const GLOBAL_LIVE: usize = 1;
+/// It only counts.
+pub(crate) const GLOBAL_COUNT: usize = 2;
+/// It only counts, and times polls.
+pub(crate) const GLOBAL_TIME: usize = 3;
 
 scoped_tls::scoped_thread_local!(static SCOPE: RefCell<Collector>);
 
@@ -55,7 +68,25 @@ pub(crate) fn target(meta: &'static FnMeta) -> Target {
 /// one relaxed load.
 #[inline(always)]
 pub(crate) fn any_active() -> bool {
-    ACTIVE.load(Ordering::Relaxed) != 0
+    active() != 0
+}
+
+/// [`ACTIVE`], for deciding more than [`any_active`] with one load.
+#[inline(always)]
+pub(crate) fn active() -> usize {
+    ACTIVE.load(Ordering::Relaxed)
+}
+
+/// With `active` read from [`active`]: whether only the process-wide recorder records, and
+/// only counts (no capture scope anywhere, so none on this thread). `None` when not, else
+/// whether it times polls of `meta`.
+#[inline(always)]
+pub(crate) fn lean(active: usize, meta: &FnMeta) -> Option<bool> {
+    match active {
+        GLOBAL_COUNT => Some(false),
+        GLOBAL_TIME => Some(meta.timing()),
+        _ => None,
+    }
 }
 
 /// [`target`] with the thread's context at hand.
@@ -70,14 +101,11 @@ pub(crate) fn target_in(ctx: &Ctx, meta: &'static FnMeta) -> Target {
     }
 }
 
-/// Counts the process-wide recorder as one more active scope while it records.
-pub(crate) fn install_global() {
-    ACTIVE.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Undoes [`install_global`] while the recorder is paused.
-pub(crate) fn uninstall_global() {
-    ACTIVE.fetch_sub(1, Ordering::Relaxed);
+/// Sets the process-wide recorder's state in [`ACTIVE`] (one of the `GLOBAL_*` values).
+pub(crate) fn set_global(state: usize) {
+    let _ = ACTIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |active| {
+        Some(active - active % SCOPE_UNIT + state)
+    });
 }
 
 /// Tells the recorder that invocation `call` starts its first poll.
@@ -127,14 +155,14 @@ struct Active;
 
 impl Active {
     fn new() -> Self {
-        ACTIVE.fetch_add(1, Ordering::Relaxed);
+        ACTIVE.fetch_add(SCOPE_UNIT, Ordering::Relaxed);
         Active
     }
 }
 
 impl Drop for Active {
     fn drop(&mut self) {
-        ACTIVE.fetch_sub(1, Ordering::Relaxed);
+        ACTIVE.fetch_sub(SCOPE_UNIT, Ordering::Relaxed);
     }
 }
 

@@ -102,16 +102,19 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        if !record::any_active() {
+        let active = record::active();
+        if active == 0 {
             return this.body.poll(cx);
         }
         let meta = (this.meta)();
         if State::is_start_code(this.frame.state) {
             meta.note_future_size(size_of::<Self>());
         }
-        // The process-wide recorder's counting is the path production pays for: decided and
-        // entered in one short thread-local access, so the body's poll stays in this fn.
-        match counters::enter(meta, this.frame.region) {
+        // The process-wide recorder's counting is the path production pays for: decided by
+        // the load above (no capture scope anywhere, the recorder only counting) and entered
+        // in one short thread-local access, so the body's poll stays in this fn.
+        let lean = record::lean(active, meta);
+        match lean.and_then(|timed| counters::enter(meta, this.frame.region, timed)) {
             Some(lean) => poll_counted(lean, *this.meta, this.frame, this.body, cx),
             None => poll_other(meta, this.frame, this.body, cx),
         }

@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::context::{self, Ctx, Marks};
-use crate::global;
 use crate::meta::FnMeta;
-use crate::record::Mode;
 use crate::state::State;
 use crate::stats::{AwaitStats, FnStats};
 use crate::transition::Transition;
@@ -222,12 +220,11 @@ pub(crate) struct Lean {
     pub(crate) timed: bool,
 }
 
-/// Enters a poll of `meta` on the lean path (the process-wide recorder counts it and no
-/// capture scope is active on this thread), with `region` the frame's last await point
-/// entered; `None` leaves the poll to the full path.
+/// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
+/// entered; `timed` from [`record::lean`](crate::record::lean), which also said no capture
+/// scope is active anywhere. `None` leaves the poll to the full path.
 #[inline(always)]
-pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
-    let timed = global::lean(meta)?;
+pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
     let number = match meta.slot.load(Ordering::Acquire) {
@@ -235,9 +232,6 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
         number => number,
     };
     context::with(|ctx| {
-        if ctx.mode() != Mode::Off {
-            return None;
-        }
         let cells = match ctx.last_cells() {
             (last, cells) if last == number => cells,
             _ => table_cells(ctx, number as usize - 1, meta)?,

@@ -26,9 +26,6 @@ static MODE: AtomicU8 = AtomicU8::new(0);
 static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
 /// Whether [`LIVE`] holds a collector: checked without taking the lock.
 static LIVE_ON: AtomicBool = AtomicBool::new(false);
-/// [`MODE`] when transitions are only counted (no live output), else `Off`: the lean poll
-/// path decides on this one byte.
-static LEAN: AtomicU8 = AtomicU8::new(0);
 
 /// The recording mode for `meta` under the process-wide recorder.
 #[inline(always)]
@@ -40,18 +37,6 @@ pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     };
     let selected = meta.is_selected(selects);
     if selected { mode } else { Mode::Off }
-}
-
-/// Whether the lean path may count polls: `None` when not, else whether it times polls of
-/// `meta`. Whether the recorder selects `meta` is left to the caller: only selected fns get a
-/// counter slot.
-#[inline(always)]
-pub(crate) fn lean(meta: &'static FnMeta) -> Option<bool> {
-    match LEAN.load(Ordering::Relaxed) {
-        0 => None,
-        1 => Some(false),
-        _ => Some(meta.timing()),
-    }
 }
 
 fn selects(meta: &FnMeta) -> bool {
@@ -120,19 +105,13 @@ pub fn init() -> Guard {
 pub fn set_recording(on: bool) {
     let Some(config) = CONFIG.get() else { return };
     let mode = if on { config.mode() } else { Mode::Off };
-    let was = MODE.swap(mode as u8, Ordering::Relaxed);
-    let lean = if LIVE_ON.load(Ordering::Relaxed) {
-        Mode::Off
-    } else {
-        mode
-    };
-    LEAN.store(lean as u8, Ordering::Relaxed);
-    // Only the call that changes the state moves the count of active recorders.
-    match (was != Mode::Off as u8, mode != Mode::Off) {
-        (false, true) => record::install_global(),
-        (true, false) => record::uninstall_global(),
-        _ => {}
-    }
+    MODE.store(mode as u8, Ordering::Relaxed);
+    record::set_global(match mode {
+        Mode::Off => record::GLOBAL_OFF,
+        _ if LIVE_ON.load(Ordering::Relaxed) => record::GLOBAL_LIVE,
+        Mode::Count => record::GLOBAL_COUNT,
+        Mode::Timing => record::GLOBAL_TIME,
+    });
 }
 
 /// Totals of everything the process-wide recorder has counted so far, on every thread.
