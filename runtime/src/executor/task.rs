@@ -89,13 +89,17 @@ pin_project! {
     pub(crate) struct Tracked<F> {
         #[pin]
         future: F,
-        tracker: Arc<Tracker>,
+        // The tracker as a waker, made once: one of the tracker's two owners (see `OWNERS`).
+        waker: Waker,
     }
 }
 
 impl<F> Tracked<F> {
     pub(crate) fn new(tracker: Arc<Tracker>, future: F) -> Self {
-        Tracked { future, tracker }
+        Tracked {
+            future,
+            waker: Waker::from(tracker),
+        }
     }
 }
 
@@ -105,7 +109,6 @@ impl<F: Future> Future for Tracked<F> {
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         // The tracker forwards every wake to the executor's waker (the one in `_cx`).
-        let waker = Waker::from(Arc::clone(this.tracker));
-        this.future.poll(&mut Context::from_waker(&waker))
+        this.future.poll(&mut Context::from_waker(this.waker))
     }
 }
