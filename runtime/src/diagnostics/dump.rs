@@ -42,7 +42,7 @@ pub(crate) fn render(
             .iter()
             .filter(|l| !mine.iter().any(|p| p.id == l.parent))
         {
-            write_inv(&mut out, root, &mine, watch, now, 1);
+            write_inv(&mut out, root, &mine, Some((watch, now)), 1);
         }
         if let Some(joined) = task.joining {
             let name = tasks
@@ -55,7 +55,24 @@ pub(crate) fn render(
     out
 }
 
-fn write_inv(out: &mut String, inv: &Live, all: &[&Live], watch: &Watch, now: u64, depth: usize) {
+/// The invocations in flight as a tree (each under the one that awaits it), for the
+/// process-wide recorder's report, which knows no tasks and no durations.
+pub(crate) fn write_tree(out: &mut String, live: &[Live]) {
+    let all: Vec<&Live> = live.iter().collect();
+    for root in all.iter().filter(|l| !all.iter().any(|p| p.id == l.parent)) {
+        write_inv(out, root, &all, None, 0);
+    }
+}
+
+/// One invocation and, below it, the ones it awaits; with `ages` (the run's watch and the time
+/// now), how long each has waited.
+fn write_inv(
+    out: &mut String,
+    inv: &Live,
+    all: &[&Live],
+    ages: Option<(&Watch, u64)>,
+    depth: usize,
+) {
     let meta = inv.meta;
     let place = match inv.state {
         State::Await(_) => match inv.state.await_meta(meta) {
@@ -66,9 +83,11 @@ fn write_inv(out: &mut String, inv: &Live, all: &[&Live], watch: &Watch, now: u6
         State::Start => "starting (first poll in progress)".to_owned(),
         other => other.to_string(),
     };
-    let since = watch.inv(inv.id).map(|i| i.since);
-    let for_how_long = since
-        .map(|s| format!("  for {}", time(now.saturating_sub(s))))
+    let for_how_long = ages
+        .and_then(|(watch, now)| {
+            let since = watch.inv(inv.id)?.since;
+            Some(format!("  for {}", time(now.saturating_sub(since))))
+        })
         .unwrap_or_default();
     let _ = writeln!(
         out,
@@ -79,7 +98,7 @@ fn write_inv(out: &mut String, inv: &Live, all: &[&Live], watch: &Watch, now: u6
         indent = depth * 2
     );
     for child in all.iter().filter(|c| c.parent == inv.id) {
-        write_inv(out, child, all, watch, now, depth + 1);
+        write_inv(out, child, all, ages, depth + 1);
     }
 }
 

@@ -10,7 +10,8 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::collector::Collector;
+use crate::collector::{Collector, Live};
+use crate::diagnostics::dump;
 use crate::meta::FnMeta;
 use crate::output::{self, Format, Output};
 use crate::record::{self, Mode};
@@ -117,7 +118,22 @@ pub fn set_recording(on: bool) {
 /// Totals of everything the process-wide recorder has counted so far, on every thread.
 pub fn report() -> Report {
     let (functions, lost) = counters::totals();
-    Report { functions, lost }
+    // With live output the recorder numbers every invocation in flight: the report can draw
+    // them as a tree. Counting alone knows only how many wait where.
+    let live = if LIVE_ON.load(Ordering::Relaxed) {
+        LIVE.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(Collector::live)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    Report {
+        functions,
+        lost,
+        live,
+    }
 }
 
 /// Configures the process-wide recorder.
@@ -248,11 +264,18 @@ impl Drop for Guard {
 }
 
 /// Totals from the process-wide recorder: per traced fn, calls, polls, outcomes, busy time and
-/// per await point suspensions and cancellations. Displays as the summary `block_on` prints.
+/// per await point suspensions, cancellations and invocations waiting there now.
+///
+/// Displays as the summary `block_on` prints, then, if any invocation is in flight, "where is
+/// everyone?": per fn how many are in flight and how many wait at each await point; with live
+/// output on, also each invocation in flight under the one that awaits it, numbered as the
+/// live lines number them.
 #[derive(Debug, Clone)]
 pub struct Report {
     functions: Vec<FnStats>,
     lost: u64,
+    /// The invocations in flight, numbered as the live output numbers them (live output only).
+    live: Vec<Live>,
 }
 
 impl Report {
@@ -292,6 +315,10 @@ impl fmt::Display for Report {
         let mut out = String::new();
         output::write_summary(&mut out, &self.functions);
         output::write_waiting(&mut out, &self.functions);
+        if !self.live.is_empty() {
+            out.push_str("in flight, numbered as the live output numbers them:\n");
+            dump::write_tree(&mut out, &self.live);
+        }
         if self.lost > 0 {
             out.push_str(&format!("{} transitions could not be counted\n", self.lost));
         }

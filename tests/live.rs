@@ -1,0 +1,121 @@
+//! The process-wide recorder with live output, in a child process of this test (the recorder
+//! is installed once per process, and its lines go to stderr): every transition is written as
+//! it happens, and a report taken while invocations wait draws them as a tree, each under the
+//! invocation that awaits it.
+
+use std::process::Command;
+use std::time::Duration;
+
+use traced_async::{Format, traced_async};
+
+const CHILD: &str = "TRACED_ASYNC_TEST_LIVE_CHILD";
+
+#[traced_async]
+async fn inner(rx: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    rx.await.unwrap_or(0)
+}
+
+#[traced_async]
+async fn outer(rx: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    tokio::task::yield_now().await;
+    inner(rx).await + 1
+}
+
+/// Runs in the child: two `outer` tasks wait in `inner` on tokio's workers; the report is
+/// taken then, printed to stderr, and the tasks released.
+fn child() {
+    let _guard = traced_async::RecorderBuilder::new()
+        .live(Format::Pretty)
+        .summary(false)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let (senders, tasks): (Vec<_>, Vec<_>) = (0..2)
+        .map(|_| {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            (tx, rt.spawn(outer(rx)))
+        })
+        .unzip();
+    let start = std::time::Instant::now();
+    while traced_async::report()
+        .function("inner")
+        .is_none_or(|f| f.awaits()[0].waiting() < 2)
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the tasks never waited"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    eprint!("REPORT\n{}END\n", traced_async::report());
+    for (n, tx) in (1..).zip(senders) {
+        tx.send(n).unwrap();
+    }
+    let sum: u32 = rt.block_on(async {
+        let mut sum = 0;
+        for task in tasks {
+            sum += task.await.unwrap();
+        }
+        sum
+    });
+    assert_eq!(sum, 5);
+}
+
+#[test]
+fn live_lines_and_a_report_that_draws_who_waits_where() {
+    if std::env::var_os(CHILD).is_some() {
+        child();
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "live_lines_and_a_report_that_draws_who_waits_where",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "child failed:\n{stderr}");
+    let report = stderr
+        .split("REPORT\n")
+        .nth(1)
+        .and_then(|r| r.split("END\n").next())
+        .unwrap_or_else(|| panic!("no report in:\n{stderr}"));
+    // The aggregate, then the tree: each `inner` below its `outer`.
+    assert!(report.contains("inner  2 in flight"), "{report}");
+    assert!(
+        report.contains("in flight, numbered as the live output numbers them:"),
+        "{report}"
+    );
+    let tree: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("in flight, numbered"))
+        .skip(1)
+        .collect();
+    assert_eq!(tree.len(), 4, "{report}");
+    for pair in tree.chunks(2) {
+        assert!(pair[0].starts_with("outer#"), "{report}");
+        assert!(
+            pair[0].contains("at await#1 (line 21: inner(rx))"),
+            "{report}"
+        );
+        assert!(pair[1].starts_with("  inner#"), "{report}");
+        assert!(pair[1].contains("at await#0 (line 15: rx)"), "{report}");
+    }
+    // Live lines: every transition, as it happened, before and after the report.
+    for transition in [
+        "start -> await#0",
+        "await#1 -> returned",
+        "await#0 -> returned",
+    ] {
+        assert!(
+            stderr.contains(transition),
+            "no `{transition}` in:\n{stderr}"
+        );
+    }
+}
