@@ -35,8 +35,9 @@ impl Transition {
         (self.parent != 0).then_some(self.parent)
     }
 
-    /// Which poll of the invocation this was, from 1. A cancellation carries the count of polls
-    /// made before the drop.
+    /// Which poll of the invocation this was, from 1, as the recorder saw it (a capture scope
+    /// that starts while the invocation is in flight counts from its first poll inside the
+    /// scope). A cancellation carries the count of polls made before the drop.
     pub fn poll(&self) -> u32 {
         self.poll
     }
