@@ -1,5 +1,6 @@
-//! The process-wide recorder: traced fns running on tokio's multi-thread runtime, smol and
-//! `futures`' thread pool, all counted without locks, and one summary when `main` ends.
+//! The process-wide recorder: traced fns running on tokio's multi-thread and current-thread
+//! runtimes, smol and `futures`' thread pool, all counted without locks, a report taken while
+//! tasks wait, and one summary when `main` ends.
 //!
 //! Run with `cargo run --example any_executor`; `TRACED_ASYNC=fetch,live` traces only `fetch`
 //! and prints its transitions live, `TRACED_ASYNC=all,json` prints them as JSON.
@@ -62,6 +63,15 @@ fn main() {
         .build()
         .unwrap();
     println!("tokio: {}", tokio.block_on(fan_out(20)));
+
+    let current_thread = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    println!(
+        "tokio current-thread: {}",
+        current_thread.block_on(fan_out(10))
+    );
 
     let ex = smol::Executor::new();
     println!("smol: {}", smol::block_on(ex.run(ex.spawn(on_smol(5)))));
