@@ -121,7 +121,9 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     }
 }
 
-/// Every poll but the lean one: a capture scope's, live output's, or no recorder's for `meta`.
+/// Every poll but the lean one: a capture scope's; the process-wide recorder's with live
+/// output, or while a capture scope is active anywhere; or nobody's (the recorder does not
+/// select `meta`, or another thread's scope made `ACTIVE` non-zero).
 #[inline(never)]
 fn poll_other<F: Future>(
     meta: &'static FnMeta,
