@@ -61,6 +61,12 @@ pub(crate) fn target(meta: &'static FnMeta) -> Target {
     if !any_active() {
         return Target::Off;
     }
+    target_here(meta)
+}
+
+/// [`target`] once [`ACTIVE`] is known to be non-zero.
+#[inline(always)]
+pub(crate) fn target_here(meta: &'static FnMeta) -> Target {
     context::with(|ctx| target_in(ctx, meta))
 }
 
@@ -99,6 +105,12 @@ pub(crate) fn target_in(ctx: &Ctx, meta: &'static FnMeta) -> Target {
         },
         scoped => Target::Scope(scoped),
     }
+}
+
+/// Whether the process-wide recorder is installed and not paused.
+#[inline(always)]
+pub(crate) fn global_recording() -> bool {
+    active() % SCOPE_UNIT != GLOBAL_OFF
 }
 
 /// Sets the process-wide recorder's state in [`ACTIVE`] (one of the `GLOBAL_*` values).

@@ -131,7 +131,7 @@ fn poll_other<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    match record::target(meta) {
+    match record::target_here(meta) {
         Target::Off => body.poll(cx),
         target @ (Target::Scope(mode) | Target::Global(mode)) => {
             poll_recorded(target, mode, meta, frame, body, cx)

@@ -232,16 +232,23 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<L
         number => number,
     };
     context::with(|ctx| {
-        let cells = match ctx.last_cells() {
-            (last, cells) if last == number => cells,
-            _ => table_cells(ctx, number as usize - 1, meta)?,
-        };
+        let cells = thread_cells(ctx, number, meta)?;
         Some(Lean {
             cells,
             saved: ctx.enter_counting(region),
             timed,
         })
     })
+}
+
+/// This thread's cells for `meta`, whose slot `number` (slot + 1) is known: the last used, or
+/// from its table.
+#[inline(always)]
+fn thread_cells(ctx: &Ctx, number: u32, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+    match ctx.last_cells() {
+        (last, cells) if last == number => Some(cells),
+        _ => table_cells(ctx, number as usize - 1, meta),
+    }
 }
 
 /// This thread's cells for `meta` from its table, remembered as the last used.
@@ -256,10 +263,7 @@ fn table_cells(ctx: &Ctx, slot: usize, meta: &'static FnMeta) -> Option<&'static
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
 fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
-    let cells = slot(meta).and_then(|slot| match ctx.last_cells() {
-        (last, cells) if last as usize == slot + 1 => Some(cells),
-        _ => table_cells(ctx, slot, meta),
-    });
+    let cells = slot(meta).and_then(|slot| thread_cells(ctx, slot as u32 + 1, meta));
     if cells.is_none() {
         lose();
     }
@@ -271,33 +275,30 @@ fn lose() {
     registry().lost += 1;
 }
 
-/// Counts one poll of the lean path, between two encoded states (see [`State::encode`]).
+/// Counts one poll that moved an invocation between two encoded states (see
+/// [`State::encode`]).
 #[inline(always)]
 pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option<u64>) {
-    if from == to && State::is_await_code(to) {
-        // Suspended again at the same await point: the common poll, one cell.
-        if let Some(nanos) = nanos {
-            bump_at(cells, BUSY, nanos);
-            bump_at(cells, TIMED, 1);
-        }
-        bump_at(cells, PLACES + PER_PLACE * usize::from(to) + REPEATED, 1);
-    } else {
-        count_poll(cells, State::decode(from), State::decode(to), nanos);
-    }
-}
-
-/// Counts one poll that moved an invocation from `from` to `to`.
-#[inline(always)]
-pub(crate) fn count_poll(cells: &[AtomicU64], from: State, to: State, nanos: Option<u64>) {
-    if from == State::Start {
-        bump_at(cells, CALLS, 1);
-    }
     if let Some(nanos) = nanos {
         bump_at(cells, BUSY, nanos);
         bump_at(cells, TIMED, 1);
     }
+    if from == to && State::is_await_code(to) {
+        // Suspended again at the same await point: the common poll, one cell.
+        bump_at(cells, PLACES + PER_PLACE * usize::from(to) + REPEATED, 1);
+    } else {
+        count_move(cells, State::decode(from), State::decode(to));
+    }
+}
+
+/// [`count_codes`] for the other polls: a call's first, a move between places, an outcome,
+/// or `await#?` again.
+#[inline(always)]
+fn count_move(cells: &[AtomicU64], from: State, to: State) {
+    if from == State::Start {
+        bump_at(cells, CALLS, 1);
+    }
     match (place(cells, from), place(cells, to)) {
-        // Suspended again where it was: the common poll, one cell.
         (Some(was), Some(now)) if was == now => bump_at(cells, now + REPEATED, 1),
         (was, now) => {
             if let Some(was) = was {
@@ -325,7 +326,7 @@ pub(crate) fn count(t: &Transition) {
         }
         bump_at(cells, CANCELLED, 1);
     } else {
-        count_poll(cells, t.from, t.to, t.nanos);
+        count_codes(cells, t.from.encode(), t.to.encode(), t.nanos);
     }
 }
 

@@ -7,7 +7,7 @@ mod config;
 pub(crate) mod counters;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use crate::collector::{Collector, Live};
@@ -21,8 +21,6 @@ use crate::transition::Transition;
 use config::Config;
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
-/// The recorder's [`Mode`] as a byte, `Off` until installed.
-static MODE: AtomicU8 = AtomicU8::new(0);
 /// Numbers invocations and writes lines, when live output is on.
 static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
 /// Whether [`LIVE`] holds a collector: checked without taking the lock.
@@ -31,13 +29,14 @@ static LIVE_ON: AtomicBool = AtomicBool::new(false);
 /// The recording mode for `meta` under the process-wide recorder.
 #[inline(always)]
 pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
-    let mode = match MODE.load(Ordering::Relaxed) {
-        0 => return Mode::Off,
-        1 => Mode::Count,
-        _ => Mode::Timing,
-    };
-    let selected = meta.is_selected(selects);
-    if selected { mode } else { Mode::Off }
+    // Recording or paused is in `record::ACTIVE`; the mode, fixed at `init`, in the config.
+    if !record::global_recording() {
+        return Mode::Off;
+    }
+    match CONFIG.get() {
+        Some(config) if meta.is_selected(selects) => config.mode(),
+        _ => Mode::Off,
+    }
 }
 
 fn selects(meta: &FnMeta) -> bool {
@@ -106,7 +105,6 @@ pub fn init() -> Guard {
 pub fn set_recording(on: bool) {
     let Some(config) = CONFIG.get() else { return };
     let mode = if on { config.mode() } else { Mode::Off };
-    MODE.store(mode as u8, Ordering::Relaxed);
     record::set_global(match mode {
         Mode::Off => record::GLOBAL_OFF,
         _ if LIVE_ON.load(Ordering::Relaxed) => record::GLOBAL_LIVE,
