@@ -7,9 +7,10 @@ use std::task::{Context, Poll};
 
 use futures::future::FusedFuture;
 
+use crate::activity;
 use crate::context;
+use crate::marks;
 use crate::meta::FnMeta;
-use crate::record;
 
 /// Await point number `N` of a traced fn: `expr.await` becomes
 /// `AwaitPoint::<_, N>::new(expr).await`.
@@ -42,7 +43,7 @@ impl<F: Future, const N: u16> Future for AwaitPoint<F, N> {
         // `repr(packed)`, and is `Unpin` only when `F` is (the auto-trait rule, no manual impl).
         let future = unsafe { self.map_unchecked_mut(|point| &mut point.future) };
         let poll = future.poll(cx);
-        if poll.is_pending() && record::any_active() {
+        if poll.is_pending() && activity::any() {
             context::suspended_at(N);
         }
         poll
@@ -64,7 +65,7 @@ impl<F: FusedFuture, const N: u16> FusedFuture for AwaitPoint<F, N> {
 pub fn enter_await(index: u16) {
     // With no recorder anywhere, one load: the thread-local write is for the frame's
     // recorded poll to read.
-    if record::any_active() {
+    if activity::any() {
         context::enter_region(index);
     }
 }
@@ -74,8 +75,8 @@ pub fn enter_await(index: u16) {
 /// shown as `await#?`, not blamed on an earlier macro call.
 #[inline]
 pub fn enter_unseen_macro() {
-    if record::any_active() {
-        context::enter_region(context::NONE);
+    if activity::any() {
+        context::enter_region(marks::NONE);
     }
 }
 
@@ -84,7 +85,7 @@ pub fn enter_unseen_macro() {
 /// the expansion of a method's body; one load while no recorder is active.
 #[inline]
 pub fn note_owner(meta: &'static FnMeta, type_name: fn() -> &'static str) {
-    if record::any_active() {
+    if activity::any() {
         meta.note_owner(type_name);
     }
 }

@@ -2,9 +2,9 @@
 
 use std::future::Future;
 
+use crate::activity::Mode;
 use crate::captured::Captured;
 use crate::output::Format;
-use crate::record::Mode;
 use crate::trace::Trace;
 
 /// Runs `future` to completion on the current thread, printing each transition of every traced

@@ -6,10 +6,11 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
+use crate::activity::Mode;
 use crate::clock;
 use crate::collector::Collector;
 use crate::output::{Format, Output};
-use crate::record::{Mode, Scope};
+use crate::record::Scope;
 use crate::trace::Trace;
 
 pin_project! {

@@ -1,51 +1,18 @@
-//! Collects the transitions of one capture scope: numbers invocations within the trace, tracks
-//! nesting depth, and hands each transition to the live output.
+//! Collects the transitions of one capture scope: numbers them through the invocations in
+//! flight (number, depth, task), keeps them for the trace and hands them to the live output.
 
-use rustc_hash::FxHashMap;
-
-use crate::context;
+use crate::activity::Mode;
+use crate::invocations::{Invocations, Live};
 use crate::meta::FnMeta;
 use crate::output::Output;
-use crate::record::Mode;
-use crate::state::State;
 use crate::trace::Trace;
 use crate::transition::Transition;
-
-/// An invocation that has started and not yet ended, as this trace numbers it. Enough to draw
-/// the tree of who waits where (task → invocation → nested invocation → await point).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Live {
-    /// Number within this trace, from 1.
-    pub(crate) id: u64,
-    /// Nesting below the outermost traced invocation.
-    pub(crate) depth: usize,
-    /// `id` of the traced invocation that awaited this one; 0 for an outermost one.
-    pub(crate) parent: u64,
-    pub(crate) meta: &'static FnMeta,
-    /// State after the last poll.
-    pub(crate) state: State,
-    /// Polls recorded so far.
-    pub(crate) polls: u32,
-    /// The executor's task that first polled it (0 outside a traced-async executor).
-    pub(crate) task: u64,
-}
-
-impl Live {
-    /// The invocation moved to `to`: by a poll, unless it was cancelled.
-    fn note(&mut self, to: State) {
-        self.state = to;
-        if to != State::Cancelled {
-            self.polls += 1;
-        }
-    }
-}
 
 pub(crate) struct Collector {
     mode: Mode,
     transitions: Vec<Transition>,
-    /// Invocations in flight, by process-wide id; dropped when they end, so long runs stay small.
-    live: FxHashMap<u64, Live>,
-    next_id: u64,
+    /// Invocations in flight, numbered within this trace.
+    invocations: Invocations,
     output: Option<Output>,
     /// Whether transitions are kept for the trace (not when only streaming them out).
     keep: bool,
@@ -56,8 +23,7 @@ impl Collector {
         Collector {
             mode,
             transitions: Vec::new(),
-            live: FxHashMap::default(),
-            next_id: 1,
+            invocations: Invocations::new(),
             output,
             keep: true,
         }
@@ -78,29 +44,12 @@ impl Collector {
 
     /// An invocation's first poll begins: number it now, so that callers number before callees.
     pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
-        let parent = self.live.get(&parent).copied();
-        self.start(meta, call, parent);
+        self.invocations.begin(meta, call, parent);
     }
 
     pub(crate) fn record(&mut self, transition: &Transition) {
         let mut t = *transition;
-        let live = match self.live.get_mut(&t.call) {
-            Some(live) => {
-                live.note(t.to);
-                *live
-            }
-            // Recording began while the invocation was in flight.
-            None => {
-                let parent = self.live.get(&t.parent).copied();
-                self.start(t.meta, t.call, parent);
-                let live = self.live.get_mut(&t.call).expect("just started");
-                live.note(t.to);
-                *live
-            }
-        };
-        if t.to.is_final() {
-            self.live.remove(&t.call);
-        }
+        let live = self.invocations.note(t.meta, t.call, t.parent, t.to);
         t.parent = live.parent;
         t.call = live.id;
         t.poll = live.polls;
@@ -112,29 +61,9 @@ impl Collector {
         }
     }
 
-    /// The invocation `call` as this trace numbers it, numbering it now if it is new.
-    fn start(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Live>) -> Live {
-        let next_id = &mut self.next_id;
-        *self.live.entry(call).or_insert_with(|| {
-            let live = Live {
-                id: *next_id,
-                depth: parent.map_or(0, |p| p.depth + 1),
-                parent: parent.map_or(0, |p| p.id),
-                meta,
-                state: State::Start,
-                polls: 0,
-                task: parent.map_or_else(context::current_task, |p| p.task),
-            };
-            *next_id += 1;
-            live
-        })
-    }
-
     /// The invocations in flight, in the order they started.
     pub(crate) fn live(&self) -> Vec<Live> {
-        let mut live: Vec<Live> = self.live.values().copied().collect();
-        live.sort_by_key(|l| l.id);
-        live
+        self.invocations.in_flight()
     }
 
     /// Every transition recorded so far.
@@ -153,7 +82,7 @@ impl Collector {
     pub(crate) fn finish(self) -> Trace {
         let trace = Trace::new(self.transitions);
         if let Some(output) = self.output {
-            output.summary(&trace);
+            output.summary(&trace.stats());
         }
         trace
     }

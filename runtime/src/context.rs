@@ -10,11 +10,8 @@
 use std::cell::Cell;
 use std::sync::atomic::AtomicU64;
 
-use crate::record::Mode;
-use crate::state::SEVERAL;
-
-/// No await point suspended during this poll.
-pub(crate) const NONE: u16 = u16::MAX;
+use crate::activity::Mode;
+use crate::marks::{Marks, NONE};
 
 pub(crate) struct Ctx {
     /// Invocation id of the innermost traced frame being polled; 0 when none.
@@ -76,31 +73,6 @@ pub(crate) fn with<R>(f: impl FnOnce(&Ctx) -> R) -> R {
     CTX.with(f)
 }
 
-/// What a frame's poll marks in the context: the await point that returned `Pending` (low
-/// half, [`NONE`] if none did) and the await point whose statement or macro call the frame
-/// entered last (high half, carried in the frame between polls). Packed so that a frame saves
-/// and restores both with one load and one store.
-#[derive(Clone, Copy)]
-pub(crate) struct Marks(u32);
-
-impl Marks {
-    /// The marks at the start of a poll resuming in `region`.
-    #[inline(always)]
-    const fn entering(region: u16) -> Self {
-        Marks((region as u32) << 16 | NONE as u32)
-    }
-
-    #[inline(always)]
-    pub(crate) const fn suspended(self) -> u16 {
-        self.0 as u16
-    }
-
-    #[inline(always)]
-    pub(crate) const fn region(self) -> u16 {
-        (self.0 >> 16) as u16
-    }
-}
-
 /// What a frame saves before its poll and restores after it.
 #[derive(Clone, Copy)]
 pub(crate) struct Saved {
@@ -142,17 +114,7 @@ pub(crate) fn current_call() -> u64 {
 #[inline(always)]
 pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| {
-        // A second await point pending in the same poll (another branch of a `join!` or
-        // `select!`) marks the code, so the frame can blame the whole call.
-        let marks = c.marks.get();
-        let before = marks.suspended();
-        let several = if before == NONE || before == index {
-            0
-        } else {
-            SEVERAL
-        };
-        c.marks
-            .set(Marks(marks.0 & 0xFFFF_0000 | u32::from(index | several)));
+        c.marks.set(c.marks.get().suspending_at(index));
     });
 }
 
@@ -160,9 +122,7 @@ pub(crate) fn suspended_at(index: u16) {
 #[inline(always)]
 pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| {
-        let marks = c.marks.get();
-        c.marks
-            .set(Marks(u32::from(index) << 16 | marks.0 & 0xFFFF));
+        c.marks.set(c.marks.get().entering_region(index));
     });
 }
 

@@ -12,6 +12,7 @@
 
 #![warn(missing_docs)]
 
+mod activity;
 mod await_point;
 mod block_on;
 mod captured;
@@ -21,6 +22,8 @@ mod context;
 mod diagnostics;
 mod executor;
 mod global;
+mod invocations;
+mod marks;
 mod meta;
 mod output;
 mod record;
@@ -30,6 +33,7 @@ mod trace;
 mod traced;
 mod transition;
 
+pub use crate::activity::Mode;
 pub use crate::await_point::AwaitPoint;
 pub use crate::block_on::{block_on, capture};
 pub use crate::captured::Captured;
@@ -43,7 +47,6 @@ pub use crate::global::{
 };
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
-pub use crate::record::Mode;
 pub use crate::state::State;
 pub use crate::stats::{AwaitStats, FnStats};
 pub use crate::trace::{AwaitPointTrace, FunctionTrace, Trace};

@@ -4,42 +4,13 @@
 //! thread polling it sees it. Elsewhere transitions go to the process-wide recorder.
 
 use std::cell::{RefCell, RefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::activity::{self, Mode, ScopeCount};
 use crate::collector::Collector;
 use crate::context::{self, Ctx};
 use crate::global;
 use crate::meta::FnMeta;
 use crate::transition::Transition;
-
-/// How much is recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub enum Mode {
-    /// Nothing: traced futures only poll their body.
-    #[default]
-    Off,
-    /// Transitions, without timestamps.
-    Count,
-    /// Transitions with the duration of each poll.
-    Timing,
-}
-
-/// Who records anywhere in the process: the number of capture scopes times [`SCOPE`], plus
-/// the process-wide recorder's state (one of the `GLOBAL_*` values). While it is 0, a traced
-/// poll costs this one relaxed load on top of the plain poll; while it is only the recorder's
-/// lean state, the same load decides the lean path.
-static ACTIVE: AtomicUsize = AtomicUsize::new(0);
-
-/// One capture scope in [`ACTIVE`].
-const SCOPE_UNIT: usize = 4;
-/// The process-wide recorder is not recording.
-pub(crate) const GLOBAL_OFF: usize = 0;
-/// It records with live output (every transition numbered and written).
-pub(crate) const GLOBAL_LIVE: usize = 1;
-/// It only counts.
-pub(crate) const GLOBAL_COUNT: usize = 2;
-/// It only counts, and times polls.
-pub(crate) const GLOBAL_TIME: usize = 3;
 
 scoped_tls::scoped_thread_local!(static SCOPE: RefCell<Collector>);
 
@@ -58,41 +29,16 @@ pub(crate) enum Target {
 /// active here, else the process-wide recorder if it selects `meta`.
 #[inline(always)]
 pub(crate) fn target(meta: &'static FnMeta) -> Target {
-    if !any_active() {
+    if !activity::any() {
         return Target::Off;
     }
     target_here(meta)
 }
 
-/// [`target`] once [`ACTIVE`] is known to be non-zero.
+/// [`target`] once someone is known to record somewhere.
 #[inline(always)]
 pub(crate) fn target_here(meta: &'static FnMeta) -> Target {
     context::with(|ctx| target_in(ctx, meta))
-}
-
-/// Whether any recorder could record anything: while no one does, a traced poll costs this
-/// one relaxed load.
-#[inline(always)]
-pub(crate) fn any_active() -> bool {
-    active() != 0
-}
-
-/// [`ACTIVE`], for deciding more than [`any_active`] with one load.
-#[inline(always)]
-pub(crate) fn active() -> usize {
-    ACTIVE.load(Ordering::Relaxed)
-}
-
-/// With `active` read from [`active`]: whether only the process-wide recorder records, and
-/// only counts (no capture scope anywhere, so none on this thread). `None` when not, else
-/// whether it times polls of `meta`.
-#[inline(always)]
-pub(crate) fn lean(active: usize, meta: &FnMeta) -> Option<bool> {
-    match active {
-        GLOBAL_COUNT => Some(false),
-        GLOBAL_TIME => Some(meta.timing()),
-        _ => None,
-    }
 }
 
 /// [`target`] with the thread's context at hand.
@@ -105,19 +51,6 @@ pub(crate) fn target_in(ctx: &Ctx, meta: &'static FnMeta) -> Target {
         },
         scoped => Target::Scope(scoped),
     }
-}
-
-/// Whether the process-wide recorder is installed and not paused.
-#[inline(always)]
-pub(crate) fn global_recording() -> bool {
-    active() % SCOPE_UNIT != GLOBAL_OFF
-}
-
-/// Sets the process-wide recorder's state in [`ACTIVE`] (one of the `GLOBAL_*` values).
-pub(crate) fn set_global(state: usize) {
-    let _ = ACTIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |active| {
-        Some(active - active % SCOPE_UNIT + state)
-    });
 }
 
 /// Tells the recorder that invocation `call` starts its first poll.
@@ -158,31 +91,14 @@ fn with_collector(f: impl FnOnce(&mut Collector)) {
 /// borrows it (through `scoped-tls`), so entering costs no copy.
 pub(crate) struct Scope {
     collector: RefCell<Collector>,
-    _active: Active,
-}
-
-/// Counts a scope in [`ACTIVE`] from its creation to its end, not per poll, so that entering a
-/// scope stays free of atomics.
-struct Active;
-
-impl Active {
-    fn new() -> Self {
-        ACTIVE.fetch_add(SCOPE_UNIT, Ordering::Relaxed);
-        Active
-    }
-}
-
-impl Drop for Active {
-    fn drop(&mut self) {
-        ACTIVE.fetch_sub(SCOPE_UNIT, Ordering::Relaxed);
-    }
+    _counted: ScopeCount,
 }
 
 impl Scope {
     pub(crate) fn new(collector: Collector) -> Self {
         Scope {
             collector: RefCell::new(collector),
-            _active: Active::new(),
+            _counted: ScopeCount::new(),
         }
     }
 

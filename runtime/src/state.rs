@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use crate::context::{Marks, NONE};
 use crate::meta::{AwaitMeta, FnMeta};
 
 /// A state of one invocation of a traced `async fn`.
@@ -83,31 +82,6 @@ impl State {
     #[inline]
     pub(crate) const fn is_final_code(code: u16) -> bool {
         code >= CANCELLED && code <= RETURNED
-    }
-
-    /// The state a poll ends in: `Returned` when ready, else the await point that suspended
-    /// (the whole `join!`/`select!` call when several of its branches did), else the last
-    /// suspending statement or macro call entered, else `Hidden`.
-    #[inline(always)]
-    pub(crate) fn after_poll(meta: &FnMeta, ready: bool, marks: Marks) -> Self {
-        Self::decode(Self::code_after_poll(meta, ready, marks))
-    }
-
-    /// [`after_poll`](Self::after_poll), encoded.
-    #[inline(always)]
-    pub(crate) fn code_after_poll(meta: &FnMeta, ready: bool, marks: Marks) -> u16 {
-        let suspended = marks.suspended();
-        if ready {
-            RETURNED
-        } else if suspended < SEVERAL {
-            suspended
-        } else if suspended != NONE {
-            meta.branch_call(suspended & !SEVERAL)
-        } else if marks.region() != NONE {
-            marks.region()
-        } else {
-            HIDDEN
-        }
     }
 
     #[inline(always)]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::meta::{AwaitMeta, FnMeta};
+use crate::output;
 use crate::state::State;
 use crate::stats::FnStats;
 use crate::transition::Transition;
@@ -111,7 +112,7 @@ impl Trace {
         impl fmt::Display for Summary {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut out = String::new();
-                crate::output::write_summary(&mut out, &self.0);
+                output::write_summary(&mut out, &self.0);
                 f.write_str(&out)
             }
         }

@@ -8,13 +8,15 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::context::{self, Marks, NONE};
+use crate::activity::{Activity, Mode, PollPath};
+use crate::clock;
+use crate::context::{self, Saved};
 use crate::global::counters::{self, Lean};
+use crate::marks::{Marks, NONE};
 use crate::meta::FnMeta;
-use crate::record::{self, Mode, Target};
+use crate::record::{self, Target};
 use crate::state::State;
 use crate::transition::Transition;
-use crate::{clock, context::Saved};
 
 /// Per-invocation bookkeeping, kept beside the body's future: 8 bytes, every one of which each
 /// traced future carries. Poll numbers are counted by whoever records the transitions.
@@ -102,8 +104,8 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let active = record::active();
-        if active == 0 {
+        let activity = Activity::now();
+        if activity.is_idle() {
             return this.body.poll(cx);
         }
         let meta = (this.meta)();
@@ -113,10 +115,13 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
         // The process-wide recorder's counting is the path production pays for: decided by
         // the load above (no capture scope anywhere, the recorder only counting) and entered
         // in one short thread-local access, so the body's poll stays in this fn.
-        let lean = record::lean(active, meta);
-        match lean.and_then(|timed| counters::enter(meta, this.frame.region, timed)) {
+        let lean = match activity.path(meta) {
+            PollPath::Counted { timed } => counters::enter(meta, this.frame.region, timed),
+            PollPath::Off | PollPath::Full => None,
+        };
+        match lean {
             Some(lean) => poll_counted(lean, *this.meta, this.frame, this.body, cx),
-            None => poll_other(meta, this.frame, this.body, cx),
+            None => poll_full(meta, this.frame, this.body, cx),
         }
     }
 }
@@ -125,7 +130,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
 /// output, or while a capture scope is active anywhere; or nobody's (the recorder does not
 /// select `meta`, or another thread's scope made `ACTIVE` non-zero).
 #[inline(never)]
-fn poll_other<F: Future>(
+fn poll_full<F: Future>(
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
@@ -192,7 +197,7 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let marks = context::exit_counting(unwind.saved);
     let frame = &mut *unwind.frame;
     frame.region = marks.region();
-    let to = State::code_after_poll(meta(), poll.is_ready(), marks);
+    let to = marks.end_code(meta(), poll.is_ready());
     let nanos = lean
         .timed
         .then(|| clock::nanos_between(started, clock::now()));
@@ -243,7 +248,7 @@ impl Unwind<'_> {
         let mut this = ManuallyDrop::new(self);
         let marks = context::exit(this.saved);
         this.frame.region = marks.region();
-        let to = State::after_poll(this.meta, ready, marks);
+        let to = marks.end_state(this.meta, ready);
         this.record(to);
     }
 

@@ -11,7 +11,8 @@ use std::time::Duration;
 use crate::diagnostics::watch::Seen;
 use crate::executor::clock::nanos;
 use crate::meta::FnMeta;
-use crate::output::human_nanos;
+use crate::output::place::Place;
+use crate::output::units::human_nanos;
 use crate::state::State;
 
 /// The report for a poll of `task` that took `elapsed`; `batch` holds that poll's transitions.
@@ -57,10 +58,7 @@ pub(crate) fn report(
 fn end(meta: &'static FnMeta, state: State) -> String {
     match state {
         State::Start => format!("the start (line {})", meta.line()),
-        State::Await(_) => match state.await_meta(meta) {
-            Some(p) => format!("await#{} (line {})", p.label(), p.line()),
-            None => state.to_string(),
-        },
+        State::Await(_) => Place::of(meta, state).with_line(),
         State::Returned => "the return".to_owned(),
         State::Panicked => "the panic".to_owned(),
         State::Hidden => "await#? (inside a macro)".to_owned(),

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::executor::clock::nanos;
-use crate::output::human_nanos;
+use crate::output::units::{human_nanos, plural};
 
 /// The report: the reason, then the tree from [`dump`](crate::diagnostics::dump).
 pub(crate) fn report(tree: &str, held: usize, waited: Option<Duration>) -> String {
@@ -17,12 +17,12 @@ pub(crate) fn report(tree: &str, held: usize, waited: Option<Duration>) -> Strin
         (0, _) => out.push_str(", and no task's waker is held anywhere"),
         (n, Some(waited)) => out.push_str(&format!(
             ", and none of the {n} waker{} still held fired within {}",
-            if n == 1 { "" } else { "s" },
+            plural(n as u64),
             human_nanos(nanos(waited))
         )),
         (n, None) => out.push_str(&format!(
             "; the {n} waker{} still held can only be woken by tasks that are themselves waiting",
-            if n == 1 { "" } else { "s" }
+            plural(n as u64)
         )),
     }
     out.push('\n');

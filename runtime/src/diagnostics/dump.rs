@@ -3,11 +3,11 @@
 
 use std::fmt::Write;
 
-use crate::collector::Live;
-use crate::diagnostics::report::time;
 use crate::diagnostics::watch::Watch;
 use crate::executor::task::{TaskInfo, TaskState};
-use crate::state::State;
+use crate::invocations::Live;
+use crate::output::tree::write_tree;
+use crate::output::units::clock_time;
 
 /// The tree for the tasks still alive. `running` is the task whose poll is in progress (when
 /// the dump is taken from inside a task).
@@ -18,7 +18,7 @@ pub(crate) fn render(
     now: u64,
     running: u64,
 ) -> String {
-    let mut out = format!("── where is everyone? (at {}) ──\n", time(now));
+    let mut out = format!("── where is everyone? (at {}) ──\n", clock_time(now));
     let alive: Vec<&&TaskInfo> = tasks
         .iter()
         .filter(|t| t.state == TaskState::Alive)
@@ -38,12 +38,8 @@ pub(crate) fn render(
         if mine.is_empty() && task.joining.is_none() {
             out.push_str("  (no traced fn in flight)\n");
         }
-        for root in mine
-            .iter()
-            .filter(|l| !mine.iter().any(|p| p.id == l.parent))
-        {
-            write_inv(&mut out, root, &mine, Some((watch, now)), 1);
-        }
+        let age = |inv: &Live| Some(now.saturating_sub(watch.inv(inv.id)?.since));
+        write_tree(&mut out, &mine, 1, &age);
         if let Some(joined) = task.joining {
             let name = tasks
                 .iter()
@@ -53,53 +49,6 @@ pub(crate) fn render(
         }
     }
     out
-}
-
-/// The invocations in flight as a tree (each under the one that awaits it), for the
-/// process-wide recorder's report, which knows no tasks and no durations.
-pub(crate) fn write_tree(out: &mut String, live: &[Live]) {
-    let all: Vec<&Live> = live.iter().collect();
-    for root in all.iter().filter(|l| !all.iter().any(|p| p.id == l.parent)) {
-        write_inv(out, root, &all, None, 0);
-    }
-}
-
-/// One invocation and, below it, the ones it awaits; with `ages` (the run's watch and the time
-/// now), how long each has waited.
-fn write_inv(
-    out: &mut String,
-    inv: &Live,
-    all: &[&Live],
-    ages: Option<(&Watch, u64)>,
-    depth: usize,
-) {
-    let meta = inv.meta;
-    let place = match inv.state {
-        State::Await(_) => match inv.state.await_meta(meta) {
-            Some(p) => format!("at await#{} (line {}: {})", p.label(), p.line(), p.expr()),
-            None => format!("at {}", inv.state),
-        },
-        State::Hidden => "at await#? (inside a macro the attribute cannot see into)".to_owned(),
-        State::Start => "starting (first poll in progress)".to_owned(),
-        other => other.to_string(),
-    };
-    let for_how_long = ages
-        .and_then(|(watch, now)| {
-            let since = watch.inv(inv.id)?.since;
-            Some(format!("  for {}", time(now.saturating_sub(since))))
-        })
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{:indent$}{}#{} {place}{for_how_long}",
-        "",
-        meta.display_name(),
-        inv.id,
-        indent = depth * 2
-    );
-    for child in all.iter().filter(|c| c.parent == inv.id) {
-        write_inv(out, child, all, ages, depth + 1);
-    }
 }
 
 fn status(task: &TaskInfo, running: u64) -> String {

@@ -4,9 +4,9 @@
 //! Detected after each poll from the task's tracking waker: no wake is pending and the only
 //! strong references to it are the task's own (see `executor::waker`).
 
-use crate::collector::Live;
 use crate::executor::task::TaskInfo;
-use crate::state::State;
+use crate::invocations::Live;
+use crate::output::place::Place;
 
 /// The report for `task`, naming the await point its innermost traced invocation is at.
 pub(crate) fn report(task: &TaskInfo, live: &[Live]) -> String {
@@ -43,17 +43,10 @@ pub(crate) fn where_suspended(task: u64, live: &[Live]) -> Option<String> {
 }
 
 fn step(inv: &Live) -> String {
-    let name = format!(
+    format!(
         "{}#{} {}",
         inv.meta.display_name(),
         inv.id,
-        inv.state.name(inv.meta)
-    );
-    match inv.state {
-        State::Await(_) => match inv.state.await_meta(inv.meta) {
-            Some(p) => format!("{name} (line {}: {})", p.line(), p.expr()),
-            None => name,
-        },
-        _ => name,
-    }
+        Place::of(inv.meta, inv.state).with_source()
+    )
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::output::place::Place;
 use crate::state::State;
 use crate::trace::{FunctionTrace, Trace};
 
@@ -43,10 +44,7 @@ pub(crate) fn render(f: &FunctionTrace<'_>) -> String {
         }
     }
     for s in &states {
-        let label = match s.await_meta(meta) {
-            Some(p) => format!("await#{} line {}: {}", p.label(), p.line(), p.expr()),
-            None => s.name(meta),
-        };
+        let label = Place::of(meta, *s).label();
         // Mermaid ends a description at a double quote.
         let _ = writeln!(
             out,

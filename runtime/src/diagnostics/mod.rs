@@ -6,8 +6,8 @@ pub(crate) mod deadlock;
 pub(crate) mod dump;
 pub(crate) mod lost_wakeup;
 pub(crate) mod mermaid;
-pub(crate) mod report;
-pub(crate) mod summary;
+pub(crate) mod run_output;
+pub(crate) mod run_summary;
 pub(crate) mod watch;
 
 use std::fmt;

@@ -128,7 +128,7 @@ impl Runtime {
     /// Everything printed so far (transitions, runtime events, reports, summaries), without
     /// colour. In deterministic mode it is the same on every run.
     pub fn transcript(&self) -> String {
-        self.shared.run.borrow().report.transcript().to_owned()
+        self.shared.run.borrow().output.transcript().to_owned()
     }
 
     /// The summary of the last run (what is printed at its end).

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures::FutureExt;
 
+use crate::activity::Mode;
 use crate::collector::Collector;
 use crate::context;
 use crate::diagnostics::{AnomalyKind, RunError, blocking, deadlock, lost_wakeup};
@@ -18,7 +19,7 @@ use crate::executor::queue::{Job, MainWaker};
 use crate::executor::shared::{MAIN, Shared, index};
 use crate::executor::task::{TaskInfo, TaskState, Tracked};
 use crate::executor::waker::Tracker;
-use crate::record::Mode;
+use crate::output::units::{clock_time, plural};
 
 /// Runs `main` and every task until all have finished, or fails on a deadlock.
 pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, RunError> {
@@ -219,7 +220,7 @@ fn in_scope<R>(shared: &Shared, id: u64, f: impl FnOnce() -> R) -> R {
 
 /// Task `id` ended; `panic` is its panic message if it panicked.
 fn finished(shared: &Shared, id: u64, panic: Option<String>) {
-    let wants_line = shared.run.borrow().report.wants_lines();
+    let wants_line = shared.run.borrow().output.wants_lines();
     let line = {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -240,7 +241,7 @@ fn finished(shared: &Shared, id: u64, panic: Option<String>) {
                     "finished"
                 },
                 info.polls,
-                if info.polls == 1 { "" } else { "s" },
+                plural(info.polls),
                 info.tracker.self_wakes(),
                 info.tracker.other_wakes(),
             )
@@ -302,8 +303,8 @@ fn wait_for_timer(shared: &Shared, deadline: u64) {
         shared.clock.advance_to(deadline);
         shared.event(&format!(
             "── clock {} → {}: every task waits on a timer",
-            crate::diagnostics::report::time(now),
-            crate::diagnostics::report::time(deadline)
+            clock_time(now),
+            clock_time(deadline)
         ));
     } else if deadline > now {
         shared.queue.park(Duration::from_nanos(deadline - now));

@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 
-use crate::collector::{Collector, Live};
+use crate::collector::Collector;
 use crate::context;
-use crate::diagnostics::report::Report;
+use crate::diagnostics::run_output::RunOutput;
 use crate::diagnostics::watch::Watch;
-use crate::diagnostics::{Anomaly, AnomalyKind, dump, mermaid, summary};
+use crate::diagnostics::{Anomaly, AnomalyKind, dump, mermaid, run_summary};
 use crate::executor::builder::Options;
 use crate::executor::clock::Clock;
 use crate::executor::join_handle::{self, JoinHandle};
@@ -22,6 +22,7 @@ use crate::executor::scope::RunScope;
 use crate::executor::task::{TaskInfo, TaskState, Tracked, default_name};
 use crate::executor::timer::Timers;
 use crate::executor::waker::Tracker;
+use crate::invocations::Live;
 use crate::trace::Trace;
 
 /// The id of the `block_on` future's task.
@@ -44,7 +45,7 @@ pub(crate) struct RunState {
     /// while the rest of the run state stays borrowable.
     pub(crate) scope: Option<Rc<RunScope>>,
     pub(crate) watch: Watch,
-    pub(crate) report: Report,
+    pub(crate) output: RunOutput,
     pub(crate) anomalies: Vec<Anomaly>,
     /// The trace of the last finished run.
     pub(crate) trace: Trace,
@@ -52,7 +53,7 @@ pub(crate) struct RunState {
 
 impl Shared {
     pub(crate) fn new(options: Options) -> Rc<Self> {
-        let report = Report::new(options.format, options.deterministic, options.transcript);
+        let output = RunOutput::new(options.format, options.deterministic, options.transcript);
         let main = TaskInfo::new(MAIN, Some("main".to_owned()), Tracker::new(), 0);
         Rc::new(Shared {
             clock: Clock::new(options.deterministic),
@@ -62,7 +63,7 @@ impl Shared {
             run: RefCell::new(RunState {
                 scope: None,
                 watch: Watch::default(),
-                report,
+                output,
                 anomalies: Vec::new(),
                 trace: Trace::default(),
             }),
@@ -149,24 +150,24 @@ impl Shared {
         let taken = scope
             .with(|c| run.watch.take(c.transitions(), task, now))
             .unwrap_or(0);
-        if taken == 0 || !run.report.wants_lines() {
+        if taken == 0 || !run.output.wants_lines() {
             return;
         }
         for seen in run.watch.last(taken).to_vec() {
             let label = self.label(seen.task);
-            run.report.transition(&seen, &label);
+            run.output.transition(&seen, &label);
         }
     }
 
     /// Prints a runtime event and keeps it in the transcript.
     pub(crate) fn event(&self, text: &str) {
-        self.run.borrow_mut().report.event(text);
+        self.run.borrow_mut().output.event(text);
     }
 
     /// [`event`](Self::event) for the lines written once per task (spawned, finished): not even
     /// formatted when no line goes anywhere.
     pub(crate) fn event_with(&self, text: impl FnOnce() -> String) {
-        if self.run.borrow().report.wants_lines() {
+        if self.run.borrow().output.wants_lines() {
             self.event(&text());
         }
     }
@@ -235,7 +236,7 @@ impl Shared {
 
     pub(crate) fn summary(&self) -> String {
         let run = self.run.borrow();
-        summary::render(&summary::Inputs {
+        run_summary::render(&run_summary::Inputs {
             trace: &run.trace,
             watch: &run.watch,
             tasks: &self.tasks.borrow(),

@@ -1,9 +1,9 @@
 //! What the process-wide recorder traces and prints, read from `TRACED_ASYNC` in the manner of
 //! `RUST_LOG`.
 
+use crate::activity::Mode;
 use crate::meta::FnMeta;
 use crate::output::Format;
-use crate::record::Mode;
 
 /// The process-wide recorder's settings.
 #[derive(Debug, Clone)]

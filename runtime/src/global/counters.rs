@@ -9,7 +9,8 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use crate::context::{self, Ctx, Marks};
+use crate::context::{self, Ctx};
+use crate::marks::Marks;
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::stats::{AwaitStats, FnStats};
@@ -221,8 +222,8 @@ pub(crate) struct Lean {
 }
 
 /// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
-/// entered; `timed` from [`record::lean`](crate::record::lean), which also said no capture
-/// scope is active anywhere. `None` leaves the poll to the full path.
+/// entered; `timed` from the [`PollPath`](crate::activity::PollPath), which also said no
+/// capture scope is active anywhere. `None` leaves the poll to the full path.
 #[inline(always)]
 pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it

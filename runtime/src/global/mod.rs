@@ -10,11 +10,12 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use crate::collector::{Collector, Live};
-use crate::diagnostics::dump;
+use crate::activity::{self, Activity, Global, Mode};
+use crate::clock;
+use crate::collector::Collector;
+use crate::invocations::Live;
 use crate::meta::FnMeta;
 use crate::output::{self, Format, Output};
-use crate::record::{self, Mode};
 use crate::stats::FnStats;
 use crate::transition::Transition;
 
@@ -29,8 +30,8 @@ static LIVE_ON: AtomicBool = AtomicBool::new(false);
 /// The recording mode for `meta` under the process-wide recorder.
 #[inline(always)]
 pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
-    // Recording or paused is in `record::ACTIVE`; the mode, fixed at `init`, in the config.
-    if !record::global_recording() {
+    // Recording or paused is in the activity switch; the mode, fixed at `init`, in the config.
+    if Activity::now().global() == Global::Off {
         return Mode::Off;
     }
     match CONFIG.get() {
@@ -105,11 +106,11 @@ pub fn init() -> Guard {
 pub fn set_recording(on: bool) {
     let Some(config) = CONFIG.get() else { return };
     let mode = if on { config.mode() } else { Mode::Off };
-    record::set_global(match mode {
-        Mode::Off => record::GLOBAL_OFF,
-        _ if LIVE_ON.load(Ordering::Relaxed) => record::GLOBAL_LIVE,
-        Mode::Count => record::GLOBAL_COUNT,
-        Mode::Timing => record::GLOBAL_TIME,
+    activity::set_global(match mode {
+        Mode::Off => Global::Off,
+        _ if LIVE_ON.load(Ordering::Relaxed) => Global::Live,
+        Mode::Count => Global::Count,
+        Mode::Timing => Global::Time,
     });
 }
 
@@ -226,7 +227,7 @@ impl RecorderBuilder {
             LIVE_ON.store(true, Ordering::Relaxed);
         }
         if mode == Mode::Timing {
-            crate::clock::calibrate();
+            clock::calibrate();
         }
         set_recording(true);
         Ok(Guard { summary })
@@ -315,7 +316,8 @@ impl fmt::Display for Report {
         output::write_waiting(&mut out, &self.functions);
         if !self.live.is_empty() {
             out.push_str("in flight, numbered as the live output numbers them:\n");
-            dump::write_tree(&mut out, &self.live);
+            let live: Vec<&Live> = self.live.iter().collect();
+            output::tree::write_tree(&mut out, &live, 0, &|_| None);
         }
         if self.lost > 0 {
             out.push_str(&format!("{} transitions could not be counted\n", self.lost));

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::output::place::Place;
 use crate::transition::Transition;
 
 #[derive(Serialize)]
@@ -40,8 +41,8 @@ pub(crate) fn line(t: &Transition) -> String {
         call: t.call(),
         parent: t.parent(),
         poll: t.poll(),
-        from: t.from().name(meta),
-        to: t.to().name(meta),
+        from: Place::of(meta, t.from()).name(),
+        to: Place::of(meta, t.to()).name(),
         ns: t
             .duration()
             .map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),

@@ -2,17 +2,17 @@
 //! picks: `pretty` (the default), `json` or `off`.
 
 pub(crate) mod json;
+pub(crate) mod place;
 pub(crate) mod pretty;
-mod summary;
+mod totals;
+pub(crate) mod tree;
+pub(crate) mod units;
 
-use std::io::{Stderr, Write};
-
-use anstream::AutoStream;
-
-use crate::trace::Trace;
+use crate::stats::FnStats;
 use crate::transition::Transition;
 
-pub(crate) use summary::{write_awaits, write_summary, write_waiting};
+pub(crate) use totals::{write_awaits, write_summary, write_waiting};
+use units::ErrStream;
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ impl Format {
 /// ends, so that formatting and writing them is not counted in the polls' durations.
 pub(crate) struct Output {
     format: Format,
-    stream: AutoStream<Stderr>,
+    stream: ErrStream,
     pending: Vec<(Transition, usize)>,
 }
 
@@ -56,7 +56,7 @@ impl Output {
     pub(crate) fn stderr(format: Format) -> Option<Output> {
         (format != Format::Off).then(|| Output {
             format,
-            stream: AutoStream::auto(std::io::stderr()),
+            stream: ErrStream::new(),
             pending: Vec::new(),
         })
     }
@@ -75,35 +75,16 @@ impl Output {
             });
             text.push('\n');
         }
-        self.write(&text);
+        self.stream.write(&text);
     }
 
-    pub(crate) fn summary(mut self, trace: &Trace) {
+    /// Ends the output: what is still buffered, then the summary of `functions` (pretty only).
+    pub(crate) fn summary(mut self, functions: &[FnStats]) {
         self.flush();
         if self.format == Format::Pretty {
             let mut text = String::new();
-            write_summary(&mut text, &trace.stats());
-            self.write(&text);
+            write_summary(&mut text, functions);
+            self.stream.write(&text);
         }
-    }
-
-    fn write(&mut self, text: &str) {
-        if !text.is_empty() {
-            // Output is best effort: a closed stderr must not change what the traced code does.
-            let _ = self.stream.write_all(text.as_bytes());
-        }
-    }
-}
-
-/// `850ns`, `12.3µs`, `4.10ms`, `1.20s`.
-pub(crate) fn human_nanos(nanos: u64) -> String {
-    // Display only: the precision lost converting to f64 is far below what is shown.
-    #[allow(clippy::cast_precision_loss)]
-    let n = nanos as f64;
-    match nanos {
-        0..1_000 => format!("{nanos}ns"),
-        1_000..1_000_000 => format!("{:.1}µs", n / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.2}ms", n / 1e6),
-        _ => format!("{:.2}s", n / 1e9),
     }
 }

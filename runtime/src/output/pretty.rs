@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::output::human_nanos;
+use crate::output::place::Place;
+use crate::output::units::human_duration;
 use crate::state::State;
 use crate::transition::Transition;
 
@@ -32,8 +33,8 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         t.call(),
         indent = depth * 2
     );
-    let from = t.from().name(meta);
-    let to = t.to().name(meta);
+    let (from_place, to_place) = (Place::of(meta, t.from()), Place::of(meta, t.to()));
+    let (from, to) = (from_place.name(), to_place.name());
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
     // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
     let mut out = format!(
@@ -43,12 +44,10 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         pad(&from, 9),
         pad(&to, 9),
     );
-    let duration = t
-        .duration()
-        .map(|d| human_nanos(d.as_nanos().try_into().unwrap_or(u64::MAX)));
+    let duration = t.duration().map(human_duration);
     let _ = write!(out, " {:>8}", duration.unwrap_or_default());
     let detail = match t.to() {
-        State::Await(_) => t.await_point().map(|p| {
+        State::Await(_) => to_place.point().map(|p| {
             format!(
                 "{DIM}{}:{}:{}{DIM:#}  {}",
                 meta.file(),
@@ -59,7 +58,7 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         }),
         State::Hidden => Some("inside a macro the attribute cannot see into".to_owned()),
         State::Panicked => Some("the panic goes on to the caller".to_owned()),
-        State::Cancelled => Some(match t.resumed_from() {
+        State::Cancelled => Some(match from_place.point() {
             Some(p) => format!("dropped while waiting on {} (line {})", p.expr(), p.line()),
             None => "dropped while suspended".to_owned(),
         }),

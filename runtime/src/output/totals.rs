@@ -1,9 +1,10 @@
-//! The summary printed when a run ends: per function calls, polls and busy time, and per await
-//! point how often it suspended and was cancelled.
+//! Totals per fn as text: the summary printed when a capture or the process-wide recorder ends
+//! (per fn calls, polls and busy time, per await point suspensions and cancellations) and the
+//! report's "where is everyone?" (how many wait at each await point now).
 
 use std::fmt::Write;
 
-use crate::output::human_nanos;
+use crate::output::units::{human_nanos, plural};
 use crate::stats::FnStats;
 
 pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
@@ -100,8 +101,4 @@ pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats]) {
             );
         }
     }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

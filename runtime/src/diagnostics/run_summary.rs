@@ -5,10 +5,10 @@
 use std::fmt::Write;
 
 use crate::diagnostics::Anomaly;
-use crate::diagnostics::report::time;
 use crate::diagnostics::watch::Watch;
 use crate::executor::task::TaskInfo;
-use crate::output::{human_nanos, write_awaits};
+use crate::output::units::{clock_time, human_duration, human_nanos, plural};
+use crate::output::write_awaits;
 use crate::trace::Trace;
 
 /// What the summary reads.
@@ -40,9 +40,7 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
     for f in &functions {
         let (calls, polls) = (f.calls(), f.polls());
         let busy = match f.busy() {
-            Some(busy) if !i.hide_real => {
-                human_nanos(busy.as_nanos().try_into().unwrap_or(u64::MAX))
-            }
+            Some(busy) if !i.hide_real => human_duration(busy),
             _ => "-".to_owned(),
         };
         let _ = write!(
@@ -50,7 +48,7 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
             "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}  {:>7}",
             f.meta().display_name(),
             ratio(polls, calls),
-            time(i.watch.idle(f.meta())),
+            clock_time(i.watch.idle(f.meta())),
             f.meta()
                 .future_size()
                 .map_or_else(|| "-".to_owned(), |size| format!("{size} B")),
@@ -110,8 +108,4 @@ fn ratio(polls: u64, calls: u64) -> String {
     }
     let tenths = (polls * 10 + calls / 2) / calls;
     format!("{}.{}", tenths / 10, tenths % 10)
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

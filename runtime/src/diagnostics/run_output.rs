@@ -1,27 +1,25 @@
 //! Where a run's output goes: stderr (in the chosen format) and the transcript kept in memory,
 //! which holds the same lines without colour.
 
-use std::io::{Stderr, Write};
-
-use anstream::AutoStream;
-
 use crate::diagnostics::watch::Seen;
-use crate::output::{Format, human_nanos, json, pretty};
+use crate::output::units::{ErrStream, clock_time};
+use crate::output::{Format, json, pretty};
 
-pub(crate) struct Report {
+/// A run's output: its lines on stderr and in the transcript.
+pub(crate) struct RunOutput {
     format: Format,
-    stream: AutoStream<Stderr>,
+    stream: ErrStream,
     /// Durations measured on the real clock are left out (deterministic mode).
     hide_real: bool,
     /// `None` when the run keeps no transcript.
     transcript: Option<String>,
 }
 
-impl Report {
+impl RunOutput {
     pub(crate) fn new(format: Format, hide_real: bool, keep_transcript: bool) -> Self {
-        Report {
+        RunOutput {
             format,
-            stream: AutoStream::auto(std::io::stderr()),
+            stream: ErrStream::new(),
             hide_real,
             transcript: keep_transcript.then(String::new),
         }
@@ -40,7 +38,7 @@ impl Report {
             transcript.push_str(&text);
         }
         if self.format == Format::Pretty {
-            self.write(&text);
+            self.stream.write(&text);
         }
     }
 
@@ -55,7 +53,7 @@ impl Report {
         }
         let line = format!(
             "{:>9}  {task:<10} {}\n",
-            time(seen.at),
+            clock_time(seen.at),
             pretty::line(&t, seen.depth)
         );
         let plain = anstream::adapter::strip_str(&line).to_string();
@@ -65,10 +63,10 @@ impl Report {
             transcript.push('\n');
         }
         match self.format {
-            Format::Pretty => self.write(&line),
+            Format::Pretty => self.stream.write(&line),
             Format::Json => {
                 let line = format!("{}\n", json::line(&t));
-                self.write(&line);
+                self.stream.write(&line);
             }
             Format::Off => {}
         }
@@ -76,19 +74,5 @@ impl Report {
 
     pub(crate) fn transcript(&self) -> &str {
         self.transcript.as_deref().unwrap_or_default()
-    }
-
-    fn write(&mut self, text: &str) {
-        // Output is best effort: a closed stderr must not change what the program does.
-        let _ = self.stream.write_all(text.as_bytes());
-    }
-}
-
-/// `0s`, `10.00ms`: the clock shown in front of each line.
-pub(crate) fn time(nanos: u64) -> String {
-    if nanos == 0 {
-        "0s".to_owned()
-    } else {
-        human_nanos(nanos)
     }
 }

@@ -1,0 +1,159 @@
+//! The activity switch: how much a recorder records ([`Mode`]), and who records anywhere in the
+//! process ([`ACTIVE`]), read by every traced poll with one relaxed load.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::meta::FnMeta;
+
+/// How much is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Mode {
+    /// Nothing: traced futures only poll their body.
+    #[default]
+    Off,
+    /// Transitions, without timestamps.
+    Count,
+    /// Transitions with the start and duration of each poll.
+    Timing,
+}
+
+/// The process-wide recorder's state, as [`ACTIVE`] holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub(crate) enum Global {
+    /// Not installed, or paused.
+    Off = 0,
+    /// Records with live output: every transition numbered and written.
+    Live = 1,
+    /// Only counts.
+    Count = 2,
+    /// Only counts, and times polls.
+    Time = 3,
+}
+
+/// Who records anywhere: the number of capture scopes times [`SCOPE_UNIT`], plus the
+/// process-wide recorder's [`Global`] state. While it is 0, a traced poll costs this one
+/// relaxed load on top of the plain poll; while it is only a counting state, the same load
+/// decides the lean path. Only this file reads or writes it, through [`Activity`].
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// One capture scope in [`ACTIVE`]; the low bits hold the [`Global`] state.
+const SCOPE_UNIT: usize = 4;
+
+/// One reading of [`ACTIVE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Activity(usize);
+
+/// Which poll path a traced poll takes, decided from one [`Activity`] reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PollPath {
+    /// No one records anywhere: poll the body, nothing else.
+    Off,
+    /// Only the process-wide recorder records, and only counts (no capture scope anywhere,
+    /// so none on this thread): the lean path, timing the poll when `timed`.
+    Counted {
+        /// Whether the recorder and the fn both time polls.
+        timed: bool,
+    },
+    /// Anything else: ask who records this fn on this thread (the full path).
+    Full,
+}
+
+impl Activity {
+    /// Reads [`ACTIVE`].
+    #[inline(always)]
+    pub(crate) fn now() -> Self {
+        Activity(ACTIVE.load(Ordering::Relaxed))
+    }
+
+    /// Whether no recorder could record anything.
+    #[inline(always)]
+    pub(crate) const fn is_idle(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The process-wide recorder's state.
+    #[inline(always)]
+    pub(crate) const fn global(self) -> Global {
+        match self.0 % SCOPE_UNIT {
+            0 => Global::Off,
+            1 => Global::Live,
+            2 => Global::Count,
+            _ => Global::Time,
+        }
+    }
+
+    /// The path a poll of `meta` takes.
+    #[inline(always)]
+    pub(crate) fn path(self, meta: &FnMeta) -> PollPath {
+        // Only the global state is set (no scope anywhere) exactly when `self.0` is below
+        // `SCOPE_UNIT`, so the two counting states are their plain values.
+        const COUNT: usize = Global::Count as usize;
+        const TIME: usize = Global::Time as usize;
+        match self.0 {
+            0 => PollPath::Off,
+            COUNT => PollPath::Counted { timed: false },
+            TIME => PollPath::Counted {
+                timed: meta.timing(),
+            },
+            _ => PollPath::Full,
+        }
+    }
+}
+
+/// Whether any recorder could record anything (the await points' and markers' check).
+#[inline(always)]
+pub(crate) fn any() -> bool {
+    !Activity::now().is_idle()
+}
+
+/// Sets the process-wide recorder's state, leaving the count of scopes as it is.
+pub(crate) fn set_global(state: Global) {
+    let _ = ACTIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |active| {
+        Some(active - active % SCOPE_UNIT + state as usize)
+    });
+}
+
+/// Counts one capture scope in [`ACTIVE`] from its creation to its drop, not per poll, so that
+/// entering a scope stays free of atomics.
+#[derive(Debug)]
+pub(crate) struct ScopeCount(());
+
+impl ScopeCount {
+    pub(crate) fn new() -> Self {
+        ACTIVE.fetch_add(SCOPE_UNIT, Ordering::Relaxed);
+        ScopeCount(())
+    }
+}
+
+impl Drop for ScopeCount {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(SCOPE_UNIT, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_encoding_decides_paths_and_global_state() {
+        static META: FnMeta = FnMeta::new("f", "m", "f.rs", 1, &[], true);
+        let at = |scopes: usize, global: Global| Activity(scopes * SCOPE_UNIT + global as usize);
+        assert_eq!(at(0, Global::Off).path(&META), PollPath::Off);
+        assert_eq!(
+            at(0, Global::Count).path(&META),
+            PollPath::Counted { timed: false }
+        );
+        assert_eq!(
+            at(0, Global::Time).path(&META),
+            PollPath::Counted { timed: true }
+        );
+        assert_eq!(at(0, Global::Live).path(&META), PollPath::Full);
+        assert_eq!(at(1, Global::Count).path(&META), PollPath::Full);
+        assert_eq!(at(1, Global::Off).path(&META), PollPath::Full);
+        for global in [Global::Off, Global::Live, Global::Count, Global::Time] {
+            assert_eq!(at(3, global).global(), global);
+        }
+    }
+}
