@@ -2,11 +2,14 @@
 //! flight (number, depth, task), keeps them for the trace and hands them to the live output.
 
 use crate::activity::Mode;
+use crate::clock::TraceClock;
+use crate::event::Event;
 use crate::invocations::{Invocations, Live};
 use crate::meta::FnMeta;
 use crate::output::Output;
+use crate::sink::Sink;
 use crate::trace::Trace;
-use crate::transition::Transition;
+use crate::transition::{Numbered, Transition};
 
 pub(crate) struct Collector {
     mode: Mode,
@@ -16,11 +19,20 @@ pub(crate) struct Collector {
     output: Option<Output>,
     /// Whether transitions are kept for the trace (not when only streaming them out).
     keep: bool,
+    /// The clock poll starts are stamped on; read only for timed polls.
+    clock: TraceClock,
 }
 
 impl Collector {
+    /// A collector stamping poll starts in real time since now.
     pub(crate) fn new(mode: Mode, output: Option<Output>) -> Self {
+        Self::on_clock(mode, output, TraceClock::real())
+    }
+
+    /// A collector stamping poll starts on `clock`.
+    pub(crate) fn on_clock(mode: Mode, output: Option<Output>, clock: TraceClock) -> Self {
         Collector {
+            clock,
             mode,
             transitions: Vec::new(),
             invocations: Invocations::new(),
@@ -40,25 +52,6 @@ impl Collector {
 
     pub(crate) fn mode(&self) -> Mode {
         self.mode
-    }
-
-    /// An invocation's first poll begins: number it now, so that callers number before callees.
-    pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
-        self.invocations.begin(meta, call, parent);
-    }
-
-    pub(crate) fn record(&mut self, transition: &Transition) {
-        let mut t = *transition;
-        let live = self.invocations.note(t.meta, t.call, t.parent, t.to);
-        t.parent = live.parent;
-        t.call = live.id;
-        t.poll = live.polls;
-        if let Some(output) = &mut self.output {
-            output.transition(&t, live.depth);
-        }
-        if self.keep {
-            self.transitions.push(t);
-        }
     }
 
     /// The invocations in flight, in the order they started.
@@ -85,5 +78,30 @@ impl Collector {
             output.summary(&trace.stats());
         }
         trace
+    }
+}
+
+impl Sink for Collector {
+    /// An invocation's first poll begins: number it now, so that callers number before callees.
+    fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
+        self.invocations.begin(meta, call, parent);
+    }
+
+    fn record(&mut self, e: &Event) {
+        let live = self.invocations.note(e.meta, u64::from(e.call), e.to);
+        let at = Numbered {
+            call: live.id,
+            parent: live.parent,
+            poll: live.polls,
+            task: live.task,
+        };
+        let start = e.started.map(|raw| self.clock.at(raw));
+        let t = Transition::new(e.meta, (e.from, e.to), at, e.thread, start, e.nanos);
+        if let Some(output) = &mut self.output {
+            output.transition(&t, live.depth);
+        }
+        if self.keep {
+            self.transitions.push(t);
+        }
     }
 }

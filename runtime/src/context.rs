@@ -24,6 +24,8 @@ pub(crate) struct Ctx {
     ids: Cell<(u32, u32)>,
     /// The executor task being polled on this thread (0 outside a traced-async executor).
     task: Cell<u64>,
+    /// This thread's number, from 1 in the order threads first recorded; 0 before.
+    thread: Cell<u32>,
     /// The process-wide recorder's counter cells this thread counted into last, with their
     /// fn's slot number (slot + 1; 0 for none): most polls hit them, which saves walking the
     /// thread's counter table.
@@ -61,6 +63,7 @@ thread_local! {
             mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
+            thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
         }
     };
@@ -149,6 +152,21 @@ pub(crate) fn next_call_id() -> u32 {
         }
         c.ids.set((next.wrapping_add(1), end));
         next
+    })
+}
+
+/// This thread's number: from 1, in the order threads first ask.
+#[inline]
+pub(crate) fn thread_number() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    CTX.with(|c| match c.thread.get() {
+        0 => {
+            let number = NEXT.fetch_add(1, Ordering::Relaxed);
+            c.thread.set(number);
+            number
+        }
+        number => number,
     })
 }
 

@@ -51,21 +51,9 @@ impl Invocations {
 
     /// Invocation `call` moved to `to`, by a poll unless it was cancelled: the invocation as
     /// numbered, after the move. One that ended is forgotten.
-    pub(crate) fn note(
-        &mut self,
-        meta: &'static FnMeta,
-        call: u64,
-        parent: u64,
-        to: State,
-    ) -> Live {
-        let live = match self.live.get_mut(&call) {
-            Some(live) => live,
-            // Recording began while the invocation was in flight.
-            None => {
-                let parent = self.live.get(&parent).copied();
-                self.start(meta, call, parent)
-            }
-        };
+    pub(crate) fn note(&mut self, meta: &'static FnMeta, call: u64, to: State) -> Live {
+        // Recording began while the invocation was in flight: its caller is unknown.
+        let live = self.start(meta, call, None);
         live.state = to;
         if to != State::Cancelled {
             live.polls += 1;

@@ -8,9 +8,10 @@ use std::cell::{RefCell, RefMut};
 use crate::activity::{self, Mode, ScopeCount};
 use crate::collector::Collector;
 use crate::context::{self, Ctx};
+use crate::event::Event;
 use crate::global;
 use crate::meta::FnMeta;
-use crate::transition::Transition;
+use crate::sink::Sink;
 
 scoped_tls::scoped_thread_local!(static SCOPE: RefCell<Collector>);
 
@@ -59,17 +60,17 @@ pub(crate) fn begin(target: Target, meta: &'static FnMeta, call: u64, parent: u6
     match target {
         Target::Off => {}
         Target::Scope(_) => with_collector(|collector| collector.begin(meta, call, parent)),
-        Target::Global(_) => global::begin(meta, call, parent),
+        Target::Global(_) => global::Recorder.begin(meta, call, parent),
     }
 }
 
-/// Hands a transition to its recorder.
+/// Hands a poll's event to its recorder.
 #[inline]
-pub(crate) fn emit(target: Target, transition: &Transition) {
+pub(crate) fn emit(target: Target, event: &Event) {
     match target {
         Target::Off => {}
-        Target::Scope(_) => with_collector(|collector| collector.record(transition)),
-        Target::Global(_) => global::record(transition),
+        Target::Scope(_) => with_collector(|collector| collector.record(event)),
+        Target::Global(_) => global::Recorder.record(event),
     }
 }
 

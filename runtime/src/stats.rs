@@ -68,25 +68,25 @@ impl FnStats {
 
     /// Adds one transition of this function.
     pub(crate) fn add(&mut self, t: &Transition) {
-        if t.from == State::Start {
+        if t.from() == State::Start {
             self.calls += 1;
         }
-        if t.from != t.to {
+        if t.from() != t.to() {
             // A trace that began mid-flight sees departures without their arrival.
-            if let Some(was) = self.waiting_at(t.from) {
+            if let Some(was) = self.waiting_at(t.from()) {
                 *was = was.saturating_sub(1);
             }
-            if let Some(now) = self.waiting_at(t.to) {
+            if let Some(now) = self.waiting_at(t.to()) {
                 *now += 1;
             }
         }
-        if let Some(nanos) = t.nanos {
+        if let Some(nanos) = t.nanos() {
             *self.busy_nanos.get_or_insert(0) += nanos;
         }
-        match t.to {
+        match t.to() {
             State::Cancelled => {
                 self.cancelled += 1;
-                if let State::Await(i) = t.from
+                if let State::Await(i) = t.from()
                     && let Some(a) = self.awaits.get_mut(usize::from(i))
                 {
                     a.cancellations += 1;

@@ -157,27 +157,27 @@ impl<'a> FunctionTrace<'a> {
 
     /// Invocations that were polled at least once.
     pub fn calls(&self) -> u64 {
-        self.count(|t| t.from == State::Start)
+        self.count(|t| t.from() == State::Start)
     }
 
     /// Polls of all invocations together.
     pub fn polls(&self) -> u64 {
-        self.count(|t| t.to != State::Cancelled)
+        self.count(|t| t.to() != State::Cancelled)
     }
 
     /// Invocations that ran to their end.
     pub fn returned(&self) -> u64 {
-        self.count(|t| t.to == State::Returned)
+        self.count(|t| t.to() == State::Returned)
     }
 
     /// Invocations whose poll panicked.
     pub fn panicked(&self) -> u64 {
-        self.count(|t| t.to == State::Panicked)
+        self.count(|t| t.to() == State::Panicked)
     }
 
     /// Invocations dropped while suspended.
     pub fn cancelled(&self) -> u64 {
-        self.count(|t| t.to == State::Cancelled)
+        self.count(|t| t.to() == State::Cancelled)
     }
 
     /// Time spent inside this function's polls, when timing was on (nested traced calls
@@ -185,7 +185,7 @@ impl<'a> FunctionTrace<'a> {
     pub fn busy(&self) -> Option<Duration> {
         let mut nanos = None;
         for t in self.transitions() {
-            if let Some(n) = t.nanos {
+            if let Some(n) = t.nanos() {
                 *nanos.get_or_insert(0) += n;
             }
         }
@@ -194,7 +194,7 @@ impl<'a> FunctionTrace<'a> {
 
     /// Suspensions at await points the attribute could not see (`await#?`).
     pub fn hidden_suspensions(&self) -> u64 {
-        self.count(|t| t.to == State::Hidden)
+        self.count(|t| t.to() == State::Hidden)
     }
 
     /// Every await point of the function, in source order, whether or not it suspended.
@@ -259,13 +259,13 @@ impl AwaitPointTrace<'_> {
     /// How many polls returned `Pending` here.
     pub fn suspensions(&self) -> u64 {
         let here = State::Await(self.meta.index());
-        self.function.count(|t| t.to == here)
+        self.function.count(|t| t.to() == here)
     }
 
     /// How many invocations were dropped while suspended here.
     pub fn cancellations(&self) -> u64 {
         let here = State::Await(self.meta.index());
         self.function
-            .count(|t| t.to == State::Cancelled && t.from == here)
+            .count(|t| t.to() == State::Cancelled && t.from() == here)
     }
 }

@@ -11,12 +11,12 @@ use pin_project_lite::pin_project;
 use crate::activity::{Activity, Mode, PollPath};
 use crate::clock;
 use crate::context::{self, Saved};
+use crate::event::Event;
 use crate::global::counters::{self, Lean};
 use crate::marks::{Marks, NONE};
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
-use crate::transition::Transition;
 
 /// Per-invocation bookkeeping, kept beside the body's future: 8 bytes, every one of which each
 /// traced future carries. Poll numbers are counted by whoever records the transitions.
@@ -58,15 +58,8 @@ pin_project! {
             let meta = (this.meta)();
             let target = record::target(meta);
             if target != Target::Off {
-                record::emit(target, &Transition {
-                    meta,
-                    call: u64::from(frame.call),
-                    parent: 0,
-                    poll: 0,
-                    from,
-                    to: State::Cancelled,
-                    nanos: None,
-                });
+                let event = Event::new(meta, frame.call, from, State::Cancelled, None, None);
+                record::emit(target, &event);
             }
         }
     }
@@ -144,7 +137,7 @@ fn poll_full<F: Future>(
     }
 }
 
-/// The full path: invocation ids, parents, timing, one [`Transition`] per poll.
+/// The full path: invocation ids, parents, timing, one [`Event`] per poll.
 #[inline(always)]
 fn poll_recorded<F: Future>(
     target: Target,
@@ -154,24 +147,22 @@ fn poll_recorded<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let mut parent = 0;
     if frame.call == 0 {
-        parent = context::current_call();
+        let parent = context::current_call();
         frame.call = context::next_call_id();
         record::begin(target, meta, u64::from(frame.call), parent);
     }
     let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let unwind = Unwind {
+    let finish = PollFinish {
         saved,
         target,
         meta,
         frame,
-        parent,
         started,
     };
     let poll = body.poll(cx);
-    unwind.finish(poll.is_ready());
+    finish.finish(poll.is_ready());
     poll
 }
 
@@ -187,15 +178,15 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
     let started = if lean.timed { clock::now() } else { 0 };
-    let unwind = CountUnwind {
+    let finish = CountFinish {
         saved: lean.saved,
         meta,
         frame,
     };
     let poll = body.poll(cx);
-    let mut unwind = ManuallyDrop::new(unwind);
-    let marks = context::exit_counting(unwind.saved);
-    let frame = &mut *unwind.frame;
+    let mut finish = ManuallyDrop::new(finish);
+    let marks = context::exit_counting(finish.saved);
+    let frame = &mut *finish.frame;
     frame.region = marks.region();
     let to = marks.end_code(meta(), poll.is_ready());
     let nanos = lean
@@ -206,43 +197,36 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     poll
 }
 
-/// Restores the thread's context and counts a panic when the body's poll unwinds on the lean
-/// path (dropped only then); the slow lookup of the counters is fine there.
-struct CountUnwind<'a, M: Fn() -> &'static FnMeta> {
+/// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the
+/// thread's context and counts a panic (the slow lookup of the counters is fine there).
+struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
     saved: Marks,
     meta: M,
     frame: &'a mut Frame,
 }
 
-impl<M: Fn() -> &'static FnMeta> Drop for CountUnwind<'_, M> {
+impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
         context::exit_counting(self.saved);
         let from = State::decode(self.frame.state);
         self.frame.state = State::Panicked.encode();
-        counters::count(&Transition {
-            meta: (self.meta)(),
-            call: 0,
-            parent: 0,
-            poll: 0,
-            from,
-            to: State::Panicked,
-            nanos: None,
-        });
+        let meta = (self.meta)();
+        counters::count(&Event::new(meta, 0, from, State::Panicked, None, None));
     }
 }
 
-/// Finishes a poll: restores the thread's context and records the transition. Dropped without
-/// [`finish`](Unwind::finish) only while the body's poll unwinds, which it records as a panic.
-struct Unwind<'a> {
+/// The full poll's finishing guard: restores the thread's context and records the poll's
+/// event. Dropped without [`finish`](PollFinish::finish) only while the body's poll unwinds,
+/// which it records as a panic.
+struct PollFinish<'a> {
     saved: Saved,
     target: Target,
     meta: &'static FnMeta,
     frame: &'a mut Frame,
-    parent: u64,
     started: Option<u64>,
 }
 
-impl Unwind<'_> {
+impl PollFinish<'_> {
     #[inline]
     fn finish(self, ready: bool) {
         let mut this = ManuallyDrop::new(self);
@@ -257,22 +241,12 @@ impl Unwind<'_> {
             .started
             .map(|start| clock::nanos_between(start, clock::now()));
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
-        record::emit(
-            self.target,
-            &Transition {
-                meta: self.meta,
-                call: u64::from(self.frame.call),
-                parent: self.parent,
-                poll: 0,
-                from,
-                to,
-                nanos,
-            },
-        );
+        let event = Event::new(self.meta, self.frame.call, from, to, self.started, nanos);
+        record::emit(self.target, &event);
     }
 }
 
-impl Drop for Unwind<'_> {
+impl Drop for PollFinish<'_> {
     fn drop(&mut self) {
         context::exit(self.saved);
         self.record(State::Panicked);

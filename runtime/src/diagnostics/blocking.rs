@@ -36,7 +36,7 @@ pub(crate) fn report(
     let mut out = format!("⚠ blocking poll in task {task}: one poll held the thread {held}");
     let culprit = batch
         .iter()
-        .filter(|s| s.t.nanos.is_some_and(|n| n >= limit))
+        .filter(|s| s.t.nanos().is_some_and(|n| n >= limit))
         .max_by_key(|s| s.depth);
     match culprit {
         Some(s) => {
@@ -44,9 +44,9 @@ pub(crate) fn report(
             out.push_str(&format!(
                 "\n  in {}#{}, from {} to {}: that code ran without reaching an await that suspends",
                 meta.display_name(),
-                s.t.call,
-                end(meta, s.t.from),
-                end(meta, s.t.to),
+                s.t.call(),
+                end(meta, s.t.from()),
+                end(meta, s.t.to()),
             ));
         }
         None => out.push_str("\n  outside any traced fn's own poll (in the task's untraced code)"),

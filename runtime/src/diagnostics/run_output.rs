@@ -47,10 +47,11 @@ impl RunOutput {
         if !self.wants_lines() {
             return;
         }
-        let mut t = seen.t;
-        if self.hide_real {
-            t.nanos = None;
-        }
+        let t = if self.hide_real {
+            seen.t.without_duration()
+        } else {
+            seen.t
+        };
         let line = format!(
             "{:>9}  {task:<10} {}\n",
             clock_time(seen.at),

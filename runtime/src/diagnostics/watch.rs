@@ -46,17 +46,17 @@ impl Watch {
         // parents are looked up among this batch's starts as well as among known invocations.
         let parents: HashMap<u64, u64> = new
             .iter()
-            .filter(|t| t.from == State::Start)
-            .map(|t| (t.call, t.parent))
+            .filter(|t| t.from() == State::Start)
+            .map(|t| (t.call(), t.parent().unwrap_or(0)))
             .collect();
         for t in new {
-            let depth = self.depth(t.call, &parents);
-            let inv = self.invs.entry(t.call).or_insert(Inv {
+            let depth = self.depth(t.call(), &parents);
+            let inv = self.invs.entry(t.call()).or_insert(Inv {
                 task,
                 depth,
                 since: now,
             });
-            if matches!(t.from, State::Await(_) | State::Hidden) {
+            if matches!(t.from(), State::Await(_) | State::Hidden) {
                 let waited = now.saturating_sub(inv.since);
                 match self.idle.iter_mut().find(|(m, _)| std::ptr::eq(*m, t.meta)) {
                     Some((_, idle)) => *idle += waited,
@@ -72,8 +72,8 @@ impl Watch {
             });
         }
         for t in new {
-            if t.to.is_final() {
-                self.invs.remove(&t.call);
+            if t.to().is_final() {
+                self.invs.remove(&t.call());
             }
         }
         new.len()

@@ -1,7 +1,10 @@
 //! The runtime's clock: real time since the run began, or a virtual clock that only moves when
 //! every task waits on a timer (deterministic mode).
 
-use std::cell::Cell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::clock::TraceClock;
 
 /// Nanoseconds since the runtime was built, real or virtual.
 pub(crate) enum Clock {
@@ -9,13 +12,16 @@ pub(crate) enum Clock {
     /// cost of `Instant::now()`, and this clock is read on every poll).
     Real { origin: u64 },
     /// Virtual time: starts at 0 and jumps to the next timer's deadline when nothing can run.
-    Virtual { now: Cell<u64> },
+    /// Shared with the run's collector, which stamps poll starts with it.
+    Virtual { now: Arc<AtomicU64> },
 }
 
 impl Clock {
     pub(crate) fn new(deterministic: bool) -> Self {
         if deterministic {
-            Clock::Virtual { now: Cell::new(0) }
+            Clock::Virtual {
+                now: Arc::new(AtomicU64::new(0)),
+            }
         } else {
             Clock::Real {
                 origin: crate::clock::now(),
@@ -27,7 +33,15 @@ impl Clock {
     pub(crate) fn now(&self) -> u64 {
         match self {
             Clock::Real { origin } => crate::clock::nanos_between(*origin, crate::clock::now()),
-            Clock::Virtual { now } => now.get(),
+            Clock::Virtual { now } => now.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The same clock, for stamping the run's transitions.
+    pub(crate) fn trace_clock(&self) -> TraceClock {
+        match self {
+            Clock::Real { origin } => TraceClock::Real { origin: *origin },
+            Clock::Virtual { now } => TraceClock::Virtual(Arc::clone(now)),
         }
     }
 
@@ -38,7 +52,7 @@ impl Clock {
     /// Moves virtual time forward to `to`; real time moves by itself.
     pub(crate) fn advance_to(&self, to: u64) {
         if let Clock::Virtual { now } = self {
-            now.set(now.get().max(to));
+            now.fetch_max(to, Ordering::Relaxed);
         }
     }
 }

@@ -91,7 +91,8 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
 
 /// A fresh collector and main task for this run.
 fn begin(shared: &Shared, main_size: usize) {
-    shared.begin_scope(Collector::new(Mode::Timing, None));
+    let clock = shared.clock.trace_clock();
+    shared.begin_scope(Collector::on_clock(Mode::Timing, None, clock));
     let tracker = Tracker::new();
     tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
         &shared.queue,

@@ -5,27 +5,26 @@
 
 mod config;
 pub(crate) mod counters;
+mod live;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use crate::activity::{self, Activity, Global, Mode};
 use crate::clock;
 use crate::collector::Collector;
+use crate::event::Event;
 use crate::invocations::Live;
 use crate::meta::FnMeta;
 use crate::output::{self, Format, Output};
+use crate::sink::Sink;
 use crate::stats::FnStats;
-use crate::transition::Transition;
 
 use config::Config;
+use counters::Counters;
+use live::LiveStream;
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
-/// Numbers invocations and writes lines, when live output is on.
-static LIVE: Mutex<Option<Collector>> = Mutex::new(None);
-/// Whether [`LIVE`] holds a collector: checked without taking the lock.
-static LIVE_ON: AtomicBool = AtomicBool::new(false);
 
 /// The recording mode for `meta` under the process-wide recorder.
 #[inline(always)]
@@ -44,31 +43,24 @@ fn selects(meta: &FnMeta) -> bool {
     CONFIG.get().is_some_and(|c| c.selects(meta))
 }
 
-#[inline]
-pub(crate) fn begin(meta: &'static FnMeta, call: u64, parent: u64) {
-    if LIVE_ON.load(Ordering::Relaxed) {
-        with_live(|live| live.begin(meta, call, parent));
-    }
-}
+/// The process-wide recorder as a sink: its counters, then its live stream when that is on.
+pub(crate) struct Recorder;
 
-#[inline]
-pub(crate) fn record(t: &Transition) {
-    counters::count(t);
-    if LIVE_ON.load(Ordering::Relaxed) {
-        with_live(|live| {
-            live.record(t);
-            live.flush();
-        });
+impl Sink for Recorder {
+    #[inline]
+    fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
+        Counters.begin(meta, call, parent);
+        if live::is_on() {
+            LiveStream.begin(meta, call, parent);
+        }
     }
-}
 
-#[cold]
-fn with_live(f: impl FnOnce(&mut Collector)) {
-    let mut live = LIVE
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(live) = live.as_mut() {
-        f(live);
+    #[inline]
+    fn record(&mut self, event: &Event) {
+        Counters.record(event);
+        if live::is_on() {
+            LiveStream.record(event);
+        }
     }
 }
 
@@ -108,7 +100,7 @@ pub fn set_recording(on: bool) {
     let mode = if on { config.mode() } else { Mode::Off };
     activity::set_global(match mode {
         Mode::Off => Global::Off,
-        _ if LIVE_ON.load(Ordering::Relaxed) => Global::Live,
+        _ if live::is_on() => Global::Live,
         Mode::Count => Global::Count,
         Mode::Timing => Global::Time,
     });
@@ -119,15 +111,7 @@ pub fn report() -> Report {
     let (functions, lost) = counters::totals();
     // With live output the recorder numbers every invocation in flight: the report can draw
     // them as a tree. Counting alone knows only how many wait where.
-    let live = if LIVE_ON.load(Ordering::Relaxed) {
-        LIVE.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .map(Collector::live)
-            .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
+    let live = live::in_flight();
     Report {
         functions,
         lost,
@@ -220,11 +204,7 @@ impl RecorderBuilder {
         let summary = self.config.summary;
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
         if let Some(output) = Output::stderr(live) {
-            *LIVE
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) =
-                Some(Collector::streaming(mode, output));
-            LIVE_ON.store(true, Ordering::Relaxed);
+            live::install(Collector::streaming(mode, output));
         }
         if mode == Mode::Timing {
             clock::calibrate();
