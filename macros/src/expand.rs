@@ -142,12 +142,31 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
+    } else if let Some(block) = tokio_body(&mut body) {
+        // `#[tokio::main]` or `#[tokio::test]` ran first: the fn is plain now, and the user's
+        // body is the async block its first statement binds. Trace that block in place.
+        rewriter.visit_block_mut(&mut block.block);
+        let owner = note_owner(&sig, &krate);
+        let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
+            {
+                #owner
+                #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, #block)
+            }
+        };
+        let stmts = &mut body.stmts;
+        if let Some(Stmt::Local(local)) = stmts.first_mut()
+            && let Some(init) = &mut local.init
+        {
+            *init.expr = traced;
+        }
+        let stmts = &body.stmts;
+        quote!(#(#stmts)*)
     } else {
         return Err(syn::Error::new(
             sig.fn_token.span,
             "#[traced_async] only traces an `async fn`: add `async` before `fn` \
-             (and if another attribute such as #[tokio::main] made it a plain fn, \
-             put #[traced_async] above that attribute)",
+             (and if another attribute made it a plain fn, put #[traced_async] above that \
+             attribute)",
         ));
     };
     if let Some(error) = rewriter.error {
@@ -310,6 +329,63 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
         Some(Expr::Async(block)) => Some(block),
         _ => None,
     }
+}
+
+/// The user's body inside `#[tokio::main]`'s or `#[tokio::test]`'s expansion, when that
+/// attribute ran first.
+///
+/// Input (what tokio-macros 2 writes, its first statement in every version since 1.0):
+/// ```text
+/// fn main() -> R {
+///     let body = async { user's block };
+///     .. // test: `pin!(body)`; main: a type check of `body`
+///     { return Builder::new_current_thread().enable_all().build().expect(..).block_on(body); }
+/// }
+/// ```
+/// Output: the same, with `let body = traced(|| &META, async { user's block with await points });`.
+fn tokio_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
+    // Only a body that ends by blocking on it: a plain fn of the user's that happens to start
+    // with `let body = async ..` is not mistaken for tokio's.
+    let ends_in_block_on = body
+        .stmts
+        .last()
+        .is_some_and(|last| blocks_on_body(last.to_token_stream()));
+    if !ends_in_block_on {
+        return None;
+    }
+    let Some(Stmt::Local(local)) = body.stmts.first_mut() else {
+        return None;
+    };
+    let syn::Pat::Ident(binding) = &local.pat else {
+        return None;
+    };
+    if binding.ident != "body" || binding.by_ref.is_some() || binding.mutability.is_some() {
+        return None;
+    }
+    match local.init.as_mut().map(|init| &mut *init.expr) {
+        Some(Expr::Async(block)) if block.capture.is_none() => Some(block),
+        _ => None,
+    }
+}
+
+/// Whether `tokens` hold `block_on(body)`, at any depth.
+fn blocks_on_body(tokens: TokenStream) -> bool {
+    let mut previous_is_block_on = false;
+    for token in tokens {
+        let is_call = matches!(&token, proc_macro2::TokenTree::Group(group)
+            if previous_is_block_on && group.stream().to_string() == "body");
+        if is_call {
+            return true;
+        }
+        if let proc_macro2::TokenTree::Group(group) = &token
+            && blocks_on_body(group.stream())
+        {
+            return true;
+        }
+        previous_is_block_on =
+            matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "block_on");
+    }
+    false
 }
 
 fn fn_meta(
