@@ -142,23 +142,20 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
-    } else if let Some(block) = tokio_body(&mut body) {
+    } else if let Some(slot) = tokio_body(&mut body) {
         // `#[tokio::main]` or `#[tokio::test]` ran first: the fn is plain now, and the user's
-        // body is the async block its first statement binds. Trace that block in place.
-        rewriter.visit_block_mut(&mut block.block);
+        // body is an async block in tokio's expansion. Trace that block in place.
+        if let Expr::Async(block) = slot {
+            rewriter.visit_block_mut(&mut block.block);
+        }
         let owner = note_owner(&sig, &krate);
-        let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
+        let block = &*slot;
+        *slot = syn::parse_quote_spanned! {Span::mixed_site()=>
             {
                 #owner
                 #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, #block)
             }
         };
-        let stmts = &mut body.stmts;
-        if let Some(Stmt::Local(local)) = stmts.first_mut()
-            && let Some(init) = &mut local.init
-        {
-            *init.expr = traced;
-        }
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
     } else {
@@ -332,9 +329,9 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
 }
 
 /// The user's body inside `#[tokio::main]`'s or `#[tokio::test]`'s expansion, when that
-/// attribute ran first.
+/// attribute ran first: the slot holding the async block tokio made of it.
 ///
-/// Input (what tokio-macros 2 writes, its first statement in every version since 1.0):
+/// Input, tokio-macros 2 (tokio 1.26 and later):
 /// ```text
 /// fn main() -> R {
 ///     let body = async { user's block };
@@ -342,16 +339,23 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
 ///     { return Builder::new_current_thread().enable_all().build().expect(..).block_on(body); }
 /// }
 /// ```
-/// Output: the same, with `let body = traced(|| &META, async { user's block with await points });`.
-fn tokio_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
-    // Only a body that ends by blocking on it: a plain fn of the user's that happens to start
-    // with `let body = async ..` is not mistaken for tokio's.
-    let ends_in_block_on = body
-        .stmts
-        .last()
-        .is_some_and(|last| blocks_on_body(last.to_token_stream()));
-    if !ends_in_block_on {
-        return None;
+/// Input, tokio-macros 1 (older lockfiles):
+/// ```text
+/// fn main() -> R { Builder::new_current_thread().enable_all().build().expect(..).block_on(async { user's block }) }
+/// ```
+/// Output: the same, the async block replaced by `{ traced(|| &META, async { .. }) }`. Only a
+/// body that ends by blocking on that block matches: a plain fn of the user's that happens to
+/// start with `let body = async ..` is not mistaken for tokio's.
+fn tokio_body(body: &mut Block) -> Option<&mut Expr> {
+    // Which shape, asked before borrowing the slot to return (one mutable borrow at a time).
+    let inline = match block_on_argument(body.stmts.last_mut()?)? {
+        Expr::Async(_) => true,
+        Expr::Path(path) if path.path.is_ident("body") => false,
+        _ => return None,
+    };
+    if inline {
+        // tokio-macros 1: the async block is the argument itself.
+        return block_on_argument(body.stmts.last_mut()?);
     }
     let Some(Stmt::Local(local)) = body.stmts.first_mut() else {
         return None;
@@ -363,29 +367,31 @@ fn tokio_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
         return None;
     }
     match local.init.as_mut().map(|init| &mut *init.expr) {
-        Some(Expr::Async(block)) if block.capture.is_none() => Some(block),
+        Some(init @ Expr::Async(_)) => Some(init),
         _ => None,
     }
 }
 
-/// Whether `tokens` hold `block_on(body)`, at any depth.
-fn blocks_on_body(tokens: TokenStream) -> bool {
-    let mut previous_is_block_on = false;
-    for token in tokens {
-        let is_call = matches!(&token, proc_macro2::TokenTree::Group(group)
-            if previous_is_block_on && group.stream().to_string() == "body");
-        if is_call {
-            return true;
-        }
-        if let proc_macro2::TokenTree::Group(group) = &token
-            && blocks_on_body(group.stream())
-        {
-            return true;
-        }
-        previous_is_block_on =
-            matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "block_on");
+/// The argument of the `.block_on(..)` call that ends `stmt` (tokio's last statement: the call
+/// itself, or a block whose last statement is `return <call>;`).
+fn block_on_argument(stmt: &mut Stmt) -> Option<&mut Expr> {
+    let mut expr = match stmt {
+        Stmt::Expr(expr, _) => expr,
+        _ => return None,
+    };
+    loop {
+        expr = match expr {
+            Expr::Block(block) => match block.block.stmts.last_mut()? {
+                Stmt::Expr(inner, _) => inner,
+                _ => return None,
+            },
+            Expr::Return(ret) => ret.expr.as_deref_mut()?,
+            Expr::MethodCall(call) if call.method == "block_on" && call.args.len() == 1 => {
+                return call.args.first_mut();
+            }
+            _ => return None,
+        };
     }
-    false
 }
 
 fn fn_meta(
@@ -418,5 +424,55 @@ fn fn_meta(
         static __TRACED_ASYNC_FN: #krate::__private::FnMeta = #krate::__private::FnMeta::new(
             #name, ::core::module_path!(), ::core::file!(), #line, &[#(#points),*], #timing,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The expansion of `#[traced_async]` on `item`, as text.
+    fn expand(item: proc_macro2::TokenStream) -> String {
+        super::traced_async(proc_macro2::TokenStream::new(), item).to_string()
+    }
+
+    #[test]
+    fn traces_the_body_of_both_tokio_macros_shapes() {
+        // tokio-macros 2: `let body = async { .. };` first, `block_on(body)` last.
+        let v2 = expand(quote! {
+            fn main() -> u32 {
+                let body = async { ready(1).await };
+                let body = { body };
+                #[allow(clippy::expect_used)]
+                {
+                    use tokio::runtime::Builder;
+                    return Builder::new_current_thread().enable_all().build().expect("rt").block_on(body);
+                }
+            }
+        });
+        // tokio-macros 1: the async block is `block_on`'s argument.
+        let v1 = expand(quote! {
+            fn main() -> u32 {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt")
+                    .block_on(async { ready(1).await })
+            }
+        });
+        for out in [v2, v1] {
+            assert!(out.contains(":: __private :: traced ::"), "{out}");
+            assert!(out.contains("enter_await (0)"), "{out}");
+            assert!(!out.contains("compile_error"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_plain_fn_that_only_looks_like_tokios_is_refused() {
+        let out = expand(quote! {
+            fn f() -> impl Future<Output = u32> {
+                let body = async { 1 };
+                body
+            }
+        });
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(!out.contains(":: __private :: traced ::"), "{out}");
     }
 }
