@@ -1,6 +1,6 @@
 //! `#[traced_async]` next to other attributes: `#[async_trait]` (on impls and trait default
 //! methods, `Send` and `?Send`), `#[tracing::instrument]` and a local helper attribute in both
-//! orders, and `#[tokio::test]` below it.
+//! orders, and `#[tokio::main]` / `#[tokio::test]` in both orders.
 
 mod common;
 
@@ -170,4 +170,39 @@ async fn tokio_main_below() -> u32 {
 #[test]
 fn stacks_above_tokio_main() {
     assert_eq!(tokio_main_below(), 6);
+}
+
+// Below tokio's attributes, the attribute finds tokio's plain fn and traces the async block
+// tokio made of the body.
+#[tokio::main(flavor = "current_thread")]
+#[traced_async]
+async fn tokio_main_above() -> u32 {
+    io(1, 7).await
+}
+
+#[test]
+fn stacks_below_tokio_main() {
+    let (out, trace) = capture(async { tokio_main_above() });
+    assert_eq!(out, 7);
+    assert_eq!(points(&trace, "tokio_main_above").len(), 1);
+    assert_eq!(states(&trace, "tokio_main_above"), ["await#0", "returned"]);
+}
+
+#[tokio::test]
+#[traced_async]
+async fn below_tokio_test() {
+    io(1, 8).await;
+    tokio::task::yield_now().await;
+}
+
+#[test]
+fn stacks_below_tokio_test() {
+    let ((), trace) = capture(async { below_tokio_test() });
+    let points = points(&trace, "below_tokio_test");
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1], "1 Await tokio::task::yield_now()");
+    assert_eq!(
+        states(&trace, "below_tokio_test"),
+        ["await#0", "await#1", "returned"]
+    );
 }

@@ -142,12 +142,28 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
+    } else if let Some(slot) = tokio_body(&mut body) {
+        // `#[tokio::main]` or `#[tokio::test]` ran first: the fn is plain now, and the user's
+        // body is an async block in tokio's expansion. Trace that block in place.
+        if let Expr::Async(block) = slot {
+            rewriter.visit_block_mut(&mut block.block);
+        }
+        let owner = note_owner(&sig, &krate);
+        let block = &*slot;
+        *slot = syn::parse_quote_spanned! {Span::mixed_site()=>
+            {
+                #owner
+                #krate::__private::traced::<_, _, _>(|| &__TRACED_ASYNC_FN, #block)
+            }
+        };
+        let stmts = &body.stmts;
+        quote!(#(#stmts)*)
     } else {
         return Err(syn::Error::new(
             sig.fn_token.span,
             "#[traced_async] only traces an `async fn`: add `async` before `fn` \
-             (and if another attribute such as #[tokio::main] made it a plain fn, \
-             put #[traced_async] above that attribute)",
+             (and if another attribute made it a plain fn, put #[traced_async] above that \
+             attribute)",
         ));
     };
     if let Some(error) = rewriter.error {
@@ -312,6 +328,72 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
     }
 }
 
+/// The user's body inside `#[tokio::main]`'s or `#[tokio::test]`'s expansion, when that
+/// attribute ran first: the slot holding the async block tokio made of it.
+///
+/// Input, tokio-macros 2 (tokio 1.26 and later):
+/// ```text
+/// fn main() -> R {
+///     let body = async { user's block };
+///     .. // test: `pin!(body)`; main: a type check of `body`
+///     { return Builder::new_current_thread().enable_all().build().expect(..).block_on(body); }
+/// }
+/// ```
+/// Input, tokio-macros 1 (older lockfiles):
+/// ```text
+/// fn main() -> R { Builder::new_current_thread().enable_all().build().expect(..).block_on(async { user's block }) }
+/// ```
+/// Output: the same, the async block replaced by `{ traced(|| &META, async { .. }) }`. Only a
+/// body that ends by blocking on that block matches: a plain fn of the user's that happens to
+/// start with `let body = async ..` is not mistaken for tokio's.
+fn tokio_body(body: &mut Block) -> Option<&mut Expr> {
+    // Which shape, asked before borrowing the slot to return (one mutable borrow at a time).
+    let inline = match block_on_argument(body.stmts.last_mut()?)? {
+        Expr::Async(_) => true,
+        Expr::Path(path) if path.path.is_ident("body") => false,
+        _ => return None,
+    };
+    if inline {
+        // tokio-macros 1: the async block is the argument itself.
+        return block_on_argument(body.stmts.last_mut()?);
+    }
+    let Some(Stmt::Local(local)) = body.stmts.first_mut() else {
+        return None;
+    };
+    let syn::Pat::Ident(binding) = &local.pat else {
+        return None;
+    };
+    if binding.ident != "body" || binding.by_ref.is_some() || binding.mutability.is_some() {
+        return None;
+    }
+    match local.init.as_mut().map(|init| &mut *init.expr) {
+        Some(init @ Expr::Async(_)) => Some(init),
+        _ => None,
+    }
+}
+
+/// The argument of the `.block_on(..)` call that ends `stmt` (tokio's last statement: the call
+/// itself, or a block whose last statement is `return <call>;`).
+fn block_on_argument(stmt: &mut Stmt) -> Option<&mut Expr> {
+    let mut expr = match stmt {
+        Stmt::Expr(expr, _) => expr,
+        _ => return None,
+    };
+    loop {
+        expr = match expr {
+            Expr::Block(block) => match block.block.stmts.last_mut()? {
+                Stmt::Expr(inner, _) => inner,
+                _ => return None,
+            },
+            Expr::Return(ret) => ret.expr.as_deref_mut()?,
+            Expr::MethodCall(call) if call.method == "block_on" && call.args.len() == 1 => {
+                return call.args.first_mut();
+            }
+            _ => return None,
+        };
+    }
+}
+
 fn fn_meta(
     sig: &syn::Signature,
     args: &Args,
@@ -342,5 +424,55 @@ fn fn_meta(
         static __TRACED_ASYNC_FN: #krate::__private::FnMeta = #krate::__private::FnMeta::new(
             #name, ::core::module_path!(), ::core::file!(), #line, &[#(#points),*], #timing,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The expansion of `#[traced_async]` on `item`, as text.
+    fn expand(item: proc_macro2::TokenStream) -> String {
+        super::traced_async(proc_macro2::TokenStream::new(), item).to_string()
+    }
+
+    #[test]
+    fn traces_the_body_of_both_tokio_macros_shapes() {
+        // tokio-macros 2: `let body = async { .. };` first, `block_on(body)` last.
+        let v2 = expand(quote! {
+            fn main() -> u32 {
+                let body = async { ready(1).await };
+                let body = { body };
+                #[allow(clippy::expect_used)]
+                {
+                    use tokio::runtime::Builder;
+                    return Builder::new_current_thread().enable_all().build().expect("rt").block_on(body);
+                }
+            }
+        });
+        // tokio-macros 1: the async block is `block_on`'s argument.
+        let v1 = expand(quote! {
+            fn main() -> u32 {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt")
+                    .block_on(async { ready(1).await })
+            }
+        });
+        for out in [v2, v1] {
+            assert!(out.contains(":: __private :: traced ::"), "{out}");
+            assert!(out.contains("enter_await (0)"), "{out}");
+            assert!(!out.contains("compile_error"), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_plain_fn_that_only_looks_like_tokios_is_refused() {
+        let out = expand(quote! {
+            fn f() -> impl Future<Output = u32> {
+                let body = async { 1 };
+                body
+            }
+        });
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(!out.contains(":: __private :: traced ::"), "{out}");
     }
 }

@@ -63,8 +63,8 @@ use proc_macro::TokenStream;
 ///
 /// # Next to other attributes
 ///
-/// Put `#[traced_async]` above `#[tokio::main]` and `#[tokio::test]`: below them it finds a
-/// plain fn, and says so. Above or below `#[tracing::instrument]` it traces the body as written
+/// Above or below `#[tokio::main]` and `#[tokio::test]` it traces the body as written (below,
+/// it finds the body in the async block tokio's expansion makes of it). Above or below `#[tracing::instrument]` it traces the body as written
 /// (below, it finds the body inside tracing's expansion). On a method of an `#[async_trait]`
 /// impl or trait it traces the method's body.
 ///

@@ -71,8 +71,10 @@ impl<F: Future> Future for Captured<F> {
             .as_ref()
             .expect("`Captured` polled after it completed");
         let future = this.future;
-        let poll = scope.enter(|| future.poll(cx));
-        scope.collector().flush();
+        let poll = {
+            let _flush = FlushOnExit(scope);
+            scope.enter(|| future.poll(cx))
+        };
         match poll {
             Poll::Ready(output) => {
                 let scope = this.scope.take().expect("checked above");
@@ -80,5 +82,16 @@ impl<F: Future> Future for Captured<F> {
             }
             Poll::Pending => Poll::Pending,
         }
+    }
+}
+
+/// Writes what one poll of the scope recorded when the poll ends, also when it unwinds: the
+/// transitions up to a panic (the last of them `panicked`) are the lines a user most wants, so
+/// they are printed before the panic propagates.
+struct FlushOnExit<'a>(&'a Scope);
+
+impl Drop for FlushOnExit<'_> {
+    fn drop(&mut self) {
+        self.0.flush();
     }
 }

@@ -115,6 +115,14 @@ impl Scope {
         self.collector.borrow_mut()
     }
 
+    /// Writes what the output buffered during a poll. Never panics, so that it may run while a
+    /// poll unwinds: a collector still borrowed (a panic inside it) keeps its lines.
+    pub(crate) fn flush(&self) {
+        if let Ok(mut collector) = self.collector.try_borrow_mut() {
+            collector.flush();
+        }
+    }
+
     /// Ends the scope, giving the collector back.
     pub(crate) fn into_collector(self) -> Collector {
         self.collector.into_inner()

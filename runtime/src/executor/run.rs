@@ -149,7 +149,12 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     };
     let before = shared.run.borrow().watch.history().len();
     let started = crate::clock::now();
-    let result = in_scope(shared, id, poll);
+    let result = {
+        // The main task's panic is not caught (it propagates out of `block_on`): print what it
+        // recorded up to the panic first, `panicked` included.
+        let _unwinding = SyncOnUnwind(shared, id);
+        in_scope(shared, id, poll)
+    };
     let busy = crate::clock::nanos_between(started, crate::clock::now());
     let elapsed = Duration::from_nanos(busy);
     shared.tasks.borrow()[index(id)].tracker.end_poll();
@@ -180,6 +185,19 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
         shared.anomaly(AnomalyKind::BlockingPoll, id, message);
     }
     result
+}
+
+/// Prints a task's transitions when its poll unwinds; a poll that returns is synced below.
+struct SyncOnUnwind<'a>(&'a Shared, u64);
+
+impl Drop for SyncOnUnwind<'_> {
+    fn drop(&mut self) {
+        // A borrow still held by the code that panicked would make `sync` panic again (an
+        // abort): then the lines are lost rather than the process.
+        if std::thread::panicking() && self.0.run.try_borrow_mut().is_ok() {
+            self.0.sync(self.1);
+        }
+    }
 }
 
 /// After a poll that returned `Pending`: a task nobody can wake is reported once per
