@@ -21,6 +21,9 @@ pub(crate) struct Collector {
     keep: bool,
     /// The clock poll starts are stamped on; read only for timed polls.
     clock: TraceClock,
+    /// The depth of each kept transition's invocation, when asked for (by the runtime, whose
+    /// output prints it later).
+    depths: Option<Vec<u16>>,
 }
 
 impl Collector {
@@ -33,6 +36,7 @@ impl Collector {
     pub(crate) fn on_clock(mode: Mode, output: Option<Output>, clock: TraceClock) -> Self {
         Collector {
             clock,
+            depths: None,
             mode,
             transitions: Vec::new(),
             invocations: Invocations::new(),
@@ -48,6 +52,20 @@ impl Collector {
             keep: false,
             ..Collector::new(mode, Some(output))
         }
+    }
+
+    /// Keeps each transition's depth too (see [`depths`](Self::depths)).
+    pub(crate) fn with_depths(self) -> Self {
+        Collector {
+            depths: Some(Vec::new()),
+            ..self
+        }
+    }
+
+    /// The depth of each transition's invocation, indexed like the transitions; empty unless
+    /// asked for by [`with_depths`](Self::with_depths).
+    pub(crate) fn depths(&self) -> &[u16] {
+        self.depths.as_deref().unwrap_or_default()
     }
 
     pub(crate) fn mode(&self) -> Mode {
@@ -102,6 +120,9 @@ impl Sink for Collector {
         }
         if self.keep {
             self.transitions.push(t);
+            if let Some(depths) = &mut self.depths {
+                depths.push(u16::try_from(live.depth).unwrap_or(u16::MAX));
+            }
         }
     }
 }

@@ -202,6 +202,31 @@ impl FnMeta {
     }
 }
 
+/// The one item of `items` whose fn `name` names (see [`FnMeta::matches`]); `None` if none.
+///
+/// # Panics
+/// If `name` names several: the message names two of them and says to write more of the path.
+pub(crate) fn find_by_name<T>(
+    items: impl IntoIterator<Item = T>,
+    name: &str,
+    meta: impl Fn(&T) -> &'static FnMeta,
+) -> Option<T> {
+    let mut found = items.into_iter().filter(|item| meta(item).matches(name));
+    let first = found.next()?;
+    if let Some(second) = found.next() {
+        let (a, b) = (meta(&first), meta(&second));
+        panic!(
+            "`{name}` names more than one traced function: {}::{} and {}::{}; \
+             write more of the path (`Type::method` for a method)",
+            a.module_path(),
+            a.display_name(),
+            b.module_path(),
+            b.display_name(),
+        );
+    }
+    Some(first)
+}
+
 /// `app::Counter<u32>` → `Counter`.
 fn short_type_name(full: &str) -> &str {
     let path = full.split('<').next().unwrap_or(full);

@@ -3,10 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::meta::{AwaitMeta, FnMeta};
+use crate::meta::{self, AwaitMeta, FnMeta};
 use crate::output;
-use crate::state::State;
-use crate::stats::FnStats;
+use crate::stats::{AwaitStats, FnStats};
 use crate::transition::Transition;
 
 /// Everything recorded while a future ran under [`capture`](crate::capture),
@@ -64,22 +63,7 @@ impl Trace {
     /// If `name` matches several functions that ran (say two methods called `get`): name the
     /// type or the module to tell them apart.
     pub fn try_function(&self, name: &str) -> Option<FunctionTrace<'_>> {
-        let mut found = self
-            .functions()
-            .into_iter()
-            .filter(|f| f.meta.matches(name));
-        let first = found.next()?;
-        if let Some(second) = found.next() {
-            panic!(
-                "`{name}` names more than one traced function: {}::{} and {}::{}; \
-                 write more of the path (`Type::method` for a method)",
-                first.meta.module_path(),
-                first.meta.display_name(),
-                second.meta.module_path(),
-                second.meta.display_name(),
-            );
-        }
-        Some(first)
+        meta::find_by_name(self.functions(), name, |f| f.meta)
     }
 
     /// The function named `name`, as [`try_function`](Self::try_function) finds it.
@@ -151,50 +135,40 @@ impl<'a> FunctionTrace<'a> {
             .filter(move |t| std::ptr::eq(t.meta, meta))
     }
 
-    fn count(&self, pred: impl Fn(&Transition) -> bool) -> u64 {
-        self.transitions().filter(|t| pred(t)).count() as u64
-    }
-
     /// Invocations that were polled at least once.
     pub fn calls(&self) -> u64 {
-        self.count(|t| t.from() == State::Start)
+        self.stats().calls()
     }
 
     /// Polls of all invocations together.
     pub fn polls(&self) -> u64 {
-        self.count(|t| t.to() != State::Cancelled)
+        self.stats().polls()
     }
 
     /// Invocations that ran to their end.
     pub fn returned(&self) -> u64 {
-        self.count(|t| t.to() == State::Returned)
+        self.stats().returned()
     }
 
     /// Invocations whose poll panicked.
     pub fn panicked(&self) -> u64 {
-        self.count(|t| t.to() == State::Panicked)
+        self.stats().panicked()
     }
 
     /// Invocations dropped while suspended.
     pub fn cancelled(&self) -> u64 {
-        self.count(|t| t.to() == State::Cancelled)
+        self.stats().cancelled()
     }
 
     /// Time spent inside this function's polls, when timing was on (nested traced calls
     /// included).
     pub fn busy(&self) -> Option<Duration> {
-        let mut nanos = None;
-        for t in self.transitions() {
-            if let Some(n) = t.nanos() {
-                *nanos.get_or_insert(0) += n;
-            }
-        }
-        nanos.map(Duration::from_nanos)
+        self.stats().busy()
     }
 
     /// Suspensions at await points the attribute could not see (`await#?`).
     pub fn hidden_suspensions(&self) -> u64 {
-        self.count(|t| t.to() == State::Hidden)
+        self.stats().hidden_suspensions()
     }
 
     /// Every await point of the function, in source order, whether or not it suspended.
@@ -256,16 +230,19 @@ impl AwaitPointTrace<'_> {
         self.meta.expr()
     }
 
+    /// Totals of this await point.
+    fn stats(&self) -> AwaitStats {
+        let index = usize::from(self.meta.index());
+        self.function.stats().awaits()[index]
+    }
+
     /// How many polls returned `Pending` here.
     pub fn suspensions(&self) -> u64 {
-        let here = State::Await(self.meta.index());
-        self.function.count(|t| t.to() == here)
+        self.stats().suspensions()
     }
 
     /// How many invocations were dropped while suspended here.
     pub fn cancellations(&self) -> u64 {
-        let here = State::Await(self.meta.index());
-        self.function
-            .count(|t| t.to() == State::Cancelled && t.from() == here)
+        self.stats().cancellations()
     }
 }

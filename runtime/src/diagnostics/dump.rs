@@ -38,7 +38,7 @@ pub(crate) fn render(
         if mine.is_empty() && task.joining.is_none() {
             out.push_str("  (no traced fn in flight)\n");
         }
-        let age = |inv: &Live| Some(now.saturating_sub(watch.inv(inv.id)?.since));
+        let age = |inv: &Live| Some(now.saturating_sub(watch.since(inv.id)?));
         write_tree(&mut out, &mine, 1, &age);
         if let Some(joined) = task.joining {
             let name = tasks

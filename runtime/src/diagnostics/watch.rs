@@ -1,103 +1,97 @@
-//! Follows the recorded transitions as a run goes: which task each invocation belongs to, how
-//! deep it is nested, since when it sits in its state, and how long each fn waited in total.
+//! Follows the recorded transitions as a run goes, adding what only the runtime knows: when
+//! each happened on the runtime's clock, since when each invocation sits in its state, and how
+//! long each fn waited in total. Numbers, depth and task are the collector's; the transitions
+//! stay in the collector, read by index, not copied.
 
-use std::collections::HashMap;
+use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::transition::Transition;
 
-/// One invocation in flight, as the runtime sees it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Inv {
-    pub(crate) task: u64,
-    pub(crate) depth: usize,
-    /// When its last poll ended, leaving it in its current state (ns on the runtime's clock).
-    pub(crate) since: u64,
-}
-
-/// A transition with what the runtime adds to it.
+/// A transition with its depth and the time the runtime took it at, for printing.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Seen {
     pub(crate) t: Transition,
     pub(crate) depth: usize,
-    pub(crate) task: u64,
     pub(crate) at: u64,
+}
+
+impl Seen {
+    /// The task the transition's invocation belongs to (0 for none).
+    pub(crate) fn task(&self) -> u64 {
+        self.t.task().unwrap_or(0)
+    }
 }
 
 #[derive(Default)]
 pub(crate) struct Watch {
-    /// Transitions already taken from the collector.
-    seen: usize,
-    invs: HashMap<u64, Inv>,
+    /// When each transition of the run was taken, ns on the runtime's clock; indexed like the
+    /// collector's transitions.
+    at: Vec<u64>,
+    /// Per invocation in flight (by number), when its last poll ended, leaving it in its
+    /// current state.
+    since: FxHashMap<u64, u64>,
     /// Time each fn spent suspended, summed over its invocations.
     idle: Vec<(&'static FnMeta, u64)>,
-    /// Every transition so far, as the runtime saw it.
-    history: Vec<Seen>,
 }
 
 impl Watch {
-    /// Takes the transitions recorded since the last call, all made while `task` was polled
-    /// (or dropped) at `now`; returns how many there were.
-    pub(crate) fn take(&mut self, transitions: &[Transition], task: u64, now: u64) -> usize {
-        let new = transitions.get(self.seen..).unwrap_or_default();
-        self.seen = transitions.len();
-        // A callee's first transition is recorded before its caller's (its poll ends first), so
-        // parents are looked up among this batch's starts as well as among known invocations.
-        let parents: HashMap<u64, u64> = new
-            .iter()
-            .filter(|t| t.from() == State::Start)
-            .map(|t| (t.call(), t.parent().unwrap_or(0)))
-            .collect();
-        for t in new {
-            let depth = self.depth(t.call(), &parents);
-            let inv = self.invs.entry(t.call()).or_insert(Inv {
-                task,
-                depth,
-                since: now,
-            });
+    /// Takes the transitions recorded since the last call at `now`; returns their indices.
+    pub(crate) fn take(&mut self, transitions: &[Transition], now: u64) -> Range<usize> {
+        let new = self.at.len()..transitions.len().max(self.at.len());
+        for t in transitions.get(new.clone()).unwrap_or_default() {
+            let since = self.since.entry(t.call()).or_insert(now);
             if matches!(t.from(), State::Await(_) | State::Hidden) {
-                let waited = now.saturating_sub(inv.since);
+                let waited = now.saturating_sub(*since);
                 match self.idle.iter_mut().find(|(m, _)| std::ptr::eq(*m, t.meta)) {
                     Some((_, idle)) => *idle += waited,
                     None => self.idle.push((t.meta, waited)),
                 }
             }
-            inv.since = now;
-            self.history.push(Seen {
-                t: *t,
-                depth,
-                task: inv.task,
-                at: now,
-            });
-        }
-        for t in new {
+            *since = now;
             if t.to().is_final() {
-                self.invs.remove(&t.call());
+                self.since.remove(&t.call());
             }
+            self.at.push(now);
         }
-        new.len()
+        new
     }
 
-    fn depth(&self, call: u64, parents: &HashMap<u64, u64>) -> usize {
-        if let Some(inv) = self.invs.get(&call) {
-            return inv.depth;
-        }
-        match parents.get(&call) {
-            Some(&parent) if parent != 0 && parent != call => self.depth(parent, parents) + 1,
-            _ => 0,
-        }
+    /// How many transitions were taken in this run so far.
+    pub(crate) fn taken(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The transitions at `range` with their depths and times, for printing.
+    pub(crate) fn seen(
+        &self,
+        transitions: &[Transition],
+        depths: &[u16],
+        range: Range<usize>,
+    ) -> Vec<Seen> {
+        range
+            .filter_map(|i| {
+                Some(Seen {
+                    t: *transitions.get(i)?,
+                    depth: depths.get(i).copied().map_or(0, usize::from),
+                    at: *self.at.get(i)?,
+                })
+            })
+            .collect()
     }
 
     /// A new run starts with a new collector, whose transitions count from the start again.
     pub(crate) fn restart(&mut self) {
-        self.seen = 0;
-        self.invs.clear();
+        self.at.clear();
+        self.since.clear();
     }
 
-    /// The invocation numbered `call` in this run, while in flight.
-    pub(crate) fn inv(&self, call: u64) -> Option<Inv> {
-        self.invs.get(&call).copied()
+    /// Since when invocation `call` (numbered in this run) sits in its state, while in flight.
+    pub(crate) fn since(&self, call: u64) -> Option<u64> {
+        self.since.get(&call).copied()
     }
 
     /// Time `meta`'s invocations spent suspended, ns.
@@ -106,15 +100,5 @@ impl Watch {
             .iter()
             .find(|(m, _)| std::ptr::eq(*m, meta))
             .map_or(0, |(_, idle)| *idle)
-    }
-
-    /// The last `n` transitions taken.
-    pub(crate) fn last(&self, n: usize) -> &[Seen] {
-        &self.history[self.history.len().saturating_sub(n)..]
-    }
-
-    /// Every transition taken, in order.
-    pub(crate) fn history(&self) -> &[Seen] {
-        &self.history
     }
 }

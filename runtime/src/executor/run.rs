@@ -92,7 +92,7 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
 /// A fresh collector and main task for this run.
 fn begin(shared: &Shared, main_size: usize) {
     let clock = shared.clock.trace_clock();
-    shared.begin_scope(Collector::on_clock(Mode::Timing, None, clock));
+    shared.begin_scope(Collector::on_clock(Mode::Timing, None, clock).with_depths());
     let tracker = Tracker::new();
     tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
         &shared.queue,
@@ -118,7 +118,7 @@ fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
         // An aborted task's last turn: `run` only drops its future, which may record
         // cancellations; it is not a poll.
         in_scope(shared, id, || runnable.run());
-        shared.sync(id);
+        shared.sync();
         return;
     }
     poll_task(shared, id, || runnable.run());
@@ -147,18 +147,18 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
         info.joining = None;
         info.tracker.begin_poll()
     };
-    let before = shared.run.borrow().watch.history().len();
+    let before = shared.run.borrow().watch.taken();
     let started = crate::clock::now();
     let result = {
         // The main task's panic is not caught (it propagates out of `block_on`): print what it
         // recorded up to the panic first, `panicked` included.
-        let _unwinding = SyncOnUnwind(shared, id);
+        let _unwinding = SyncOnUnwind(shared);
         in_scope(shared, id, poll)
     };
     let busy = crate::clock::nanos_between(started, crate::clock::now());
     let elapsed = Duration::from_nanos(busy);
     shared.tasks.borrow()[index(id)].tracker.end_poll();
-    shared.sync(id);
+    shared.sync();
     {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -174,7 +174,7 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
         info.busy += busy;
     }
     if elapsed > shared.options.blocking_threshold {
-        let batch = shared.run.borrow().watch.history()[before..].to_vec();
+        let batch = shared.seen(before..shared.run.borrow().watch.taken());
         let message = blocking::report(
             &shared.label(id),
             elapsed,
@@ -188,14 +188,14 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
 }
 
 /// Prints a task's transitions when its poll unwinds; a poll that returns is synced below.
-struct SyncOnUnwind<'a>(&'a Shared, u64);
+struct SyncOnUnwind<'a>(&'a Shared);
 
 impl Drop for SyncOnUnwind<'_> {
     fn drop(&mut self) {
         // A borrow still held by the code that panicked would make `sync` panic again (an
         // abort): then the lines are lost rather than the process.
         if std::thread::panicking() && self.0.run.try_borrow_mut().is_ok() {
-            self.0.sync(self.1);
+            self.0.sync();
         }
     }
 }
@@ -351,7 +351,7 @@ fn shut_down<F: Future>(shared: &Shared, main: Option<Pin<Box<Tracked<F>>>>) {
     }
     if let Some(main) = main {
         in_scope(shared, MAIN, || drop(main));
-        shared.sync(MAIN);
+        shared.sync();
     }
     if let Some(info) = shared.tasks.borrow_mut().first_mut()
         && info.state == TaskState::Alive

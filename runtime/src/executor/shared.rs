@@ -12,7 +12,7 @@ use futures::FutureExt;
 use crate::collector::Collector;
 use crate::context;
 use crate::diagnostics::run_output::RunOutput;
-use crate::diagnostics::watch::Watch;
+use crate::diagnostics::watch::{Seen, Watch};
 use crate::diagnostics::{Anomaly, AnomalyKind, dump, mermaid, run_summary};
 use crate::executor::builder::Options;
 use crate::executor::clock::Clock;
@@ -103,7 +103,7 @@ impl Shared {
         let mut info = TaskInfo::new(id, name, tracker, size);
         info.handle = Some(handle);
         self.tasks.borrow_mut().push(info);
-        self.sync(context::current_task());
+        self.sync();
         self.event_with(|| {
             let name = self.label(id);
             format!("── spawned task {name} ({id}), a future of {size} B")
@@ -126,7 +126,7 @@ impl Shared {
             info.handle.take()
         };
         let name = self.label(id);
-        self.sync(context::current_task());
+        self.sync();
         self.event(&format!("── task {name} ({id}) aborted"));
         // Dropping the allocation's handle queues the task once more, to drop its future.
         drop(handle);
@@ -141,22 +141,36 @@ impl Shared {
         }
     }
 
-    /// Takes the transitions recorded since the last call and prints them, as made by `task`.
-    pub(crate) fn sync(&self, task: u64) {
+    /// Takes the transitions recorded since the last call and prints them.
+    pub(crate) fn sync(&self) {
         let now = self.clock.now();
         let Some(scope) = self.scope() else { return };
         let mut run = self.run.borrow_mut();
         let run = &mut *run;
-        let taken = scope
-            .with(|c| run.watch.take(c.transitions(), task, now))
-            .unwrap_or(0);
-        if taken == 0 || !run.output.wants_lines() {
-            return;
-        }
-        for seen in run.watch.last(taken).to_vec() {
-            let label = self.label(seen.task);
+        let wants_lines = run.output.wants_lines();
+        let taken = scope.with(|c| {
+            let range = run.watch.take(c.transitions(), now);
+            if wants_lines {
+                run.watch.seen(c.transitions(), c.depths(), range)
+            } else {
+                Vec::new()
+            }
+        });
+        for seen in taken.unwrap_or_default() {
+            let label = self.label(seen.task());
             run.output.transition(&seen, &label);
         }
+    }
+
+    /// The transitions taken at `range` in this run, with their depths and times.
+    pub(crate) fn seen(&self, range: std::ops::Range<usize>) -> Vec<Seen> {
+        let Some(scope) = self.scope() else {
+            return Vec::new();
+        };
+        let run = self.run.borrow();
+        scope
+            .with(|c| run.watch.seen(c.transitions(), c.depths(), range))
+            .unwrap_or_default()
     }
 
     /// Prints a runtime event and keeps it in the transcript.

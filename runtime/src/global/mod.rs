@@ -15,7 +15,7 @@ use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
 use crate::invocations::Live;
-use crate::meta::FnMeta;
+use crate::meta::{self, FnMeta};
 use crate::output::{self, Format, Output};
 use crate::sink::Sink;
 use crate::stats::FnStats;
@@ -268,18 +268,7 @@ impl Report {
     /// # Panics
     /// If `name` matches more than one fn that ran.
     pub fn function(&self, name: &str) -> Option<&FnStats> {
-        let mut found = self.functions.iter().filter(|f| f.meta().matches(name));
-        let first = found.next()?;
-        if let Some(second) = found.next() {
-            panic!(
-                "`{name}` names more than one traced fn: {}::{} and {}::{}",
-                first.meta().module_path(),
-                first.meta().display_name(),
-                second.meta().module_path(),
-                second.meta().display_name()
-            );
-        }
-        Some(first)
+        meta::find_by_name(&self.functions, name, |f| f.meta())
     }
 
     /// Transitions that could not be counted (more than 4096 traced fns, or a thread already
