@@ -7,7 +7,7 @@ import statistics
 import sys
 
 POLLS = 1001
-VARIANTS = ["AsyncWrapper", "RecorderOff", "GlobalCounting", "GlobalTiming"]
+VARIANTS = ["AsyncWrapper", "RecorderOff", "Counting", "Timing", "GlobalCounting", "GlobalTiming"]
 UNITS = {"ns": 1e-3, "µs": 1.0, "ms": 1e3}
 
 

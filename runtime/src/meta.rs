@@ -308,3 +308,26 @@ impl AwaitMeta {
         self.kind
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static NET: FnMeta = FnMeta::new("get", "app::net", "src/net.rs", 3, &[], true);
+    static DB: FnMeta = FnMeta::new("get", "app::db", "src/db.rs", 5, &[], true);
+
+    #[test]
+    fn one_lookup_by_name() {
+        let fns = [&NET, &DB];
+        let found = find_by_name(fns, "net::get", |m| *m).unwrap();
+        assert!(std::ptr::eq(found, &NET));
+        assert!(find_by_name(fns, "put", |m| *m).is_none());
+        let ambiguous = std::panic::catch_unwind(|| find_by_name(fns, "get", |m| *m));
+        let message = *ambiguous.unwrap_err().downcast::<String>().unwrap();
+        assert_eq!(
+            message,
+            "`get` names more than one traced function: app::net::get and app::db::get; \
+             write more of the path (`Type::method` for a method)"
+        );
+    }
+}
