@@ -92,12 +92,17 @@ pub(crate) fn enter(call: u64, region: u16) -> Saved {
     })
 }
 
-/// Restores `saved`; returns what the finished poll marked.
+/// Restores `saved`; returns what the finished poll marked, and this thread's number (see
+/// [`thread_number`]) read in the same access.
 #[inline(always)]
-pub(crate) fn exit(saved: Saved) -> Marks {
+pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
     CTX.with(|c| {
         c.call.set(saved.call);
-        c.marks.replace(saved.marks)
+        let thread = match c.thread.get() {
+            0 => new_thread_number(c),
+            number => number,
+        };
+        (c.marks.replace(saved.marks), thread)
     })
 }
 
@@ -158,16 +163,19 @@ pub(crate) fn next_call_id() -> u32 {
 /// This thread's number: from 1, in the order threads first ask.
 #[inline]
 pub(crate) fn thread_number() -> u32 {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static NEXT: AtomicU32 = AtomicU32::new(1);
     CTX.with(|c| match c.thread.get() {
-        0 => {
-            let number = NEXT.fetch_add(1, Ordering::Relaxed);
-            c.thread.set(number);
-            number
-        }
+        0 => new_thread_number(c),
         number => number,
     })
+}
+
+#[cold]
+fn new_thread_number(c: &Ctx) -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let number = NEXT.fetch_add(1, Ordering::Relaxed);
+    c.thread.set(number);
+    number
 }
 
 /// The executor task being polled on this thread, 0 when none.

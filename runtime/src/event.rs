@@ -2,7 +2,6 @@
 //! path builds it with [`Event::new`]; a recorder turns it into a numbered
 //! [`Transition`](crate::Transition).
 
-use crate::context;
 use crate::meta::FnMeta;
 use crate::state::State;
 
@@ -10,9 +9,10 @@ use crate::state::State;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Event {
     pub(crate) meta: &'static FnMeta,
-    /// The invocation's process-wide id (see [`context::next_call_id`]).
+    /// The invocation's process-wide id (see [`next_call_id`](crate::context::next_call_id)).
     pub(crate) call: u32,
-    /// The thread the poll ran on, numbered from 1 (see [`context::thread_number`]).
+    /// The thread the poll ran on, numbered from 1
+    /// (see [`thread_number`](crate::context::thread_number)).
     pub(crate) thread: u32,
     pub(crate) from: State,
     pub(crate) to: State,
@@ -23,22 +23,23 @@ pub(crate) struct Event {
 }
 
 impl Event {
-    /// The event of a poll of invocation `call` of `meta` on this thread from `from` to `to`,
-    /// started at raw clock reading `started` and lasting `nanos` when timed. A cancellation
-    /// (a drop mid-flight) is not a poll: it has neither.
+    /// The event of a poll of invocation `call` of `meta` on `thread` (this thread's
+    /// [`thread_number`](crate::context::thread_number)) from `from` to `to`, started at raw
+    /// clock reading `started` and lasting `nanos` when timed. A cancellation (a drop
+    /// mid-flight) is not a poll: it has neither.
     #[inline]
     pub(crate) fn new(
         meta: &'static FnMeta,
         call: u32,
-        from: State,
-        to: State,
+        thread: u32,
+        (from, to): (State, State),
         started: Option<u64>,
         nanos: Option<u64>,
     ) -> Self {
         Event {
             meta,
             call,
-            thread: context::thread_number(),
+            thread,
             from,
             to,
             started,

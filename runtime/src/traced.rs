@@ -58,7 +58,9 @@ pin_project! {
             let meta = (this.meta)();
             let target = record::target(meta);
             if target != Target::Off {
-                let event = Event::new(meta, frame.call, from, State::Cancelled, None, None);
+                let thread = context::thread_number();
+                let moved = (from, State::Cancelled);
+                let event = Event::new(meta, frame.call, thread, moved, None, None);
                 record::emit(target, &event);
             }
         }
@@ -211,7 +213,9 @@ impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
         let from = State::decode(self.frame.state);
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();
-        counters::count(&Event::new(meta, 0, from, State::Panicked, None, None));
+        let thread = context::thread_number();
+        let moved = (from, State::Panicked);
+        counters::count(&Event::new(meta, 0, thread, moved, None, None));
     }
 }
 
@@ -230,25 +234,33 @@ impl PollFinish<'_> {
     #[inline]
     fn finish(self, ready: bool) {
         let mut this = ManuallyDrop::new(self);
-        let marks = context::exit(this.saved);
+        let (marks, thread) = context::exit(this.saved);
         this.frame.region = marks.region();
         let to = marks.end_state(this.meta, ready);
-        this.record(to);
+        this.record(to, thread);
     }
 
-    fn record(&mut self, to: State) {
+    fn record(&mut self, to: State, thread: u32) {
         let nanos = self
             .started
             .map(|start| clock::nanos_between(start, clock::now()));
         let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
-        let event = Event::new(self.meta, self.frame.call, from, to, self.started, nanos);
+        let moved = (from, to);
+        let event = Event::new(
+            self.meta,
+            self.frame.call,
+            thread,
+            moved,
+            self.started,
+            nanos,
+        );
         record::emit(self.target, &event);
     }
 }
 
 impl Drop for PollFinish<'_> {
     fn drop(&mut self) {
-        context::exit(self.saved);
-        self.record(State::Panicked);
+        let (_, thread) = context::exit(self.saved);
+        self.record(State::Panicked, thread);
     }
 }

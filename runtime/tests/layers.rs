@@ -372,11 +372,9 @@ fn the_checker_names_an_upward_import_and_a_cycle() {
     .map(|(f, s)| (f.to_owned(), s.to_owned()))
     .collect();
     let problems = check(TOY, &sources);
-    assert!(
-        problems.iter().any(|p| p
-            == "low.rs (layer `low`) imports crate::high::Thing from high.rs (layer `high`, above it)"),
-        "{problems:?}"
-    );
+    let upward = "low.rs (layer `low`) imports crate::high::Thing \
+                  from high.rs (layer `high`, above it)";
+    assert!(problems.iter().any(|p| p == upward), "{problems:?}");
     assert!(
         problems
             .iter()

@@ -415,7 +415,7 @@ mod tests {
     static META: FnMeta = FnMeta::new("churn", "tests", "t.rs", 1, &AWAITS, false);
 
     fn transition(from: State, to: State) -> Event {
-        Event::new(&META, 1, from, to, None, None)
+        Event::new(&META, 1, 1, (from, to), None, None)
     }
 
     #[test]
