@@ -331,7 +331,7 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
 /// The user's body inside `#[tokio::main]`'s or `#[tokio::test]`'s expansion, when that
 /// attribute ran first: the slot holding the async block tokio made of it.
 ///
-/// Input, tokio-macros 2 (tokio 1.26 and later):
+/// Input, tokio-macros 2:
 /// ```text
 /// fn main() -> R {
 ///     let body = async { user's block };
@@ -343,19 +343,25 @@ fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
 /// ```text
 /// fn main() -> R { Builder::new_current_thread().enable_all().build().expect(..).block_on(async { user's block }) }
 /// ```
+/// (tokio-macros 2.6 puts a `#[cfg]`-gated fallback block after the one that blocks.)
 /// Output: the same, the async block replaced by `{ traced(|| &META, async { .. }) }`. Only a
-/// body that ends by blocking on that block matches: a plain fn of the user's that happens to
-/// start with `let body = async ..` is not mistaken for tokio's.
+/// body that blocks on that block matches: a plain fn of the user's that happens to start with
+/// `let body = async ..` is not mistaken for tokio's.
 fn tokio_body(body: &mut Block) -> Option<&mut Expr> {
     // Which shape, asked before borrowing the slot to return (one mutable borrow at a time).
-    let inline = match block_on_argument(body.stmts.last_mut()?)? {
-        Expr::Async(_) => true,
-        Expr::Path(path) if path.path.is_ident("body") => false,
-        _ => return None,
-    };
+    let (at, inline) = body
+        .stmts
+        .iter_mut()
+        .enumerate()
+        .rev()
+        .find_map(|(at, stmt)| match block_on_argument(stmt)? {
+            Expr::Async(_) => Some((at, true)),
+            Expr::Path(path) if path.path.is_ident("body") => Some((at, false)),
+            _ => None,
+        })?;
     if inline {
         // tokio-macros 1: the async block is the argument itself.
-        return block_on_argument(body.stmts.last_mut()?);
+        return block_on_argument(&mut body.stmts[at]);
     }
     let Some(Stmt::Local(local)) = body.stmts.first_mut() else {
         return None;
@@ -450,6 +456,20 @@ mod tests {
                 }
             }
         });
+        // tokio-macros 2.6: a `#[cfg]`-gated fallback after the block that blocks.
+        let v2_6 = expand(quote! {
+            fn main() {
+                let body = async { ready(1).await };
+                #[cfg(all())]
+                {
+                    return tokio::runtime::Builder::new_current_thread().enable_all().build().expect("rt").block_on(body);
+                }
+                #[cfg(not(all()))]
+                {
+                    panic!("fell through checks")
+                }
+            }
+        });
         // tokio-macros 1: the async block is `block_on`'s argument.
         let v1 = expand(quote! {
             fn main() -> u32 {
@@ -457,7 +477,7 @@ mod tests {
                     .block_on(async { ready(1).await })
             }
         });
-        for out in [v2, v1] {
+        for out in [v2, v2_6, v1] {
             assert!(out.contains(":: __private :: traced ::"), "{out}");
             assert!(out.contains("enter_await (0)"), "{out}");
             assert!(!out.contains("compile_error"), "{out}");
