@@ -11,6 +11,7 @@
 
 mod args;
 mod bindings;
+mod block;
 mod branches;
 mod expand;
 mod input;
@@ -129,4 +130,11 @@ pub fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         expand::traced_async(args.into(), item.into()).into()
     }
+}
+
+/// Traces an async block, an async closure, or a closure returning an async block, the way
+/// `#[traced_async]` traces an `async fn`. See `traced_async::traced!`, which documents it.
+#[proc_macro]
+pub fn traced(tokens: TokenStream) -> TokenStream {
+    block::traced(tokens.into(), cfg!(feature = "off")).into()
 }
