@@ -211,9 +211,7 @@ fn async_closure(mut closure: ExprClosure, args: &Args) -> syn::Result<TokenStre
     let stmts = &body.stmts;
     let inner = quote_spanned!(Span::mixed_site()=> async { #(#stmts)* });
     let call = wrap(&krate, inner);
-    closure.body = Box::new(Expr::Verbatim(
-        quote_spanned!(Span::mixed_site()=> { #call.await }),
-    ));
+    *closure.body = Expr::Verbatim(quote_spanned!(Span::mixed_site()=> { #call.await }));
     Ok(quote_spanned! {Span::mixed_site()=> { #meta #closure } })
 }
 

@@ -142,6 +142,14 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
+    } else if let Some(Stmt::Expr(Expr::Async(block), None)) = body.stmts.last() {
+        // `fn f() -> impl Future { async move { .. } }`: the block can be traced where it is.
+        return Err(syn::Error::new(
+            block.async_token.span,
+            "#[traced_async] only traces an `async fn`; this fn returns an async block: \
+             trace the block with `traced_async::traced!(async move { .. })` (and remove \
+             #[traced_async]), or make the fn an `async fn`",
+        ));
     } else {
         return Err(syn::Error::new(
             sig.fn_token.span,
