@@ -51,9 +51,12 @@ struct Input {
 pub(crate) fn traced(tokens: TokenStream, off: bool) -> TokenStream {
     let input = match split.parse2(tokens) {
         Ok(input) => input,
-        // Only `"name"` without an expression gets here.
+        // A name without an expression, or without a comma after it.
         Err(error) => return error.to_compile_error(),
     };
+    if input.expr.is_empty() {
+        return syn::Error::new(Span::call_site(), WHAT).to_compile_error();
+    }
     let parsed = match expression.parse2(input.expr.clone()) {
         Ok(parsed) => parsed,
         // An expression that does not parse (a user mid-typing): emit it as written, so the
@@ -287,4 +290,45 @@ fn meta(
     };
     let timing = args.timing.as_ref().is_none_or(|t| t.value);
     Ok(expand::meta_static(&name, at, timing, rewriter, krate))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn traced(tokens: proc_macro2::TokenStream, off: bool) -> String {
+        super::traced(tokens, off).to_string()
+    }
+
+    #[test]
+    fn off_emits_the_expression_as_written() {
+        let block = quote!(async move { a().await });
+        let out = traced(quote!("name", timing = false, #block), true);
+        assert_eq!(out, quote!({ #block }).to_string());
+    }
+
+    #[test]
+    fn off_still_reports_misuse() {
+        let out = traced(quote!(|x| x * 2), true);
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("| x | x * 2"), "{out}");
+    }
+
+    #[test]
+    fn each_form_is_wrapped_and_named() {
+        let out = traced(quote!(async { a().await }), false);
+        assert!(out.contains("\"<block at \""), "{out}");
+        assert!(
+            out.contains("AwaitPoint") || out.contains("enter_await"),
+            "{out}"
+        );
+        let out = traced(quote!(async |x| x), false);
+        assert!(out.contains("\"<closure at \""), "{out}");
+        assert!(out.contains("async | x |"), "{out}");
+        let out = traced(quote!("n", |x| async move { x }), false);
+        assert!(
+            out.contains("| x | :: traced_async :: __private :: traced"),
+            "{out}"
+        );
+    }
 }
