@@ -16,6 +16,9 @@
 //! assert_eq!(trace.function("hello_world").polls(), 1);
 //! ```
 //!
+//! [`traced!`] does the same for an async block or closure:
+//! `tokio::spawn(traced!("accept loop", async move { .. }))`.
+//!
 //! [`block_on`] prints the transitions as they happen (`hello_world#1  poll 1  start -> returned
 //! 3.1µs`), then a summary per fn.
 //!

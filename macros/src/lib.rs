@@ -5,7 +5,8 @@
 //! classifies the item it is put on, `bindings` rebinds the arguments, `rewrite` numbers the
 //! body's await points (`macros` tells which macro calls may suspend, `branches` parses the
 //! branches of `join!`/`select!`, `source_text` rebuilds the awaited expressions' text),
-//! `expand` assembles the output, and every error path still emits the user's item. Tests:
+//! `expand` assembles the output, and every error path still emits the user's item; `block`
+//! does the same for `traced!`'s async blocks and closures. Tests:
 //! `never_panics` (mutated token streams) and `snapshots` (expansions). With the `off` feature,
 //! `off` emits every item unchanged.
 
@@ -68,6 +69,12 @@ use proc_macro::TokenStream;
 /// plain fn, and says so. Above or below `#[tracing::instrument]` it traces the body as written
 /// (below, it finds the body inside tracing's expansion). On a method of an `#[async_trait]`
 /// impl or trait it traces the method's body.
+///
+/// # Async blocks and closures
+///
+/// Attributes on expressions are unstable, so `#[traced_async]` cannot go on a closure or an
+/// async block: write `traced!(async move { .. })`, `traced!(async |x| { .. })` or
+/// `traced!(|x| async move { .. })`. On a fn that returns an async block, the error says so.
 ///
 /// # What it expands to
 ///
