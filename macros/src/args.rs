@@ -27,6 +27,12 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             format!("name the argument: `#[traced_async(name = {lit})]`"),
         ));
     }
+    parse_keys(tokens, USAGE)
+}
+
+/// `key = value, ..` (no positional name), with `usage` saying what the caller takes: the
+/// attribute's arguments, or the options of `traced!`.
+pub(crate) fn parse_keys(tokens: TokenStream, usage: &str) -> syn::Result<Args> {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let key = meta
@@ -61,7 +67,7 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             "timing" => set(&mut args.timing, &meta, "timing", || {
                 value(&meta, "timing", "`true` or `false`")
             }),
-            _ => Err(meta.error(unknown(&path_text(&meta.path)))),
+            _ => Err(meta.error(unknown(&path_text(&meta.path), usage))),
         }
     });
     parser.parse2(tokens)?;
@@ -93,13 +99,13 @@ fn needs_value(
     ))
 }
 
-fn unknown(key: &str) -> String {
+fn unknown(key: &str, usage: &str) -> String {
     let close = KEYS
         .iter()
         .find(|known| edit_distance(key, known) <= 2 && key.len() > 1);
     match close {
-        Some(known) => format!("unknown argument `{key}`; did you mean `{known}`? {USAGE}"),
-        None => format!("unknown argument `{key}`: {USAGE}"),
+        Some(known) => format!("unknown argument `{key}`; did you mean `{known}`? {usage}"),
+        None => format!("unknown argument `{key}`: {usage}"),
     }
 }
 

@@ -158,6 +158,14 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
+    } else if let Some(Stmt::Expr(Expr::Async(block), None)) = body.stmts.last() {
+        // `fn f() -> impl Future { async move { .. } }`: the block can be traced where it is.
+        return Err(syn::Error::new(
+            block.async_token.span,
+            "#[traced_async] only traces an `async fn`; this fn returns an async block: \
+             trace the block with `traced_async::traced!(async move { .. })` (and remove \
+             #[traced_async]), or make the fn an `async fn`",
+        ));
     } else {
         return Err(syn::Error::new(
             sig.fn_token.span,
@@ -410,8 +418,22 @@ fn fn_meta(
         Some(name) => name.value(),
         None => sig.ident.to_string().trim_start_matches("r#").to_owned(),
     };
-    let (line, _) = rewrite::location(sig.ident.span());
+    let name = proc_macro2::Literal::string(&name).into_token_stream();
     let timing = args.timing.as_ref().is_none_or(|t| t.value);
+    meta_static(&name, sig.ident.span(), timing, rewriter, krate)
+}
+
+/// `static __TRACED_ASYNC_FN: FnMeta = ..;` for a state machine named by the expression `name`
+/// (a string literal, or a `concat!` of one), whose line is that of `at`, with the await points
+/// the rewriter numbered. Shared by fns and `traced!` blocks and closures.
+pub(crate) fn meta_static(
+    name: &TokenStream,
+    at: Span,
+    timing: bool,
+    rewriter: &Rewriter,
+    krate: &TokenStream,
+) -> TokenStream {
+    let (line, _) = rewrite::location(at);
     let points = rewriter.points.iter().enumerate().map(|(index, point)| {
         let (line, column) = rewrite::location(point.span);
         let label = &point.label;

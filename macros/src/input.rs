@@ -61,6 +61,20 @@ pub(crate) fn explain_misuse(item: &TokenStream) -> Option<syn::Error> {
         Item::ForeignMod(f) => (f.abi.span(), "an extern block"),
         _ => (item.span(), "this item"),
     };
+    let init = match &item {
+        Item::Const(c) => Some(&*c.expr),
+        Item::Static(s) => Some(&*s.expr),
+        _ => None,
+    };
+    if let Some(syn::Expr::Closure(_) | syn::Expr::Async(_)) = init {
+        return Some(syn::Error::new(
+            span,
+            format!(
+                "#[traced_async] goes on an `async fn`, not on {what}; to trace this closure or \
+                 async block, wrap it in `traced_async::traced!(..)`"
+            ),
+        ));
+    }
     let mut hint = "";
     if matches!(item, Item::Impl(_) | Item::Trait(_)) {
         hint = "; put it on each `async fn` inside instead";

@@ -5,12 +5,14 @@
 //! classifies the item it is put on, `bindings` rebinds the arguments, `rewrite` numbers the
 //! body's await points (`macros` tells which macro calls may suspend, `branches` parses the
 //! branches of `join!`/`select!`, `source_text` rebuilds the awaited expressions' text),
-//! `expand` assembles the output, and every error path still emits the user's item. Tests:
+//! `expand` assembles the output, and every error path still emits the user's item; `block`
+//! does the same for `traced!`'s async blocks and closures. Tests:
 //! `never_panics` (mutated token streams) and `snapshots` (expansions). With the `off` feature,
 //! `off` emits every item unchanged.
 
 mod args;
 mod bindings;
+mod block;
 mod branches;
 mod expand;
 mod input;
@@ -67,6 +69,12 @@ use proc_macro::TokenStream;
 /// it finds the body in the async block tokio's expansion makes of it). Above or below `#[tracing::instrument]` it traces the body as written
 /// (below, it finds the body inside tracing's expansion). On a method of an `#[async_trait]`
 /// impl or trait it traces the method's body.
+///
+/// # Async blocks and closures
+///
+/// Attributes on expressions are unstable, so `#[traced_async]` cannot go on a closure or an
+/// async block: write `traced!(async move { .. })`, `traced!(async |x| { .. })` or
+/// `traced!(|x| async move { .. })`. On a fn that returns an async block, the error says so.
 ///
 /// # What it expands to
 ///
@@ -129,4 +137,11 @@ pub fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         expand::traced_async(args.into(), item.into()).into()
     }
+}
+
+/// Traces an async block, an async closure, or a closure returning an async block, the way
+/// `#[traced_async]` traces an `async fn`. See `traced_async::traced!`, which documents it.
+#[proc_macro]
+pub fn traced(tokens: TokenStream) -> TokenStream {
+    block::traced(tokens.into(), cfg!(feature = "off")).into()
 }

@@ -175,3 +175,49 @@ fn mutated_token_streams_never_panic() {
     }
     assert_eq!(runs, SEEDS.len() * 400);
 }
+
+/// `traced!(..)` inputs as users write them, correct and not.
+const BLOCK_SEEDS: &[&str] = &[
+    "async move { a().await }",
+    "\"accept loop\", async { let x = a().await?; Ok(x) }",
+    "\"t\", timing = false, crate = ::a, async move { futures::join!(a(), b()); }",
+    "async |x: u32| x + a().await",
+    "async move |x| -> u32 { return b(x).await; }",
+    "|x| async move { a(x).await }",
+    "|x| { let y = x; async move { y.await } }",
+    "|x| x * 2",
+    "name, async {}",
+    "\"\", async {}",
+    "colour = 1, async {}",
+    "\"x\"",
+    "not_async",
+    "",
+];
+
+fn block_without_panic(input: &TokenStream, off: bool) -> TokenStream {
+    let run = AssertUnwindSafe(|| crate::block::traced(input.clone(), off));
+    match catch_unwind(run) {
+        Ok(out) => out,
+        Err(_) => panic!("traced! panicked on {input}"),
+    }
+}
+
+#[test]
+fn mutated_block_inputs_never_panic() {
+    let mut rng = Rng(0x5eed_1234_abcd_0002);
+    for seed in BLOCK_SEEDS {
+        for round in 0..400 {
+            let mut input = tokens(seed);
+            if round > 0 {
+                for _ in 0..=rng.below(4) {
+                    input = mutate(input, &mut rng, 0);
+                }
+            }
+            let out = block_without_panic(&input, round % 2 == 1);
+            assert!(
+                input.is_empty() || !out.is_empty(),
+                "nothing came back for {input}"
+            );
+        }
+    }
+}

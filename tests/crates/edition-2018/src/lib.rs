@@ -3,10 +3,14 @@
 #[path = "../../shared/fns.rs"]
 pub mod fns;
 
+#[path = "../../shared/blocks.rs"]
+pub mod blocks;
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn behaves_as_in_every_edition() {
         super::fns::check();
+        super::blocks::check();
     }
 }

@@ -41,6 +41,9 @@
 #[path = "../../shared/fns.rs"]
 pub mod fns;
 
+#[path = "../../shared/blocks.rs"]
+pub mod blocks;
+
 use fns::io;
 use traced_async::traced_async;
 
@@ -150,6 +153,7 @@ mod tests {
     #[test]
     fn everything_runs() {
         fns::check();
+        blocks::check();
         let (out, trace) = traced_async::capture(async {
             no_await().await;
             statements().await;

@@ -1,0 +1,6 @@
+use traced_async::traced;
+
+fn main() {
+    let _ = traced!();
+    let _ = traced!("accept loop");
+}
