@@ -18,7 +18,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{Block, Expr, ReturnType, Stmt, Type};
+use syn::{Attribute, Block, Expr, ReturnType, Stmt, Type};
 
 use crate::args::{self, Args};
 use crate::bindings;
@@ -26,11 +26,12 @@ use crate::input::{self, FnInput};
 use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
-    let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
-        return match input::explain_misuse(&item) {
-            Some(error) => with_error(error, item),
-            None => item,
-        };
+    let input = match syn::parse2::<FnInput>(item.clone()) {
+        Ok(input) => input,
+        Err(error) => {
+            let error = input::explain_misuse(&item).unwrap_or_else(|| unparsed(&error, "item"));
+            return with_error(error, item);
+        }
     };
     let args = match args::parse(args) {
         Ok(args) => args,
@@ -39,15 +40,25 @@ pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream 
     if let Some(error) = check_signature(&input) {
         return with_error(error, item);
     }
-    // A body that does not parse (a user mid-typing): emit the item untouched, so the compiler
-    // reports the syntax error once and rust-analyzer keeps the fn.
-    let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
-        return item;
+    // A body that does not parse (a user mid-typing): the item as written, so rust-analyzer
+    // keeps the fn, beside an error that says it is not traced (the compiler may not see a
+    // syntax error where this parser does).
+    let body = match syn::parse2::<BlockBody>(input.body.clone()) {
+        Ok(body) => body,
+        Err(error) => return with_error(unparsed(&error, "fn body"), item),
     };
-    match expand(input, body.0, &args) {
+    match expand(input, body, &args) {
         Ok(tokens) => tokens,
         Err(error) => with_error(error, item),
     }
+}
+
+/// The error for input this parser cannot read: what it expected, and that nothing is traced.
+fn unparsed(error: &syn::Error, what: &str) -> syn::Error {
+    syn::Error::new(
+        error.span(),
+        format!("#[traced_async] cannot parse this {what} ({error}), so it traces nothing"),
+    )
 }
 
 fn with_error(error: syn::Error, item: TokenStream) -> TokenStream {
@@ -73,16 +84,23 @@ fn check_signature(input: &FnInput) -> Option<syn::Error> {
     None
 }
 
-/// The statements of a body, parsed the way a fn body is.
-struct BlockBody(Vec<Stmt>);
+/// A fn body, parsed the way the compiler does: inner attributes (`#![allow(..)]`), then
+/// statements.
+struct BlockBody {
+    inner_attrs: Vec<Attribute>,
+    stmts: Vec<Stmt>,
+}
 
 impl syn::parse::Parse for BlockBody {
     fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        Block::parse_within(input).map(BlockBody)
+        Ok(BlockBody {
+            inner_attrs: input.call(Attribute::parse_inner)?,
+            stmts: Block::parse_within(input)?,
+        })
     }
 }
 
-fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStream> {
+fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStream> {
     let FnInput {
         attrs,
         vis,
@@ -93,6 +111,7 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     } = input;
     let krate = args.krate();
     let mut rewriter = Rewriter::new(krate.clone());
+    let BlockBody { inner_attrs, stmts } = body;
     let mut body = Block {
         brace_token: brace,
         stmts,
@@ -110,12 +129,15 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
             ReturnType::Type(_, ty) => ty.span(),
         };
         let fake_return = fake_return(&output, declared);
-        let stmts = &body.stmts;
+        // The user's block nested in the async block, as the compiler lowers an async fn: the
+        // body's items (`use Enum::*`) are not in scope where the declared type and the
+        // arguments are named. Passed through `identity` so that clippy's
+        // `async_yields_async` does not read the block as an `async { future }` of the user's.
         let async_block = quote_spanned! {Span::mixed_site()=>
             async move {
                 #fake_return
                 #lets
-                #(#stmts)*
+                ::core::convert::identity(#body)
             }
         };
         let owner = note_owner(&sig, &krate);
@@ -181,6 +203,10 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     defaultness.to_tokens(&mut out);
     sig.to_tokens(&mut out);
     brace.surround(&mut out, |out| {
+        // Inner attributes apply to the whole fn, as written: first in its body.
+        for attr in &inner_attrs {
+            attr.to_tokens(out);
+        }
         out.extend(meta);
         out.extend(traced_body);
     });
