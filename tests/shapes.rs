@@ -342,6 +342,7 @@ mod traced {
 
 /// `Probe(&value).is_send()` is `true` when the value's type is `Send`: the inherent method,
 /// found only when the bound holds, wins over the trait's. Called on a concrete type.
+#[allow(dead_code)] // Only its type matters.
 struct Probe<'a, T>(&'a T);
 
 trait NotSend {
@@ -388,13 +389,22 @@ macro_rules! same_as_plain {
 fn every_shape_behaves_as_its_plain_twin() {
     use kit::{Foo, Loud, Point, Wrap};
     let p = Point { x: 1, y: 2 };
-    assert_eq!(same_as_plain!("cfg_args", |f| f::cfg_args(Loud("kept"), 3)), 3);
+    assert_eq!(
+        same_as_plain!("cfg_args", |f| f::cfg_args(Loud("kept"), 3)),
+        3
+    );
     let out = same_as_plain!("cfg_generic", |f| f::cfg_generic(("a", Loud("_")), "c"));
     assert_eq!(out, "ac");
-    assert_eq!(same_as_plain!("ref_bindings", |f| f::ref_bindings((1, 2), p)), 6);
+    assert_eq!(
+        same_as_plain!("ref_bindings", |f| f::ref_bindings((1, 2), p)),
+        6
+    );
     let out = same_as_plain!("lint_args", |f| f::lint_args(Loud("unused"), 0, 5));
     assert_eq!(out, 5);
-    assert_eq!(same_as_plain!("inner_attribute", |f| f::inner_attribute()), 4);
+    assert_eq!(
+        same_as_plain!("inner_attribute", |f| f::inner_attribute()),
+        4
+    );
     let out = same_as_plain!("shadowed_return_type", |f| f::shadowed_return_type());
     assert_eq!(out, Foo(true));
     let mut m = 6;

@@ -26,13 +26,17 @@ use crate::input::{self, FnInput};
 use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
-    let input = match syn::parse2::<FnInput>(item.clone()) {
-        Ok(input) => input,
-        Err(error) => {
-            let error = input::explain_misuse(&item).unwrap_or_else(|| unparsed(&error, "item"));
-            return with_error(error, item);
-        }
+    // An item that does not parse at all is one the compiler reports a syntax error in.
+    let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
+        return match input::explain_misuse(&item) {
+            Some(error) => with_error(error, item),
+            None => item,
+        };
     };
+    if args::written_as_key_value() {
+        // The compiler's "key-value macro attributes are not supported" is the one error.
+        return item;
+    }
     let args = match args::parse(args) {
         Ok(args) => args,
         Err(error) => return with_error(error, item),
@@ -40,25 +44,16 @@ pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream 
     if let Some(error) = check_signature(&input) {
         return with_error(error, item);
     }
-    // A body that does not parse (a user mid-typing): the item as written, so rust-analyzer
-    // keeps the fn, beside an error that says it is not traced (the compiler may not see a
-    // syntax error where this parser does).
-    let body = match syn::parse2::<BlockBody>(input.body.clone()) {
-        Ok(body) => body,
-        Err(error) => return with_error(unparsed(&error, "fn body"), item),
+    // A body that does not parse (a user mid-typing): emit the item untouched, so the compiler
+    // reports the syntax error once and rust-analyzer keeps the fn. The parser reads every body
+    // the compiler accepts (inner attributes included), so this is never a silent skip.
+    let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
+        return item;
     };
     match expand(input, body, &args) {
         Ok(tokens) => tokens,
         Err(error) => with_error(error, item),
     }
-}
-
-/// The error for input this parser cannot read: what it expected, and that nothing is traced.
-fn unparsed(error: &syn::Error, what: &str) -> syn::Error {
-    syn::Error::new(
-        error.span(),
-        format!("#[traced_async] cannot parse this {what} ({error}), so it traces nothing"),
-    )
 }
 
 fn with_error(error: syn::Error, item: TokenStream) -> TokenStream {

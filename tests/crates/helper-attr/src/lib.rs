@@ -1,4 +1,4 @@
-//! `#[as_written]` emits the item unchanged (the plain twin of a traced fn); 
+//! `#[as_written]` emits the item unchanged (the plain twin of a traced fn);
 //! `#[log_entry(path::TO_LOG)]` inserts, as the first statement of a fn's body,
 //! `path::TO_LOG.with(|log| log.borrow_mut().push("fn_name"))`. It re-emits everything else
 //! as it found it, the way many small attribute macros do, so stacking it above or below
