@@ -66,7 +66,7 @@ async fn check() {
             let __traced_async_return: () = loop {};
             return __traced_async_return;
         }
-        ::core::convert::identity({
+        {
             assert_eq!(
                 ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
                 1,
@@ -82,7 +82,7 @@ async fn check() {
             let nested = async { d().await };
             ::traced_async::__private::enter_await(4);
             nested.await;
-        })
+        }
     })
     .await
 }

@@ -13,7 +13,8 @@
 //! would leave a part behind in the outer fn, dropped out of order, so the argument is renamed
 //! and moved whole, like the compiler does. `mut` moves to the rebinding, so `unused_mut` still
 //! fires exactly when the body does not mutate the argument, and `unused_variables` points at
-//! the user's own identifier.
+//! the user's own identifier. An argument's `cfg` and lint attributes go on its rebindings too,
+//! and a moved-whole argument whose pattern binds by `ref mut` is rebound `mut`.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};

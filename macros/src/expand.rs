@@ -126,13 +126,12 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         let fake_return = fake_return(&output, declared);
         // The user's block nested in the async block, as the compiler lowers an async fn: the
         // body's items (`use Enum::*`) are not in scope where the declared type and the
-        // arguments are named. Passed through `identity` so that clippy's
-        // `async_yields_async` does not read the block as an `async { future }` of the user's.
+        // arguments are named.
         let async_block = quote_spanned! {Span::mixed_site()=>
             async move {
                 #fake_return
                 #lets
-                ::core::convert::identity(#body)
+                #body
             }
         };
         let owner = note_owner(&sig, &krate);
