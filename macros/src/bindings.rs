@@ -203,4 +203,30 @@ mod tests {
              let __arg2 = __arg2 ; let ref g = __arg2 ;"
         );
     }
+
+    #[test]
+    fn argument_attributes_go_on_the_rebindings() {
+        let (sig, lets) = rebound(
+            "async fn f(#[cfg(x)] a: A, #[expect(unused_variables)] b: B, #[allow(unused)] _: C)",
+        );
+        assert_eq!(
+            sig,
+            "async fn f (# [cfg (x)] a : A , # [allow (unused_variables)] b : B , \
+             # [allow (unused)] __arg2 : C)"
+        );
+        assert_eq!(
+            lets,
+            "# [cfg (x)] let a = a ; # [expect (unused_variables)] let b = b ; \
+             # [allow (unused)] let __arg2 = __arg2 ;"
+        );
+    }
+
+    #[test]
+    fn ref_mut_in_a_pattern_borrows_a_mutable_argument() {
+        let (_, lets) = rebound("async fn f((a, ref mut b): (A, B))");
+        assert_eq!(
+            lets,
+            "let mut __arg0 = __arg0 ; let (a , ref mut b) = __arg0 ;"
+        );
+    }
 }
