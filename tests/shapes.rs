@@ -278,3 +278,169 @@ fn macros_expanding_to_places_stay_places() {
     });
     assert_eq!(out, 12);
 }
+
+/// What the twin fns of `tests/shapes/fns.rs` share: argument types that log their drops.
+mod kit {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static DROPS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Logs its name when dropped.
+    pub(crate) struct Loud(pub(crate) &'static str);
+
+    impl Drop for Loud {
+        fn drop(&mut self) {
+            DROPS.with(|log| log.borrow_mut().push(self.0));
+        }
+    }
+
+    /// The names dropped since the last call, in order.
+    pub(crate) fn drops() -> Vec<&'static str> {
+        DROPS.with(|log| std::mem::take(&mut *log.borrow_mut()))
+    }
+
+    #[derive(Debug, PartialEq, Clone, Copy)]
+    pub(crate) struct Point {
+        pub(crate) x: u8,
+        pub(crate) y: u8,
+    }
+
+    pub(crate) struct Wrap(pub(crate) u8);
+
+    /// Named like a variant of `Kind`.
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Foo(pub(crate) bool);
+
+    pub(crate) fn make_foo(bar: bool) -> Foo {
+        Foo(bar)
+    }
+
+    #[allow(dead_code)] // `Foo` is only there to shadow the struct.
+    pub(crate) enum Kind {
+        Foo,
+        Bar,
+    }
+}
+
+mod plain {
+    pub(crate) mod fns {
+        #![allow(clippy::toplevel_ref_arg, clippy::used_underscore_binding)] // Shapes under test.
+        use traced_async_helper_attr::as_written as traced_async;
+        include!("shapes/fns.rs");
+    }
+}
+
+mod traced {
+    pub(crate) mod fns {
+        #![allow(clippy::toplevel_ref_arg, clippy::used_underscore_binding)] // Shapes under test.
+        use traced_async::traced_async;
+        include!("shapes/fns.rs");
+    }
+}
+
+/// `Probe(&value).is_send()` is `true` when the value's type is `Send`: the inherent method,
+/// found only when the bound holds, wins over the trait's. Called on a concrete type.
+#[allow(dead_code)] // Only its type matters.
+struct Probe<'a, T>(&'a T);
+
+trait NotSend {
+    fn is_send(&self) -> bool {
+        false
+    }
+}
+
+impl<T> NotSend for Probe<'_, T> {}
+
+impl<T: Send> Probe<'_, T> {
+    #[allow(clippy::unused_self)]
+    const fn is_send(&self) -> bool {
+        true
+    }
+}
+
+/// Runs one shape of both twins: the same output, drop order and `Send`, and the traced one
+/// recorded once.
+macro_rules! same_as_plain {
+    ($name:literal, |$fns:ident| $call:expr) => {{
+        let plain = {
+            use plain::fns as $fns;
+            let fut = $call;
+            let send = Probe(&fut).is_send();
+            let out = futures::executor::block_on(fut);
+            (out, kit::drops(), send)
+        };
+        let (traced, trace) = {
+            use traced::fns as $fns;
+            let fut = $call;
+            let send = Probe(&fut).is_send();
+            let (out, trace) = capture(fut);
+            ((out, kit::drops(), send), trace)
+        };
+        assert_eq!(plain, traced, "{}", $name);
+        assert_eq!(trace.function($name).calls(), 1, "{}", $name);
+        assert_eq!(trace.function($name).returned(), 1, "{}", $name);
+        traced.0
+    }};
+}
+
+#[test]
+fn every_shape_behaves_as_its_plain_twin() {
+    use kit::{Foo, Loud, Point, Wrap};
+    let p = Point { x: 1, y: 2 };
+    assert_eq!(
+        same_as_plain!("cfg_args", |f| f::cfg_args(Loud("kept"), 3)),
+        3
+    );
+    let out = same_as_plain!("cfg_generic", |f| f::cfg_generic(("a", Loud("_")), "c"));
+    assert_eq!(out, "ac");
+    assert_eq!(
+        same_as_plain!("ref_bindings", |f| f::ref_bindings((1, 2), p)),
+        6
+    );
+    let out = same_as_plain!("lint_args", |f| f::lint_args(Loud("unused"), 0, 5));
+    assert_eq!(out, 5);
+    assert_eq!(
+        same_as_plain!("inner_attribute", |f| f::inner_attribute()),
+        4
+    );
+    let out = same_as_plain!("shadowed_return_type", |f| f::shadowed_return_type());
+    assert_eq!(out, Foo(true));
+    let mut m = 6;
+    let out = same_as_plain!("pattern_forms", |f| {
+        f::pattern_forms(
+            (Loud("a"), Loud("a._")),
+            p,
+            Wrap(3),
+            [4, 0, 5],
+            &5,
+            &mut m,
+            (7, 8),
+            9,
+            10,
+            Loud("_"),
+            ((11,),),
+        )
+    });
+    assert_eq!(out, 1 + 3 + 4 + 5 + 5 + 6 + 7 + 7 + 8 + 10 + 11 + 11);
+    let out = same_as_plain!("body_positions", |f| {
+        futures::FutureExt::map(f::body_positions([1, 2, 9, 3]), |out| out.to_string())
+    });
+    assert_eq!(out, "16");
+    let out = same_as_plain!("with_self", |f| {
+        let l = f::Local { x: 1, y: 2 };
+        l.with_self(f::Local { x: 3, y: 4 }, Some(l))
+    });
+    assert_eq!(out, (5, 6));
+    let out = same_as_plain!("cfg_method", |f| f::Local { x: 1, y: 2 }.cfg_method(2));
+    assert_eq!(out, 3);
+    let out = same_as_plain!("shaped", |f| f::Shaped::shaped(&f::Local { x: 1, y: 2 }, 4));
+    assert_eq!(out, 4);
+    let out = same_as_plain!("lint_method", |f| {
+        f::Shaped::lint_method(&f::Local { x: 1, y: 2 }, 4)
+    });
+    assert_eq!(out, 2);
+    let out = same_as_plain!("not_send", |f| f::not_send(std::rc::Rc::new(1)));
+    assert_eq!(out, 1);
+}

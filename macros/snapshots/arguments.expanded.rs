@@ -37,9 +37,11 @@ async fn load(a: u32, (b, c): (u32, u32), __arg2: Token, _unused: u32) -> u32 {
         let c = c;
         let __arg2 = __arg2;
         let _unused = _unused;
-        ::my_framework::tracing::__private::enter_await(0);
-        a += ready(b).await;
-        a + c
+        {
+            ::my_framework::tracing::__private::enter_await(0);
+            a += ready(b).await;
+            a + c
+        }
     })
     .await
 }

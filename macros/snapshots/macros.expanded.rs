@@ -66,21 +66,23 @@ async fn check() {
             let __traced_async_return: () = loop {};
             return __traced_async_return;
         }
-        assert_eq!(
-            ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
-            1,
-            "value"
-        );
-        let line = format!(
-            "{} {}",
-            ::traced_async::__private::AwaitPoint::<_, 1>::new(a()).await,
-            ::traced_async::__private::AwaitPoint::<_, 2>::new(b()).await
-        );
-        ::traced_async::__private::enter_await(3);
-        my_macro!(c().await);
-        let nested = async { d().await };
-        ::traced_async::__private::enter_await(4);
-        nested.await;
+        {
+            assert_eq!(
+                ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
+                1,
+                "value"
+            );
+            let line = format!(
+                "{} {}",
+                ::traced_async::__private::AwaitPoint::<_, 1>::new(a()).await,
+                ::traced_async::__private::AwaitPoint::<_, 2>::new(b()).await
+            );
+            ::traced_async::__private::enter_await(3);
+            my_macro!(c().await);
+            let nested = async { d().await };
+            ::traced_async::__private::enter_await(4);
+            nested.await;
+        }
     })
     .await
 }

@@ -19,6 +19,20 @@ const USAGE: &str = "#[traced_async] takes `name = \"...\"`, `crate = path::to::
 
 const KEYS: [&str; 3] = ["name", "crate", "timing"];
 
+/// `true` for `#[traced_async = "..."]`, read from the attribute's source text: the compiler
+/// passes only the value, which looks like `#[traced_async("...")]`, and already reports the
+/// form as unsupported, so a second error would say nothing new.
+pub(crate) fn written_as_key_value() -> bool {
+    let Some(text) = Span::call_site().source_text() else {
+        return false;
+    };
+    let after_path = text
+        .trim_start_matches("#[")
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == ':' || c == ' ');
+    after_path.starts_with('=')
+}
+
 pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
     // `#[traced_async("fetch")]`: the one positional guess worth answering precisely.
     if let Some(TokenTree::Literal(lit)) = tokens.clone().into_iter().next() {

@@ -13,12 +13,15 @@
 //! would leave a part behind in the outer fn, dropped out of order, so the argument is renamed
 //! and moved whole, like the compiler does. `mut` moves to the rebinding, so `unused_mut` still
 //! fires exactly when the body does not mutate the argument, and `unused_variables` points at
-//! the user's own identifier.
+//! the user's own identifier. An argument's `cfg` and lint attributes go on its rebindings too,
+//! and a moved-whole argument whose pattern binds by `ref mut` is rebound `mut`.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
-use syn::{FnArg, Pat, PatIdent, Signature};
+use syn::{Attribute, FnArg, Meta, Pat, PatIdent, Signature};
 
 /// Strips `mut` from the signature's by-value bindings and renames patterns that do not move
 /// the whole argument; returns the rebinding statements.
@@ -26,6 +29,9 @@ pub(crate) fn rebind(sig: &mut Signature) -> TokenStream {
     let mut collect = Collect::default();
     for (index, arg) in sig.inputs.iter_mut().enumerate() {
         let FnArg::Typed(typed) = arg else { continue };
+        let (on_lets, on_sig) = split_attrs(&typed.attrs);
+        typed.attrs = on_sig;
+        collect.attrs = on_lets;
         if moves_whole(&typed.pat) {
             collect.visit_pat_mut(&mut typed.pat);
             continue;
@@ -34,12 +40,66 @@ pub(crate) fn rebind(sig: &mut Signature) -> TokenStream {
         let hidden = format_ident!("__arg{}", index, span = Span::mixed_site());
         let mut pat = std::mem::replace(&mut *typed.pat, ident_pat(hidden.clone()));
         Unprefixed.visit_pat_mut(&mut pat);
-        collect.lets.extend(quote! { let #hidden = #hidden; });
+        // `ref mut` in the pattern borrows the moved argument mutably.
+        let mutability = borrows_mut(&pat).then(|| quote!(mut));
+        let attrs = &collect.attrs;
+        collect
+            .lets
+            .extend(quote! { #(#attrs)* let #mutability #hidden = #hidden; });
         if !matches!(pat, Pat::Wild(_)) {
-            collect.lets.extend(quote! { let #pat = #hidden; });
+            collect
+                .lets
+                .extend(quote! { #(#attrs)* let #pat = #hidden; });
         }
     }
     collect.lets
+}
+
+/// Input:  the attributes on one argument, `#[cfg(..)] #[allow(unused_variables)] a: u8`.
+/// Output: those for its rebindings, and those that stay in the signature.
+///
+/// `cfg` and `cfg_attr` go on both, so a configured-out argument has no rebinding either. Lint
+/// attributes go on both too: lints about the argument's uses fire at the rebinding, which is
+/// where the body's uses are, and lints about the binding itself fire at either. An `expect`
+/// is fulfilled where the lint fires, so the rebinding keeps it and the signature gets the same
+/// lints as `allow` (an `expect` left there would be unfulfilled).
+fn split_attrs(attrs: &[Attribute]) -> (Vec<Attribute>, Vec<Attribute>) {
+    let mut on_lets = Vec::new();
+    let mut on_sig = Vec::new();
+    for attr in attrs {
+        let path = attr.path();
+        if path.is_ident("expect") {
+            on_lets.push(attr.clone());
+            let mut allow = attr.clone();
+            if let Meta::List(list) = &mut allow.meta {
+                list.path = syn::Path::from(Ident::new("allow", list.path.span()));
+            }
+            on_sig.push(allow);
+        } else {
+            if ["cfg", "cfg_attr", "allow", "warn", "deny", "forbid"]
+                .iter()
+                .any(|name| path.is_ident(name))
+            {
+                on_lets.push(attr.clone());
+            }
+            on_sig.push(attr.clone());
+        }
+    }
+    (on_lets, on_sig)
+}
+
+/// `true` when `pat` binds something by `ref mut`.
+fn borrows_mut(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl Visit<'_> for Find {
+        fn visit_pat_ident(&mut self, binding: &PatIdent) {
+            self.0 |= binding.by_ref.is_some() && binding.mutability.is_some();
+            visit::visit_pat_ident(self, binding);
+        }
+    }
+    let mut find = Find(false);
+    find.visit_pat(pat);
+    find.0
 }
 
 /// `true` when moving each binding of `pat` moves all of the argument.
@@ -72,14 +132,17 @@ fn ident_pat(ident: Ident) -> Pat {
 #[derive(Default)]
 struct Collect {
     lets: TokenStream,
+    /// The current argument's attributes for its rebindings.
+    attrs: Vec<Attribute>,
 }
 
 impl VisitMut for Collect {
     fn visit_pat_ident_mut(&mut self, binding: &mut PatIdent) {
         let ident = &unprefixed(&binding.ident);
         let mutability = binding.mutability.take();
+        let attrs = &self.attrs;
         self.lets
-            .extend(quote! { let #mutability #ident = #ident; });
+            .extend(quote! { #(#attrs)* let #mutability #ident = #ident; });
         visit_mut::visit_pat_ident_mut(self, binding);
     }
 
@@ -138,6 +201,32 @@ mod tests {
             lets,
             "let __arg0 = __arg0 ; let __arg1 = __arg1 ; let (e , _) = __arg1 ; \
              let __arg2 = __arg2 ; let ref g = __arg2 ;"
+        );
+    }
+
+    #[test]
+    fn argument_attributes_go_on_the_rebindings() {
+        let (sig, lets) = rebound(
+            "async fn f(#[cfg(x)] a: A, #[expect(unused_variables)] b: B, #[allow(unused)] _: C)",
+        );
+        assert_eq!(
+            sig,
+            "async fn f (# [cfg (x)] a : A , # [allow (unused_variables)] b : B , \
+             # [allow (unused)] __arg2 : C)"
+        );
+        assert_eq!(
+            lets,
+            "# [cfg (x)] let a = a ; # [expect (unused_variables)] let b = b ; \
+             # [allow (unused)] let __arg2 = __arg2 ;"
+        );
+    }
+
+    #[test]
+    fn ref_mut_in_a_pattern_borrows_a_mutable_argument() {
+        let (_, lets) = rebound("async fn f((a, ref mut b): (A, B))");
+        assert_eq!(
+            lets,
+            "let mut __arg0 = __arg0 ; let (a , ref mut b) = __arg0 ;"
         );
     }
 }

@@ -18,7 +18,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::visit_mut::VisitMut;
-use syn::{Block, Expr, ReturnType, Stmt, Type};
+use syn::{Attribute, Block, Expr, ReturnType, Stmt, Type};
 
 use crate::args::{self, Args};
 use crate::bindings;
@@ -26,12 +26,17 @@ use crate::input::{self, FnInput};
 use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
+    // An item that does not parse at all is one the compiler reports a syntax error in.
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
         return match input::explain_misuse(&item) {
             Some(error) => with_error(error, item),
             None => item,
         };
     };
+    if args::written_as_key_value() {
+        // The compiler's "key-value macro attributes are not supported" is the one error.
+        return item;
+    }
     let args = match args::parse(args) {
         Ok(args) => args,
         Err(error) => return with_error(error, item),
@@ -40,11 +45,12 @@ pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream 
         return with_error(error, item);
     }
     // A body that does not parse (a user mid-typing): emit the item untouched, so the compiler
-    // reports the syntax error once and rust-analyzer keeps the fn.
+    // reports the syntax error once and rust-analyzer keeps the fn. The parser reads every body
+    // the compiler accepts (inner attributes included), so this is never a silent skip.
     let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
         return item;
     };
-    match expand(input, body.0, &args) {
+    match expand(input, body, &args) {
         Ok(tokens) => tokens,
         Err(error) => with_error(error, item),
     }
@@ -73,16 +79,23 @@ fn check_signature(input: &FnInput) -> Option<syn::Error> {
     None
 }
 
-/// The statements of a body, parsed the way a fn body is.
-struct BlockBody(Vec<Stmt>);
+/// A fn body, parsed the way the compiler does: inner attributes (`#![allow(..)]`), then
+/// statements.
+struct BlockBody {
+    inner_attrs: Vec<Attribute>,
+    stmts: Vec<Stmt>,
+}
 
 impl syn::parse::Parse for BlockBody {
     fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
-        Block::parse_within(input).map(BlockBody)
+        Ok(BlockBody {
+            inner_attrs: input.call(Attribute::parse_inner)?,
+            stmts: Block::parse_within(input)?,
+        })
     }
 }
 
-fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStream> {
+fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStream> {
     let FnInput {
         attrs,
         vis,
@@ -93,6 +106,7 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     } = input;
     let krate = args.krate();
     let mut rewriter = Rewriter::new(krate.clone());
+    let BlockBody { inner_attrs, stmts } = body;
     let mut body = Block {
         brace_token: brace,
         stmts,
@@ -110,12 +124,14 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
             ReturnType::Type(_, ty) => ty.span(),
         };
         let fake_return = fake_return(&output, declared);
-        let stmts = &body.stmts;
+        // The user's block nested in the async block, as the compiler lowers an async fn: the
+        // body's items (`use Enum::*`) are not in scope where the declared type and the
+        // arguments are named.
         let async_block = quote_spanned! {Span::mixed_site()=>
             async move {
                 #fake_return
                 #lets
-                #(#stmts)*
+                #body
             }
         };
         let owner = note_owner(&sig, &krate);
@@ -186,6 +202,10 @@ fn expand(input: FnInput, stmts: Vec<Stmt>, args: &Args) -> syn::Result<TokenStr
     defaultness.to_tokens(&mut out);
     sig.to_tokens(&mut out);
     brace.surround(&mut out, |out| {
+        // Inner attributes apply to the whole fn, as written: first in its body.
+        for attr in &inner_attrs {
+            attr.to_tokens(out);
+        }
         out.extend(meta);
         out.extend(traced_body);
     });

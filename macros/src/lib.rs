@@ -109,6 +109,8 @@ use proc_macro::TokenStream;
 ///         // they drop in the same order; `_` and other partial patterns are moved whole.
 ///         let mut url = url;
 ///         let __arg1 = __arg1;
+///         // Your block, nested as the compiler nests an async fn's body: its items (`use
+///         // Enum::*`) do not shadow the names above. (Shown flat below for brevity.)
 ///         // A statement with one plain `.await` is left as written and marked before: a
 ///         // suspension inside it is attributed to await point 0.
 ///         $crate::__private::enter_await(0);

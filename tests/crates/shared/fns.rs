@@ -131,6 +131,38 @@ impl Counter {
     }
 }
 
+/// Argument attributes, `ref mut` in a pattern, an inner attribute, and a body `use` that
+/// brings in a variant named like the declared return type.
+#[traced_async]
+pub async fn shapes(
+    #[cfg(any())] gone: u32,
+    #[allow(unused_variables)] unused: u32,
+    (a, ref mut b): (u32, u32),
+) -> Shape {
+    #![allow(clippy::enum_glob_use)]
+    use Kind::*;
+    *b += io(0, a).await;
+    make_shape(*b, matches!(io(0, Shape).await, Shape))
+}
+
+/// The struct `Shape`, named where the variant does not shadow it.
+const fn make_shape(n: u32, is_variant: bool) -> Shape {
+    Shape(n, is_variant)
+}
+
+/// The declared return type of `shapes`.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub struct Shape(pub u32, pub bool);
+
+/// A variant named like the struct `Shape`.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Shadows the struct where `Kind::*` is imported.
+    Shape,
+    /// Another variant.
+    Other,
+}
+
 /// Each await point of `name` as `label kind text`.
 fn points(trace: &Trace, name: &str) -> Vec<String> {
     let meta = trace.function(name).meta();
@@ -214,4 +246,7 @@ pub fn check() {
     assert!(!trace.function("untimed").meta().timing());
     assert_eq!(trace.function("parse").calls(), 3);
     assert_eq!(trace.function("get").polls(), 2);
+    let (shape, trace) = capture(shapes(1, (2, 3)));
+    assert_eq!(shape, Shape(5, true));
+    assert_eq!(trace.function("shapes").returned(), 1);
 }
