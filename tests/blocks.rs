@@ -210,6 +210,26 @@ fn a_block_is_send_exactly_when_the_plain_block_is() {
 }
 
 #[test]
+fn an_async_closures_future_is_send_when_the_plain_ones_is() {
+    fn future_is_send<F: std::future::Future + Send>(f: F) -> F {
+        f
+    }
+    let shared = Arc::new(Mutex::new(0));
+    let add = traced!(async |n: u32| {
+        io(1, ()).await;
+        *shared.lock().unwrap() += n;
+    });
+    let returning = traced!(|n: u32| async move {
+        io(1, ()).await;
+        n * 2
+    });
+    let ((), trace) = capture(future_is_send(add(2)));
+    assert_eq!(*shared.lock().unwrap(), 2);
+    assert_eq!(trace.transitions().len(), 2);
+    assert_eq!(capture(future_is_send(returning(3))).0, 6);
+}
+
+#[test]
 fn spawned_blocks_on_tokio_multi_thread() {
     // Spawned tasks run outside any capture scope: the process-wide recorder counts them.
     let _guard = traced_async::RecorderBuilder::new().summary(false).init();

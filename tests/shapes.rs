@@ -424,6 +424,10 @@ fn every_shape_behaves_as_its_plain_twin() {
         )
     });
     assert_eq!(out, 1 + 3 + 4 + 5 + 5 + 6 + 7 + 7 + 8 + 10 + 11 + 11);
+    let out = same_as_plain!("or_pattern_and_alias", |f| {
+        f::or_pattern_and_alias(Err(2), (3, 4))
+    });
+    assert_eq!(out, (5, 4));
     let out = same_as_plain!("body_positions", |f| {
         futures::FutureExt::map(f::body_positions([1, 2, 9, 3]), |out| out.to_string())
     });

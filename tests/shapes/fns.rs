@@ -89,6 +89,16 @@ pub(crate) async fn pattern_forms(
     x + w + first + last + r + m + whole.0 + p + q + *by_ref_mut + by_mut + nested
 }
 
+/// An or-pattern and a type alias in argument and return position.
+#[traced_async]
+pub(crate) async fn or_pattern_and_alias((Ok(v) | Err(v)): Result<u8, u8>, by: Pair) -> Pair {
+    ready(()).await;
+    (v + by.0, by.1)
+}
+
+/// A type alias the attribute sees only by name.
+pub(crate) type Pair = (u8, u8);
+
 /// Attributes on statements, expressions and items; items, macros and `use` in the body;
 /// labels; `impl Trait` in argument and return position.
 #[traced_async]
