@@ -142,3 +142,37 @@ fn slot_of(call: u64) -> usize {
     // The low bits only: the truncation is the point.
     (call as usize) % SLOTS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::AwaitMeta;
+
+    static AWAITS: [AwaitMeta; 0] = [];
+    static META: FnMeta = FnMeta::new("f", "tests", "t.rs", 1, &AWAITS, false);
+
+    /// Ids that share a slot of the direct-mapped table are numbered and forgotten like any.
+    #[test]
+    fn ids_sharing_a_slot() {
+        let mut invocations = Invocations::new();
+        let outer = 7;
+        let inner = outer + SLOTS as u64;
+        invocations.begin(&META, outer, 0);
+        invocations.begin(&META, inner, outer);
+        let ids: Vec<(u64, u64, usize)> = invocations
+            .in_flight()
+            .iter()
+            .map(|l| (l.id, l.parent, l.depth))
+            .collect();
+        assert_eq!(ids, [(1, 0, 0), (2, 1, 1)]);
+        let done = invocations.note(&META, inner, State::Returned);
+        assert_eq!((done.id, done.polls), (2, 1));
+        assert_eq!(invocations.in_flight().len(), 1);
+        let suspended = invocations.note(&META, outer, State::Hidden);
+        assert_eq!((suspended.id, suspended.polls), (1, 1));
+        invocations.note(&META, outer, State::Returned);
+        assert!(invocations.in_flight().is_empty());
+        // A new invocation in the freed slot is numbered next.
+        assert_eq!(invocations.note(&META, inner, State::Returned).id, 3);
+    }
+}
