@@ -4,8 +4,9 @@
 //! `cargo bench --bench callgrind --no-run`, then
 //! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
 //! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`, and
-//! `workload` `yield1000` or `calls100k`. Setup (first-use allocations, `init`) is in every
-//! count: take the difference of two `runs` counts to get the cost of the extra runs.
+//! `workload` `yield1000` or `calls100k`. Add `--collect-atstart=no
+//! --toggle-collect=*measured_runs*` to count only the runs after a warm-up one; `benches/callgrind.sh`
+//! does that for each variant and prints instructions per poll or call.
 
 #[path = "overhead/baseline.rs"]
 mod baseline;
@@ -30,9 +31,21 @@ use crate::ours::{Counting, RecorderOff, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
 use crate::variant::Variant;
 
-/// Runs `workload` of `V` `runs` times.
+/// Runs `workload` of `V` once to warm up (first-use allocations, the clock's calibration),
+/// then `runs` times inside [`measured`].
 fn runs<V: Variant>(workload: &str, runs: u64) {
     V::init();
+    measured::<V>(workload, 1);
+    measured_runs::<V>(workload, runs);
+}
+
+/// The runs counted: pass `--collect-atstart=no --toggle-collect=*measured_runs*` to callgrind.
+#[inline(never)]
+fn measured_runs<V: Variant>(workload: &str, runs: u64) {
+    measured::<V>(workload, runs);
+}
+
+fn measured<V: Variant>(workload: &str, runs: u64) {
     for _ in 0..runs {
         let out = match workload {
             "yield1000" => run(V::yield1000()),

@@ -67,6 +67,7 @@ impl Invocations {
 
     /// Invocation `call` moved to `to`, by a poll unless it was cancelled: the invocation as
     /// numbered, after the move. One that ended is forgotten.
+    #[inline]
     pub(crate) fn note(&mut self, meta: &'static FnMeta, call: u64, to: State) -> Live {
         let live = match self.get(call) {
             Some(live) => live,
@@ -84,6 +85,7 @@ impl Invocations {
         live
     }
 
+    #[inline]
     fn get(&mut self, call: u64) -> Option<&mut Live> {
         match self.slots.get_mut(slot_of(call)) {
             Some((key, live)) if *key == call => Some(live),
@@ -115,6 +117,7 @@ impl Invocations {
         }
     }
 
+    #[inline]
     fn remove(&mut self, call: u64) {
         match self.slots.get_mut(slot_of(call)) {
             Some(slot) if slot.0 == call => slot.0 = 0,
