@@ -72,6 +72,11 @@ impl Collector {
         self.mode
     }
 
+    /// Whether transitions are written out as they come (an output is set).
+    pub(crate) fn prints(&self) -> bool {
+        self.output.is_some()
+    }
+
     /// The invocations in flight, in the order they started.
     pub(crate) fn live(&self) -> Vec<Live> {
         self.invocations.in_flight()

@@ -92,12 +92,18 @@ fn with_collector(f: impl FnOnce(&mut Collector)) {
 /// borrows it (through `scoped-tls`), so entering costs no copy.
 pub(crate) struct Scope {
     collector: RefCell<Collector>,
+    /// The collector's mode and whether it has an output, both fixed when it is built: read
+    /// here on every poll of the scope without borrowing it.
+    mode: Mode,
+    prints: bool,
     _counted: ScopeCount,
 }
 
 impl Scope {
     pub(crate) fn new(collector: Collector) -> Self {
         Scope {
+            mode: collector.mode(),
+            prints: collector.prints(),
             collector: RefCell::new(collector),
             _counted: ScopeCount::new(),
         }
@@ -105,8 +111,7 @@ impl Scope {
 
     /// Runs `f` (one poll) with this scope recording on the current thread.
     pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
-        let mode = self.collector.borrow().mode();
-        let _outer = RestoreMode(context::set_mode(mode));
+        let _outer = RestoreMode(context::set_mode(self.mode));
         SCOPE.set(&self.collector, f)
     }
 
@@ -118,6 +123,9 @@ impl Scope {
     /// Writes what the output buffered during a poll. Never panics, so that it may run while a
     /// poll unwinds: a collector still borrowed (a panic inside it) keeps its lines.
     pub(crate) fn flush(&self) {
+        if !self.prints {
+            return;
+        }
         if let Ok(mut collector) = self.collector.try_borrow_mut() {
             collector.flush();
         }

@@ -1,0 +1,76 @@
+//! Fixed-iteration runs of the overhead bench's variants, for counting instructions with
+//! `valgrind --tool=callgrind` (repeatable on a loaded machine, unlike wall-clock time).
+//!
+//! `cargo bench --bench callgrind --no-run`, then
+//! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
+//! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`, and
+//! `workload` `yield1000` or `calls100k`. Add `--collect-atstart=no
+//! --toggle-collect=*measured_runs*` to count only the runs after a warm-up one; `benches/callgrind.sh`
+//! does that for each variant and prints instructions per poll or call.
+
+#[path = "overhead/baseline.rs"]
+mod baseline;
+#[path = "overhead/drive.rs"]
+mod drive;
+#[path = "overhead/ours.rs"]
+#[allow(dead_code)]
+mod ours;
+#[path = "overhead/ours_global.rs"]
+mod ours_global;
+#[path = "overhead/variant.rs"]
+#[allow(dead_code)]
+mod variant;
+#[path = "overhead/workload.rs"]
+mod workload;
+
+use std::hint::black_box;
+
+use crate::baseline::{AsyncWrapper, Baseline};
+use crate::drive::run;
+use crate::ours::{Counting, RecorderOff, Timing};
+use crate::ours_global::{GlobalCounting, GlobalTiming};
+use crate::variant::Variant;
+
+/// Runs `workload` of `V` once to warm up (first-use allocations, the clock's calibration),
+/// then `runs` times inside [`measured`].
+fn runs<V: Variant>(workload: &str, runs: u64) {
+    V::init();
+    measured::<V>(workload, 1);
+    measured_runs::<V>(workload, runs);
+}
+
+/// The runs counted: pass `--collect-atstart=no --toggle-collect=*measured_runs*` to callgrind.
+#[inline(never)]
+fn measured_runs<V: Variant>(workload: &str, runs: u64) {
+    measured::<V>(workload, runs);
+}
+
+fn measured<V: Variant>(workload: &str, runs: u64) {
+    for _ in 0..runs {
+        let out = match workload {
+            "yield1000" => run(V::yield1000()),
+            "calls100k" => run(V::calls100k()),
+            other => panic!("unknown workload {other:?}: yield1000 or calls100k"),
+        };
+        black_box(out);
+        V::settle();
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [variant, workload, count] = args.as_slice() else {
+        panic!("usage: callgrind <variant> <yield1000|calls100k> <runs>");
+    };
+    let count: u64 = count.parse().expect("runs: a number");
+    match variant.as_str() {
+        "Baseline" => runs::<Baseline>(workload, count),
+        "AsyncWrapper" => runs::<AsyncWrapper>(workload, count),
+        "RecorderOff" => runs::<RecorderOff>(workload, count),
+        "Counting" => runs::<Counting>(workload, count),
+        "Timing" => runs::<Timing>(workload, count),
+        "GlobalCounting" => runs::<GlobalCounting>(workload, count),
+        "GlobalTiming" => runs::<GlobalTiming>(workload, count),
+        other => panic!("unknown variant {other:?}"),
+    }
+}
