@@ -45,7 +45,7 @@ pub use crate::executor::{
     spawn, spawn_named, timeout, yield_now,
 };
 pub use crate::global::{
-    AlreadyInstalled, Guard, RecorderBuilder, Report, init, report, set_recording,
+    AlreadyInstalled, ConfigError, Guard, RecorderBuilder, Report, init, report, set_recording,
 };
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;

@@ -102,7 +102,7 @@ impl FnMeta {
 
     /// Whether the process-wide recorder records this fn, asking `decide` the first time.
     #[inline(always)]
-    pub(crate) fn is_selected(&'static self, decide: impl FnOnce(&FnMeta) -> bool) -> bool {
+    pub(crate) fn is_selected(&'static self, decide: impl FnOnce(&'static FnMeta) -> bool) -> bool {
         match self.selected.load(Ordering::Relaxed) {
             Selected::YES => true,
             Selected::NO => false,

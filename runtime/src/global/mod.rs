@@ -39,9 +39,18 @@ pub(crate) fn mode(meta: &'static FnMeta) -> Mode {
     }
 }
 
-fn selects(meta: &FnMeta) -> bool {
+/// Asked once per traced fn polled while the recorder records (the answer is kept in its
+/// metadata); the fns asked about are kept, so a filter that matched none can be named at the
+/// end with the nearest name that ran.
+fn selects(meta: &'static FnMeta) -> bool {
+    SEEN.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(meta);
     CONFIG.get().is_some_and(|c| c.selects(meta))
 }
+
+/// Every traced fn [`selects`] was asked about.
+static SEEN: std::sync::Mutex<Vec<&'static FnMeta>> = std::sync::Mutex::new(Vec::new());
 
 /// The process-wide recorder as a sink: its counters, then its live stream when that is on.
 pub(crate) struct Recorder;
@@ -78,9 +87,12 @@ impl Sink for Recorder {
 /// let _guard = traced_async::init();
 /// ```
 ///
+/// A word of `TRACED_ASYNC` it cannot use is left out with a warning (see
+/// [`RecorderBuilder::from_env`]); a fn name that matched no traced fn that ran is warned about
+/// when the guard drops.
+///
 /// # Panics
-/// If `TRACED_ASYNC` does not parse, or a recorder is already installed (see
-/// [`RecorderBuilder::try_init`]).
+/// If a recorder is already installed (see [`RecorderBuilder::try_init`]).
 pub fn init() -> Guard {
     RecorderBuilder::from_env().init()
 }
@@ -144,15 +156,39 @@ impl RecorderBuilder {
         }
     }
 
-    /// Settings from `TRACED_ASYNC` (see [`init`]); nothing traced when it is unset.
+    /// Settings from `TRACED_ASYNC` (see [`init`]); nothing traced when it is unset. Never
+    /// fails: a word it cannot use is left out with one warning on stderr naming it, saying
+    /// what is accepted and suggesting the nearest option, and the rest is kept, since a
+    /// service must not stop over its tracing configuration. [`try_from_env`](Self::try_from_env)
+    /// returns the problems instead.
     ///
-    /// # Panics
-    /// If `TRACED_ASYNC` does not parse; the message says which word is wrong.
+    /// ```
+    /// // TRACED_ASYNC=all,lve warns "`lve` is read as a fn or module name; did you mean
+    /// // `live`?" and traces every fn.
+    /// let builder = traced_async::RecorderBuilder::from_env();
+    /// # drop(builder);
+    /// ```
     pub fn from_env() -> Self {
         let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
-        match Config::parse(&text) {
-            Ok(config) => RecorderBuilder { config },
-            Err(e) => panic!("TRACED_ASYNC={text:?}: {e}"),
+        let (config, warnings) = Config::parse(&text);
+        for warning in warnings {
+            warn(&warning);
+        }
+        RecorderBuilder { config }
+    }
+
+    /// [`from_env`](Self::from_env), but a word it cannot use is an error instead of a
+    /// warning.
+    ///
+    /// # Errors
+    /// [`ConfigError`] listing every word that is not a fn or module path nor an option.
+    pub fn try_from_env() -> Result<Self, ConfigError> {
+        let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
+        let (config, problems) = Config::parse(&text);
+        if problems.is_empty() {
+            Ok(RecorderBuilder { config })
+        } else {
+            Err(ConfigError { text, problems })
         }
     }
 
@@ -236,11 +272,51 @@ pub struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let report = report();
         if self.summary {
-            eprint!("{}", report());
+            eprint!("{report}");
+        }
+        // A misspelt fn name traces nothing, silently, until now: say so at the end.
+        if let Some(config) = CONFIG.get() {
+            let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
+            for warning in config.unmatched(&seen) {
+                warn(&warning);
+            }
         }
     }
 }
+
+/// One warning line about the configuration on stderr, best effort.
+fn warn(text: &str) {
+    output::units::ErrStream::new().write(&format!("warning: TRACED_ASYNC: {text}\n"));
+}
+
+/// What [`RecorderBuilder::try_from_env`] found wrong in `TRACED_ASYNC`.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    text: String,
+    problems: Vec<String>,
+}
+
+impl ConfigError {
+    /// One line per word that is not a fn or module path nor an option.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TRACED_ASYNC={:?}: {}",
+            self.text,
+            self.problems.join("; ")
+        )
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 /// Totals from the process-wide recorder: per traced fn, calls, polls, outcomes, busy time and
 /// per await point suspensions, cancellations and invocations waiting there now.
