@@ -37,11 +37,13 @@ async fn load(a: u32, (b, c): (u32, u32), __arg2: Token, _unused: u32) -> u32 {
         let c = c;
         let __arg2 = __arg2;
         let _unused = _unused;
-        {
+        let __traced_async_output: u32 = {
             ::my_framework::tracing::__private::enter_await(0);
             a += ready(b).await;
             a + c
-        }
+        };
+        #[allow(unreachable_code)]
+        return __traced_async_output;
     })
     .await
 }

@@ -66,7 +66,7 @@ async fn check() {
             let __traced_async_return: () = loop {};
             return __traced_async_return;
         }
-        {
+        let __traced_async_output: () = {
             assert_eq!(
                 ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
                 1,
@@ -82,7 +82,9 @@ async fn check() {
             let nested = async { d().await };
             ::traced_async::__private::enter_await(4);
             nested.await;
-        }
+        };
+        #[allow(unreachable_code)]
+        return __traced_async_output;
     })
     .await
 }

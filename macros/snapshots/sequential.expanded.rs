@@ -53,14 +53,16 @@ pub async fn fetch(url: &str) -> Result<String, Error> {
                 return __traced_async_return;
             }
             let url = url;
-            {
+            let __traced_async_output: Result<String, Error> = {
                 ::traced_async::__private::enter_await(0);
                 let conn = connect(url).await?;
                 ::traced_async::__private::enter_await(1);
                 conn.send("GET").await;
                 ::traced_async::__private::enter_await(2);
                 conn.body().await
-            }
+            };
+            #[allow(unreachable_code)]
+            return __traced_async_output;
         },
     )
     .await

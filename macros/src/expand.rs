@@ -9,7 +9,7 @@
 //! ```text
 //! #[attrs] vis async fn name(args) -> R {
 //!     static __TRACED_ASYNC_FN: FnMeta = FnMeta::new("name", module_path!(), file!(), line, &[await points..], timing);
-//!     __private::traced::<R, _, _>(|| &__TRACED_ASYNC_FN, async move { rebind args; body with await points }).await
+//!     __private::traced::<R, _, _>(|| &__TRACED_ASYNC_FN, async move { rebind args; let out: R = { body with await points }; return out; }).await
 //! }
 //! ```
 
@@ -127,11 +127,17 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         // The user's block nested in the async block, as the compiler lowers an async fn: the
         // body's items (`use Enum::*`) are not in scope where the declared type and the
         // arguments are named.
+        // The async block has no tail: clippy's `async_yields_async` (which never fires on an
+        // `async fn` body) reports an async block whose tail is a future, as a fn returning
+        // `JoinHandle<T>` has. The `let` is typed so a wrong type is reported at the user's
+        // tail; the `allow` covers only the `return` after a body that never returns.
         let async_block = quote_spanned! {Span::mixed_site()=>
             async move {
                 #fake_return
                 #lets
-                #body
+                let __traced_async_output: #output = #body;
+                #[allow(unreachable_code)]
+                return __traced_async_output;
             }
         };
         let owner = note_owner(&sig, &krate);
@@ -240,10 +246,30 @@ fn output_type(output: &ReturnType) -> TokenStream {
             if find.0 || matches!(**ty, Type::Never(_)) {
                 quote!(_)
             } else {
-                ty.to_token_stream()
+                generated(ty.to_token_stream())
             }
         }
     }
+}
+
+/// The tokens at their own places but marked as this macro's: names resolve as the user wrote
+/// them, errors point at the user's type, and lints on types (`clippy::type_complexity`) see
+/// a copy the macro made, not a second type the user wrote.
+fn generated(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(group) = &tt {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), generated(group.stream()));
+                inner.set_span(group.span().resolved_at(Span::call_site()));
+                tt = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tt.set_span(tt.span().resolved_at(Span::call_site()));
+            }
+            tt
+        })
+        .collect()
 }
 
 /// Input:  `async fn f() -> R { .. return x; .. }`
