@@ -324,3 +324,46 @@ fn a_trace_counts_who_still_waits_where() {
     assert_eq!(stats.awaits()[0].waiting(), 1);
     assert_eq!(stats.awaits()[0].suspensions(), 2);
 }
+
+// A fn without `.await` is polled once, inside its caller's poll (the expansion does not
+// await it): it records what an awaited body records.
+#[traced_async]
+async fn no_await(n: u32) -> u32 {
+    assert!(n < 10, "too big: {n}");
+    n + 1
+}
+
+#[traced_async]
+async fn calls_no_await() -> u32 {
+    Yield(1).await;
+    no_await(1).await + no_await(2).await
+}
+
+#[test]
+fn a_fn_without_await_is_one_poll_nested_under_its_caller() {
+    let (out, trace) = capture(calls_no_await());
+    assert_eq!(out, 5);
+    assert_eq!(
+        states(&trace, "no_await"),
+        ["start", "returned", "returned"]
+    );
+    let f = trace.function("no_await");
+    assert_eq!((f.calls(), f.polls()), (2, 2));
+    assert!(f.await_points().is_empty());
+    let parents: Vec<Option<u64>> = f.transitions().map(|t| t.parent()).collect();
+    let caller = trace
+        .function("calls_no_await")
+        .transitions()
+        .next()
+        .unwrap()
+        .call();
+    assert_eq!(parents, [Some(caller), Some(caller)]);
+}
+
+#[test]
+fn a_panic_in_a_fn_without_await_is_recorded() {
+    let (result, trace) = capture(AssertUnwindSafe(no_await(12)).catch_unwind());
+    assert!(result.is_err());
+    assert_eq!(states(&trace, "no_await"), ["start", "panicked"]);
+    assert_eq!(trace.function("no_await").panicked(), 1);
+}

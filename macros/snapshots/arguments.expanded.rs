@@ -20,30 +20,31 @@ async fn load(a: u32, (b, c): (u32, u32), __arg2: Token, _unused: u32) -> u32 {
             )],
             false,
         );
-    ::my_framework::tracing::__private::traced::<u32, _, _>(|| &__TRACED_ASYNC_FN, async move {
-        #[allow(
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::needless_return
-        )]
-        if false {
-            let __traced_async_return: u32 = loop {};
-            return __traced_async_return;
-        }
-        let mut a = a;
-        let b = b;
-        let c = c;
-        let __arg2 = __arg2;
-        let _unused = _unused;
-        let __traced_async_output: u32 = {
-            ::my_framework::tracing::__private::enter_await(0);
-            a += ready(b).await;
-            a + c
-        };
-        #[allow(unreachable_code)]
-        return __traced_async_output;
-    })
-    .await
+    let __traced_async_body = ::my_framework::tracing::__private::traced::<u32, _, _>(
+        || &__TRACED_ASYNC_FN,
+        async move {
+            #[allow(
+                unreachable_code,
+                clippy::diverging_sub_expression,
+                clippy::empty_loop,
+                clippy::let_unit_value,
+                clippy::needless_return
+            )]
+            if false {
+                let __traced_async_return: u32 = loop {};
+                return __traced_async_return;
+            }
+            let mut a = a;
+            let b = b;
+            let c = c;
+            let __arg2 = __arg2;
+            let _unused = _unused;
+            {
+                ::my_framework::tracing::__private::enter_await(0);
+                a += ready(b).await;
+                a + c
+            }
+        },
+    );
+    __traced_async_body.await
 }

@@ -70,5 +70,33 @@ async fn race(rx: Receiver) -> u32 {
             ],
             true,
         );
-    :: traced_async :: __private :: traced :: < u32 , _ , _ > (|| & __TRACED_ASYNC_FN , async move { # [allow (unreachable_code , clippy :: diverging_sub_expression , clippy :: empty_loop , clippy :: let_unit_value , clippy :: needless_return ,)] if false { let __traced_async_return : u32 = loop { } ; return __traced_async_return ; } let mut rx = rx ; let __traced_async_output : u32 = { let (a , b) = { :: traced_async :: __private :: enter_await (0) ; tokio :: join ! (:: traced_async :: __private :: AwaitPoint :: < _ , 1 > :: new (one ()) , :: traced_async :: __private :: AwaitPoint :: < _ , 2 > :: new (two ())) } ; :: traced_async :: __private :: enter_await (3) ; tokio :: select ! { biased ; v = :: traced_async :: __private :: AwaitPoint :: < _ , 4 > :: new (rx . recv ()) , if a > 0 => v . unwrap_or (b) , _ = :: traced_async :: __private :: AwaitPoint :: < _ , 5 > :: new (sleep (TIMEOUT)) => { :: traced_async :: __private :: enter_await (6) ; log ("late") . await ; 0 } } } ; # [allow (unreachable_code)] return __traced_async_output ; }) . await
+    let __traced_async_body = ::traced_async::__private::traced::<u32, _, _>(
+        || &__TRACED_ASYNC_FN,
+        async move {
+            #[allow(
+                unreachable_code,
+                clippy::diverging_sub_expression,
+                clippy::empty_loop,
+                clippy::let_unit_value,
+                clippy::needless_return
+            )]
+            if false {
+                let __traced_async_return: u32 = loop {};
+                return __traced_async_return;
+            }
+            let mut rx = rx;
+            {
+                let (a, b) = {
+                    ::traced_async::__private::enter_await(0);
+                    tokio::join!(
+                        ::traced_async::__private::AwaitPoint::<_, 1>::new(one()),
+                        ::traced_async::__private::AwaitPoint::<_, 2>::new(two())
+                    )
+                };
+                ::traced_async::__private::enter_await(3);
+                tokio::select! { biased ; v = :: traced_async :: __private :: AwaitPoint :: < _ , 4 > :: new (rx . recv ()) , if a > 0 => v . unwrap_or (b) , _ = :: traced_async :: __private :: AwaitPoint :: < _ , 5 > :: new (sleep (TIMEOUT)) => { :: traced_async :: __private :: enter_await (6) ; log ("late") . await ; 0 } }
+            }
+        },
+    );
+    __traced_async_body.await
 }

@@ -54,37 +54,36 @@ async fn check() {
             ],
             true,
         );
-    ::traced_async::__private::traced::<(), _, _>(|| &__TRACED_ASYNC_FN, async move {
-        #[allow(
-            unreachable_code,
-            clippy::diverging_sub_expression,
-            clippy::empty_loop,
-            clippy::let_unit_value,
-            clippy::needless_return
-        )]
-        if false {
-            let __traced_async_return: () = loop {};
-            return __traced_async_return;
-        }
-        let __traced_async_output: () = {
-            assert_eq!(
-                ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
-                1,
-                "value"
-            );
-            let line = format!(
-                "{} {}",
-                ::traced_async::__private::AwaitPoint::<_, 1>::new(a()).await,
-                ::traced_async::__private::AwaitPoint::<_, 2>::new(b()).await
-            );
-            ::traced_async::__private::enter_await(3);
-            my_macro!(c().await);
-            let nested = async { d().await };
-            ::traced_async::__private::enter_await(4);
-            nested.await;
-        };
-        #[allow(unreachable_code)]
-        return __traced_async_output;
-    })
-    .await
+    let __traced_async_body =
+        ::traced_async::__private::traced::<(), _, _>(|| &__TRACED_ASYNC_FN, async move {
+            #[allow(
+                unreachable_code,
+                clippy::diverging_sub_expression,
+                clippy::empty_loop,
+                clippy::let_unit_value,
+                clippy::needless_return
+            )]
+            if false {
+                let __traced_async_return: () = loop {};
+                return __traced_async_return;
+            }
+            {
+                assert_eq!(
+                    ::traced_async::__private::AwaitPoint::<_, 0>::new(value()).await,
+                    1,
+                    "value"
+                );
+                let line = format!(
+                    "{} {}",
+                    ::traced_async::__private::AwaitPoint::<_, 1>::new(a()).await,
+                    ::traced_async::__private::AwaitPoint::<_, 2>::new(b()).await
+                );
+                ::traced_async::__private::enter_await(3);
+                my_macro!(c().await);
+                let nested = async { d().await };
+                ::traced_async::__private::enter_await(4);
+                nested.await;
+            }
+        });
+    __traced_async_body.await
 }

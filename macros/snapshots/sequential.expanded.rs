@@ -38,7 +38,7 @@ pub async fn fetch(url: &str) -> Result<String, Error> {
             ],
             true,
         );
-    ::traced_async::__private::traced::<Result<String, Error>, _, _>(
+    let __traced_async_body = ::traced_async::__private::traced::<Result<String, Error>, _, _>(
         || &__TRACED_ASYNC_FN,
         async move {
             #[allow(
@@ -53,17 +53,15 @@ pub async fn fetch(url: &str) -> Result<String, Error> {
                 return __traced_async_return;
             }
             let url = url;
-            let __traced_async_output: Result<String, Error> = {
+            {
                 ::traced_async::__private::enter_await(0);
                 let conn = connect(url).await?;
                 ::traced_async::__private::enter_await(1);
                 conn.send("GET").await;
                 ::traced_async::__private::enter_await(2);
                 conn.body().await
-            };
-            #[allow(unreachable_code)]
-            return __traced_async_output;
+            }
         },
-    )
-    .await
+    );
+    __traced_async_body.await
 }

@@ -9,7 +9,8 @@
 //! ```text
 //! #[attrs] vis async fn name(args) -> R {
 //!     static __TRACED_ASYNC_FN: FnMeta = FnMeta::new("name", module_path!(), file!(), line, &[await points..], timing);
-//!     __private::traced::<R, _, _>(|| &__TRACED_ASYNC_FN, async move { rebind args; let out: R = { body with await points }; return out; }).await
+//!     let __traced_async_body = __private::traced::<R, _, _>(|| &__TRACED_ASYNC_FN, async move { rebind args; { body with await points } });
+//!     __traced_async_body.await   // or, for a body that cannot suspend, complete_in_one_poll(__traced_async_body)
 //! }
 //! ```
 
@@ -113,6 +114,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
     };
 
     let traced_body = if sig.asyncness.is_some() {
+        let suspends = may_suspend(body.to_token_stream());
         match instrumented_body(&mut body) {
             Some(user_block) => rewriter.visit_block_mut(user_block),
             None => rewriter.visit_block_mut(&mut body),
@@ -124,26 +126,16 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             ReturnType::Type(_, ty) => ty.span(),
         };
         let fake_return = fake_return(&output, declared);
-        // The user's block nested in the async block, as the compiler lowers an async fn: the
-        // body's items (`use Enum::*`) are not in scope where the declared type and the
-        // arguments are named.
-        // The async block has no tail: clippy's `async_yields_async` (which never fires on an
-        // `async fn` body) reports an async block whose tail is a future, as a fn returning
-        // `JoinHandle<T>` has. The `let` is typed so a wrong type is reported at the user's
-        // tail; the `allow` covers only the `return` after a body that never returns.
-        let async_block = quote_spanned! {Span::mixed_site()=>
-            async move {
-                #fake_return
-                #lets
-                let __traced_async_output: #output = #body;
-                #[allow(unreachable_code)]
-                return __traced_async_output;
-            }
-        };
+        let may_be_future = may_be_future(&sig.output);
+        let mut inner = TokenStream::new();
+        inner.extend(fake_return);
+        inner.extend(lets);
+        body.to_tokens(&mut inner);
+        let call = user_spanned_call(&krate, &output, inner, brace.span, may_be_future, suspends);
         let owner = note_owner(&sig, &krate);
         let call = quote_spanned! {Span::mixed_site()=>
             #owner
-            #krate::__private::traced::<#output, _, _>(|| &__TRACED_ASYNC_FN, #async_block).await
+            #call
         };
         quote!(#call)
     } else if let Some(boxed) = async_trait_body(&mut body) {
@@ -216,6 +208,165 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         out.extend(traced_body);
     });
     Ok(out)
+}
+
+/// Input:  the rewritten body of `async fn f(args) -> R { body }`, as `inner`: the fake return,
+///         the arguments' rebindings and the user's block
+/// Output: `let b = traced::<R, _, _>(|| &META, async move { inner }); b.await`
+///
+/// The user's block is the async block's tail, as in the compiler's own lowering of an
+/// `async fn`, and the expressions around it carry spans of the user's code, not the macro's:
+/// clippy skips code inside an expression from a macro (`useless_conversion`) and checks
+/// `needless_return` only along a closure's tail. The call is bound by a `let`, so the body is
+/// not inside the generated `.await` (a desugaring, which clippy also skips), and that `let`
+/// allows `async_yields_async`: an async fn returning a future (`-> JoinHandle<T>`) is fine,
+/// and its async block would otherwise be reported. The `allow` covers the user's body too, so
+/// it is written only when the declared type may be a future (`may_be_future`).
+fn user_spanned_call(
+    krate: &TokenStream,
+    output: &TokenStream,
+    inner: TokenStream,
+    brace: proc_macro2::extra::DelimSpan,
+    may_be_future: bool,
+    suspends: bool,
+) -> TokenStream {
+    // A span of the user's code at the attribute's place: the call is located there, as today.
+    let at_attribute = brace.open().located_at(Span::call_site());
+    let mut async_body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, inner);
+    async_body.set_span(brace.join());
+    let async_kw = quote_spanned!(brace.open()=> async move);
+    let args = quote_spanned! {Span::mixed_site()=>
+        || &__TRACED_ASYNC_FN, #async_kw #async_body
+    };
+    let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, args);
+    args.set_span(at_attribute);
+    // The callee's path too (but not the return type, the macro's copy): a span joining the
+    // user's and the macro's is the macro's.
+    let open = user_spanned(quote!(#krate::__private::traced::<), at_attribute);
+    let close = user_spanned(quote!(, _, _>), at_attribute);
+    let allow = may_be_future.then(|| quote!(#[allow(clippy::async_yields_async)]));
+    let call = quote_spanned! {Span::mixed_site()=>
+        #allow
+        let __traced_async_body = #open #output #close #args;
+    };
+    if suspends {
+        quote_spanned!(Span::mixed_site()=> #call __traced_async_body.await)
+    } else {
+        // Nothing in the body can suspend: its one poll runs inside the fn's, and the fn keeps
+        // no `.await` it did not have (clippy's `unused_async` sees the fn as written).
+        quote_spanned! {Span::mixed_site()=>
+            #call
+            #krate::__private::complete_in_one_poll(__traced_async_body)
+        }
+    }
+}
+
+/// Whether a body may suspend: it holds an `await` anywhere (nested blocks and closures too,
+/// to be safe) or a call of a macro other than std's that never suspend (`println!`,
+/// `assert!`, ...), which may expand to one (`join!`, `select!`, a user's macro).
+fn may_suspend(tokens: TokenStream) -> bool {
+    // std's macros that expand to no `.await` (their arguments are searched like the rest).
+    const NEVER_SUSPEND: &[&str] = &[
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "cfg",
+        "column",
+        "concat",
+        "dbg",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "env",
+        "eprint",
+        "eprintln",
+        "file",
+        "format",
+        "format_args",
+        "include_bytes",
+        "include_str",
+        "line",
+        "matches",
+        "module_path",
+        "option_env",
+        "panic",
+        "print",
+        "println",
+        "stringify",
+        "todo",
+        "unimplemented",
+        "unreachable",
+        "vec",
+        "write",
+        "writeln",
+    ];
+    // Before `!(..)`, these are an operator's, not a macro's name.
+    const KEYWORDS: &[&str] = &["if", "while", "match", "return", "in", "else", "break"];
+    let mut previous: Option<proc_macro2::Ident> = None;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(tt) = tokens.next() {
+        match &tt {
+            proc_macro2::TokenTree::Ident(ident) if ident == "await" => return true,
+            proc_macro2::TokenTree::Punct(punct)
+                if punct.as_char() == '!'
+                    && matches!(tokens.peek(), Some(proc_macro2::TokenTree::Group(_))) =>
+            {
+                if let Some(name) = &previous {
+                    let name = name.to_string();
+                    if !NEVER_SUSPEND.contains(&name.as_str()) && !KEYWORDS.contains(&name.as_str())
+                    {
+                        return true;
+                    }
+                }
+            }
+            proc_macro2::TokenTree::Group(group) if may_suspend(group.stream()) => return true,
+            _ => {}
+        }
+        previous = match tt {
+            proc_macro2::TokenTree::Ident(ident) => Some(ident),
+            _ => None,
+        };
+    }
+    false
+}
+
+/// Whether a declared return type may implement `Future`, read from its tokens: no for `()`,
+/// the primitives, tuples, arrays, slices, shared references and the std types that are
+/// never futures (`Result`, `Option`, `Vec`, `String`, ...), whatever their parameters; yes for
+/// everything else (`JoinHandle<T>`, `impl Future`, `Self`, a user's type).
+fn may_be_future(output: &ReturnType) -> bool {
+    const NEVER: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String", "Vec", "Option", "Result", "HashMap",
+        "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "Cow", "PathBuf", "Duration",
+    ];
+    let ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    match &**ty {
+        Type::Tuple(_) | Type::Array(_) | Type::Slice(_) | Type::Never(_) => false,
+        Type::Reference(reference) => reference.mutability.is_some(),
+        Type::Paren(inner) => {
+            may_be_future(&ReturnType::Type(Default::default(), inner.elem.clone()))
+        }
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_none_or(|last| !NEVER.iter().any(|name| last.ident == name)),
+        _ => true,
+    }
+}
+
+/// Tokens (no groups) with the given span.
+fn user_spanned(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            tt.set_span(span);
+            tt
+        })
+        .collect()
 }
 
 /// For a method (a fn with a `self` receiver), the statement that tells the runtime which type
@@ -504,6 +655,50 @@ pub(crate) fn meta_static(
 #[cfg(test)]
 mod tests {
     use quote::quote;
+
+    #[test]
+    fn a_body_may_suspend_at_an_await_or_a_macro_that_is_not_stds() {
+        let suspends = |body| super::may_suspend(body);
+        assert!(suspends(quote!({ f().await })));
+        assert!(suspends(quote!({
+            let g = async { h().await };
+            1
+        })));
+        assert!(suspends(quote!({ tokio::join!(a, b) })));
+        assert!(suspends(quote!({
+            my_macro! { x }
+        })));
+        assert!(suspends(quote!({ println!("{}", f().await) })));
+        assert!(!suspends(quote!({
+            println!("{}", 1);
+            assert_eq!(a, b);
+            vec![1]
+        })));
+        assert!(!suspends(quote!({
+            if !(a != b) {
+                return !x;
+            }
+            a
+        })));
+        assert!(!suspends(quote!({
+            let f = |x: u8| x + 1;
+            f(2)
+        })));
+    }
+
+    #[test]
+    fn a_return_type_may_be_a_future_unless_it_is_a_known_one() {
+        let may = |ty: syn::ReturnType| super::may_be_future(&ty);
+        assert!(may(syn::parse_quote!(-> JoinHandle<u32>)));
+        assert!(may(syn::parse_quote!(-> impl Future<Output = u8>)));
+        assert!(may(syn::parse_quote!(-> Self)));
+        assert!(may(syn::parse_quote!(-> &mut F)));
+        assert!(!may(syn::parse_quote!()));
+        assert!(!may(syn::parse_quote!(-> ())));
+        assert!(!may(syn::parse_quote!(-> std::io::Result<Vec<u8>>)));
+        assert!(!may(syn::parse_quote!(-> Option<(u8, String)>)));
+        assert!(!may(syn::parse_quote!(-> &'a str)));
+    }
 
     /// The expansion of `#[traced_async]` on `item`, as text.
     fn expand(item: proc_macro2::TokenStream) -> String {

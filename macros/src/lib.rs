@@ -100,7 +100,9 @@ use proc_macro::TokenStream;
 ///             AwaitMeta::new(3, "1.1", line!(), column!(), "conn.body()", AwaitKind::Branch),
 ///         ], true);
 ///     // The body, in a `Traced` future that records each poll of it.
-///     $crate::__private::traced::<Result<Page, Error>, _, _>(|| &__TRACED_ASYNC_FN, async move {
+///     // The call and the async block carry your code's spans, so clippy lints your block as it
+///     // lints the plain fn's.
+///     let __traced_async_body = $crate::__private::traced::<Result<Page, Error>, _, _>(|| &__TRACED_ASYNC_FN, async move {
 ///         // Fixes the async block's output to the declared type before any `return`, so a
 ///         // `return` or tail of another type is reported at your expression.
 ///         #[allow(unreachable_code, ..)]
@@ -124,8 +126,10 @@ use proc_macro::TokenStream;
 ///             )
 ///         };
 ///         Ok(Page::new(head, body))
-///     })
-///     .await
+///     });
+///     // A body with no `.await` (and no macro call but std's) cannot suspend: it is polled
+///     // once, `complete_in_one_poll(__traced_async_body)`, and the fn gains no `.await`.
+///     __traced_async_body.await
 /// }
 /// ```
 ///

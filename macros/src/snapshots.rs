@@ -14,6 +14,14 @@ use crate::expand;
 /// (case name, attribute arguments, item)
 const CASES: &[(&str, &str, &str)] = &[
     (
+        "without_await",
+        "",
+        "pub async fn worker(id: u32) -> JoinHandle<u32> {
+            println!(\"spawning {id}\");
+            spawn(id)
+        }",
+    ),
+    (
         "sequential",
         "",
         "pub async fn fetch(url: &str) -> Result<String, Error> {

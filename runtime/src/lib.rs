@@ -26,6 +26,7 @@ mod global;
 mod invocations;
 mod marks;
 mod meta;
+mod one_poll;
 mod output;
 mod record;
 mod sink;
@@ -60,6 +61,7 @@ pub use crate::transition::Transition;
 pub mod __private {
     pub use crate::await_point::{AwaitPoint, enter_await, enter_unseen_macro, note_owner};
     pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    pub use crate::one_poll::complete_in_one_poll;
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};
 }

@@ -26,7 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("trace", &["trace.rs"]),
     ("sinks", &["sink.rs", "collector.rs", "global/"]),
     ("routing", &["record.rs"]),
-    ("poll path", &["traced.rs", "await_point.rs"]),
+    ("poll path", &["traced.rs", "await_point.rs", "one_poll.rs"]),
     ("capture scopes", &["captured.rs", "block_on.rs"]),
     ("executor and diagnostics", &["executor/", "diagnostics/"]),
     ("crate root", &["lib.rs"]),

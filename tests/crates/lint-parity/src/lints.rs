@@ -114,3 +114,25 @@ pub async fn let_and_return(s: String) -> String {
 pub async fn unused_async() -> u32 {
     5
 }
+
+/// `clippy::unused_async` (pedantic): no `.await`, only std macros that never suspend.
+#[cfg_attr(feature = "traced", traced_async)]
+pub async fn unused_async_with_std_macros(a: u32) -> Vec<u32> {
+    assert!(a != 0, "{a}");
+    vec![a]
+}
+
+/// `clippy::useless_conversion` and `clippy::needless_return` in a fn without `.await`.
+#[cfg_attr(feature = "traced", traced_async)]
+pub async fn conversion_without_await(mut v: Vec<u32>, w: Vec<u32>) -> Vec<u32> {
+    v.extend(w.into_iter());
+    return v;
+}
+
+/// `clippy::async_yields_async` on an async block in the body of a fn whose declared type
+/// may be a future.
+#[cfg_attr(feature = "traced", traced_async)]
+pub async fn future_returned_and_block_yields_one() -> Ready<u32> {
+    let inner = async { ready(4) };
+    ready(inner.await.await)
+}

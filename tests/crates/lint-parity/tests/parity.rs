@@ -84,14 +84,17 @@ fn excess(a: &Lints, b: &Lints) -> Vec<String> {
         .collect()
 }
 
-/// Lints the traced crate still loses, as (lint, line in src/lints.rs), sorted. Not yet fixed: clippy
-/// skips the nested async block the body moves into (its span is the macro's). The test fails
+/// Lints the traced crate still loses, as (lint, line in src/lints.rs), sorted. The test fails
 /// when one of these is fixed too, so that this list only shrinks.
-const KNOWN_LOST: &[(&str, u64)] = &[
-    ("clippy::needless_return", 18),
-    ("clippy::unused_async", 114),
-    ("clippy::useless_conversion", 25),
-];
+///
+/// `async_yields_async` on an async block inside the body of a fn whose declared type may be a
+/// future (`-> Ready<u32>`): the expansion allows that lint on the statement holding the
+/// traced body, or it would report the traced body's own async block, whose tail is the
+/// user's future-typed value. Attributes cannot scope the `allow` to that block alone (an
+/// attribute on an expression is unstable), and the level the user had cannot be restored
+/// inside. Fns with a return type that is never a future (`()`, `Result`, `Option`, numbers,
+/// ...) keep the lint (`block_yields_a_future`).
+const KNOWN_LOST: &[(&str, u64)] = &[("clippy::async_yields_async", 136)];
 
 #[test]
 fn traced_fns_get_the_lints_of_plain_fns() {
