@@ -34,7 +34,8 @@ pub(crate) struct Watch {
     /// Per invocation in flight (by number), when its last poll ended, leaving it in its
     /// current state.
     since: FxHashMap<u64, u64>,
-    /// Time each fn spent suspended, summed over its invocations.
+    /// Time each fn spent suspended (from the end of one poll to the start of the next), summed
+    /// over its invocations.
     idle: Vec<(&'static FnMeta, u64)>,
 }
 

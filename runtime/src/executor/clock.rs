@@ -147,7 +147,7 @@ mod tests {
         let during = clock.now();
         let charged = clock.end_poll();
         assert!(
-            charged >= 3_000_000 && charged % 1_000_000 == 0,
+            charged >= 3_000_000 && charged.is_multiple_of(1_000_000),
             "{charged}"
         );
         assert!(during >= 3_000_000, "{during}");

@@ -210,7 +210,9 @@ pub struct TaskWakes {
     /// Polls of the task.
     pub polls: u64,
     /// Mean and longest time from a wake to the poll it asked for (real time; `None` in
-    /// deterministic mode, where real durations are hidden, or before any wake).
+    /// deterministic mode, where real durations are hidden, or before any wake). A timer that
+    /// fired late, because a poll held the thread past its deadline, counts from the deadline.
+    /// Wakes after the task was cancelled are not counted, here or in the wake counts.
     pub wake_to_poll: Option<(Duration, Duration)>,
     /// Polls that no wake asked for (the first poll is not one). This runtime polls a task only
     /// after a wake reached it, so a count above 0 means the runtime itself went wrong.
