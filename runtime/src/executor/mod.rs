@@ -142,8 +142,9 @@ impl Runtime {
         self.shared.state_diagrams()
     }
 
-    /// The runtime's clock: virtual time in deterministic mode (it only moves when every task
-    /// waits on a timer), real time since the runtime was built otherwise.
+    /// The runtime's clock: virtual time in deterministic mode (it moves only when every task
+    /// waits on a timer, or by a blocking poll's charge: see
+    /// [`RuntimeBuilder::deterministic`]), real time since the runtime was built otherwise.
     pub fn elapsed(&self) -> Duration {
         Duration::from_nanos(self.shared.clock.now())
     }
