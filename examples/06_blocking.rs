@@ -1,6 +1,11 @@
 //! A blocking call inside async code holds the whole thread: no other task can run. The
 //! runtime times every poll and names the code segment that ran too long.
 //!
+//! In deterministic mode the virtual clock is charged for a poll over the blocking threshold:
+//! its measured duration rounded down to whole thresholds (here 100 ms and a little, so
+//! 100 ms), so the heartbeat, due at 5 ms, is shown polled at 105 ms, and the output stays the
+//! same from run to run. Outside deterministic mode the warning prints the measured time as is.
+//!
 //! Run with `cargo run --example 06_blocking`.
 
 use std::time::Duration;

@@ -207,7 +207,9 @@ fn blocking_poll_names_the_segment() {
     assert!(
         anomalies[0]
             .message()
-            .contains("longer than the 50.00ms threshold")
+            .contains("(measured, rounded down to whole 50.00ms thresholds)"),
+        "{}",
+        anomalies[0]
     );
 }
 
@@ -395,4 +397,104 @@ fn blocking_poll_blames_the_innermost_fn() {
         "{}",
         anomalies[0]
     );
+}
+
+// ── true numbers (issue 14) ──
+
+#[traced_async]
+async fn held_up_config() {
+    sleep(ms(5)).await;
+    std::thread::sleep(ms(120)); // blocks the thread
+    sleep(ms(5)).await;
+}
+
+#[traced_async]
+async fn beat() {
+    for _ in 0..3 {
+        sleep(ms(5)).await;
+    }
+}
+
+async fn config_beside_a_heartbeat() {
+    let b = spawn_named("heartbeat", beat());
+    held_up_config().await;
+    b.await;
+}
+
+#[test]
+fn a_blocking_poll_holds_up_the_virtual_clock() {
+    let rt = builder(true).blocking_threshold(ms(50)).build();
+    rt.block_on(config_beside_a_heartbeat());
+    // 120 ms and a little, in whole 50 ms thresholds: 100 ms, from the poll at 5 ms.
+    let transcript = rt.transcript();
+    assert!(
+        transcript.contains("── clock 5.00ms → 105.00ms: a poll of task main held the thread"),
+        "{transcript}"
+    );
+    let anomalies = rt.anomalies();
+    assert!(
+        anomalies[0].message().contains("for at least 100.00ms"),
+        "{anomalies:?}"
+    );
+    // The heartbeat, due at 5 ms, ran only once the blocking poll let go; the sleep after the
+    // blocking call counts from after it.
+    let trace = rt.trace();
+    let starts = |name: &str| -> Vec<Duration> {
+        trace
+            .transitions()
+            .iter()
+            .filter(|t| t.function().name() == name)
+            .filter_map(traced_async::Transition::start)
+            .collect()
+    };
+    assert_eq!(starts("beat"), [ms(0), ms(105), ms(110), ms(115)]);
+    assert_eq!(starts("held_up_config"), [ms(0), ms(5), ms(110)]);
+}
+
+#[test]
+fn a_late_timer_counts_wake_to_poll_from_its_deadline() {
+    let rt = builder(false).blocking_threshold(ms(50)).build();
+    rt.block_on(config_beside_a_heartbeat());
+    let beat = rt
+        .wakes()
+        .into_iter()
+        .find(|w| w.name == "heartbeat")
+        .unwrap();
+    let (_, max) = beat.wake_to_poll.expect("woken in real time");
+    // Its timer was due at 5 ms while the blocking poll held the thread until about 125 ms.
+    assert!(max >= ms(100), "{max:?}");
+}
+
+#[test]
+fn idle_time_leaves_out_the_busy_polls() {
+    let rt = builder(false).blocking_threshold(ms(50)).build();
+    rt.block_on(held_up_config());
+    let summary = rt.summary();
+    let row: Vec<&str> = summary
+        .lines()
+        .find(|l| l.starts_with("held_up_config"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let millis = |text: &str| -> f64 {
+        let value = text
+            .strip_suffix("ms")
+            .unwrap_or_else(|| panic!("{summary}"));
+        value.parse().unwrap()
+    };
+    let (busy, idle) = (millis(row[4]), millis(row[5]));
+    // Two 5 ms sleeps suspended it; the 120 ms blocking call was one busy poll.
+    assert!(busy >= 120.0, "{summary}");
+    assert!((10.0..busy).contains(&idle), "{summary}");
+    assert!(idle < 60.0, "{summary}");
+}
+
+#[test]
+fn a_teardown_wake_is_not_counted() {
+    let rt = builder(true).build();
+    assert!(rt.try_block_on(two_waiting_on_each_other()).is_err());
+    // Dropping alice drops the sender bob waits on, which wakes him: no poll follows.
+    for w in rt.wakes() {
+        assert_eq!((w.by_itself, w.from_elsewhere), (0, 0), "{w:?}");
+    }
 }

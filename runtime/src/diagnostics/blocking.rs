@@ -16,16 +16,22 @@ use crate::output::units::human_nanos;
 use crate::state::State;
 
 /// The report for a poll of `task` that took `elapsed`; `batch` holds that poll's transitions.
+/// `charged` is set in deterministic mode, where real time is hidden: the poll's measured
+/// duration rounded down to a whole number of thresholds, which the virtual clock moved by.
 pub(crate) fn report(
     task: &str,
     elapsed: Duration,
     threshold: Duration,
     batch: &[Seen],
-    hide_real: bool,
+    charged: Option<u64>,
 ) -> String {
     let limit = nanos(threshold);
-    let held = if hide_real {
-        format!("longer than the {} threshold", human_nanos(limit))
+    let held = if let Some(charged) = charged {
+        format!(
+            "for at least {} (measured, rounded down to whole {} thresholds)",
+            human_nanos(charged),
+            human_nanos(limit)
+        )
     } else {
         format!(
             "for {} (threshold {})",

@@ -34,7 +34,8 @@ pub(crate) struct Watch {
     /// Per invocation in flight (by number), when its last poll ended, leaving it in its
     /// current state.
     since: FxHashMap<u64, u64>,
-    /// Time each fn spent suspended, summed over its invocations.
+    /// Time each fn spent suspended (from the end of one poll to the start of the next), summed
+    /// over its invocations.
     idle: Vec<(&'static FnMeta, u64)>,
 }
 
@@ -45,7 +46,12 @@ impl Watch {
         for t in transitions.get(new.clone()).unwrap_or_default() {
             let since = self.since.entry(t.call()).or_insert(now);
             if matches!(t.from(), State::Await(_) | State::Hidden) {
-                let waited = now.saturating_sub(*since);
+                // Suspended from the end of the last poll to the start of this one: the poll
+                // itself was busy, not idle. A cancellation is no poll: it ends the wait now.
+                let resumed = t.start().map_or(now, |start| {
+                    u64::try_from(start.as_nanos()).unwrap_or(u64::MAX)
+                });
+                let waited = resumed.min(now).saturating_sub(*since);
                 match self.idle.iter_mut().find(|(m, _)| std::ptr::eq(*m, t.meta)) {
                     Some((_, idle)) => *idle += waited,
                     None => self.idle.push((t.meta, waited)),

@@ -49,6 +49,12 @@ impl RuntimeBuilder {
     /// the runtime (timers, other tasks), so a run with nothing runnable and no timer is a
     /// deadlock at once. Off by default.
     ///
+    /// A poll that holds the thread longer than the [blocking
+    /// threshold](Self::blocking_threshold) moves the virtual clock too, by its measured
+    /// duration rounded down to whole thresholds (a 100.2 ms poll with a 50 ms threshold: 100
+    /// ms), so the tasks it held up run later on the virtual clock as they would on a real one;
+    /// the transcript stays the same as long as that duration stays within the same multiple.
+    ///
     /// The runtime is deterministic; code it runs may not be: `futures::select!` polls its
     /// branches in a random order (use `select_biased!`), and so do other randomised combinators.
     pub fn deterministic(mut self, on: bool) -> Self {

@@ -142,8 +142,9 @@ impl Runtime {
         self.shared.state_diagrams()
     }
 
-    /// The runtime's clock: virtual time in deterministic mode (it only moves when every task
-    /// waits on a timer), real time since the runtime was built otherwise.
+    /// The runtime's clock: virtual time in deterministic mode (it moves only when every task
+    /// waits on a timer, or by a blocking poll's charge: see
+    /// [`RuntimeBuilder::deterministic`]), real time since the runtime was built otherwise.
     pub fn elapsed(&self) -> Duration {
         Duration::from_nanos(self.shared.clock.now())
     }
@@ -210,7 +211,9 @@ pub struct TaskWakes {
     /// Polls of the task.
     pub polls: u64,
     /// Mean and longest time from a wake to the poll it asked for (real time; `None` in
-    /// deterministic mode, where real durations are hidden, or before any wake).
+    /// deterministic mode, where real durations are hidden, or before any wake). A timer that
+    /// fired late, because a poll held the thread past its deadline, counts from the deadline.
+    /// Wakes after the task was cancelled are not counted, here or in the wake counts.
     pub wake_to_poll: Option<(Duration, Duration)>,
     /// Polls that no wake asked for (the first poll is not one). This runtime polls a task only
     /// after a wake reached it, so a count above 0 means the runtime itself went wrong.

@@ -56,6 +56,18 @@ impl Queue {
         job
     }
 
+    /// Takes task `id`'s queued turn out of the queue, wherever it is.
+    pub(crate) fn take_task(&self, id: u64) -> Option<async_task::Runnable<u64>> {
+        let mut jobs = self.jobs.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = jobs
+            .iter()
+            .position(|job| matches!(job, Job::Task(r) if *r.metadata() == id))?;
+        match jobs.remove(at) {
+            Some(Job::Task(runnable)) => Some(runnable),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.jobs
             .lock()

@@ -18,7 +18,7 @@ use crate::executor::current;
 use crate::executor::queue::{Job, MainWaker};
 use crate::executor::shared::{MAIN, Shared, index};
 use crate::executor::task::{TaskInfo, TaskState, Tracked};
-use crate::executor::waker::Tracker;
+use crate::executor::waker::{Tracker, wake_late};
 use crate::output::units::{clock_time, plural};
 
 /// Runs `main` and every task until all have finished, or fails on a deadlock.
@@ -37,6 +37,7 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
                 Job::Main => {
                     if let Some(future) = main.as_mut().filter(|_| output.is_none()) {
                         let poll = poll_task(shared, MAIN, || poll_main(future.as_mut()));
+                        drop_aborted(shared);
                         if let Poll::Ready(value) = poll {
                             output = Some(value);
                             main = None;
@@ -111,6 +112,19 @@ fn poll_main<F: Future>(future: Pin<&mut Tracked<F>>) -> Poll<F::Output> {
     future.poll(&mut Context::from_waker(Waker::noop()))
 }
 
+/// Gives the tasks aborted during the poll that just ended their last turn now, so that their
+/// cancellations are recorded right after the abort, not after whatever the queue held before.
+fn drop_aborted(shared: &Shared) {
+    loop {
+        let Some(id) = shared.aborted.borrow_mut().pop() else {
+            return;
+        };
+        if let Some(runnable) = shared.queue.take_task(id) {
+            run_task(shared, runnable);
+        }
+    }
+}
+
 fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
     let id = *runnable.metadata();
     let state = shared.tasks.borrow().get(index(id)).map(|t| t.state);
@@ -122,6 +136,7 @@ fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
         return;
     }
     poll_task(shared, id, || runnable.run());
+    drop_aborted(shared);
     let output = {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -148,6 +163,8 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
         info.tracker.begin_poll()
     };
     let before = shared.run.borrow().watch.taken();
+    let clock_before = shared.clock.now();
+    shared.clock.begin_poll();
     let started = crate::clock::now();
     let result = {
         // The main task's panic is not caught (it propagates out of `block_on`): print what it
@@ -157,7 +174,16 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     };
     let busy = crate::clock::nanos_between(started, crate::clock::now());
     let elapsed = Duration::from_nanos(busy);
+    let charged = shared.clock.end_poll();
     shared.tasks.borrow()[index(id)].tracker.end_poll();
+    if charged > 0 {
+        shared.event(&format!(
+            "── clock {} → {}: a poll of task {} held the thread",
+            clock_time(clock_before),
+            clock_time(clock_before + charged),
+            shared.label(id),
+        ));
+    }
     shared.sync();
     {
         let mut tasks = shared.tasks.borrow_mut();
@@ -180,7 +206,7 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
             elapsed,
             shared.options.blocking_threshold,
             &batch,
-            shared.options.deterministic,
+            shared.options.deterministic.then_some(charged),
         );
         shared.anomaly(AnomalyKind::BlockingPoll, id, message);
     }
@@ -309,9 +335,17 @@ fn fire_due_timers(shared: &Shared) {
         return;
     }
     let due = shared.timers.borrow_mut().take_due(now);
-    // Woken after the borrow ends: a wake may run code that registers timers.
-    for waker in due {
-        waker.wake();
+    // Woken after the borrow ends: a wake may run code that registers timers. On the real
+    // clock a timer fired past its deadline (a poll held the thread) made its task ready at the
+    // deadline: its wake-to-poll latency counts from there.
+    let real = !shared.clock.is_virtual();
+    for (deadline, waker) in due {
+        let late = if real {
+            now.saturating_sub(deadline)
+        } else {
+            0
+        };
+        wake_late(waker, late);
     }
 }
 
@@ -339,6 +373,7 @@ fn shut_down<F: Future>(shared: &Shared, main: Option<Pin<Box<Tracked<F>>>>) {
             .filter(|t| t.state == TaskState::Alive)
             .filter_map(|t| {
                 t.state = TaskState::Cancelled;
+                t.tracker.close();
                 t.handle.take()
             })
             .collect()
@@ -350,6 +385,7 @@ fn shut_down<F: Future>(shared: &Shared, main: Option<Pin<Box<Tracked<F>>>>) {
         }
     }
     if let Some(main) = main {
+        shared.tasks.borrow()[0].tracker.close();
         in_scope(shared, MAIN, || drop(main));
         shared.sync();
     }

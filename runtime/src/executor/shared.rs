@@ -36,6 +36,9 @@ pub(crate) struct Shared {
     pub(crate) queue: Arc<Queue>,
     /// Every task, `tasks[id - 1]`; entry 0 is the `block_on` future.
     pub(crate) tasks: RefCell<Vec<TaskInfo>>,
+    /// Tasks aborted during the poll in progress: their futures are dropped (their last turn)
+    /// as soon as that poll ends, before anything else happens.
+    pub(crate) aborted: RefCell<Vec<u64>>,
     pub(crate) run: RefCell<RunState>,
 }
 
@@ -56,10 +59,14 @@ impl Shared {
         let output = RunOutput::new(options.format, options.deterministic, options.transcript);
         let main = TaskInfo::new(MAIN, Some("main".to_owned()), Tracker::new(), 0);
         Rc::new(Shared {
-            clock: Clock::new(options.deterministic),
+            clock: Clock::new(
+                options.deterministic,
+                crate::executor::clock::nanos(options.blocking_threshold),
+            ),
             timers: RefCell::new(Timers::default()),
             queue: Queue::new(),
             tasks: RefCell::new(vec![main]),
+            aborted: RefCell::new(Vec::new()),
             run: RefCell::new(RunState {
                 scope: None,
                 watch: Watch::default(),
@@ -123,8 +130,10 @@ impl Shared {
                 return;
             }
             info.state = TaskState::Cancelled;
+            info.tracker.close();
             info.handle.take()
         };
+        self.aborted.borrow_mut().push(id);
         let name = self.label(id);
         self.sync();
         self.event(&format!("── task {name} ({id}) aborted"));

@@ -48,11 +48,13 @@ impl Timers {
         self.entries.is_empty()
     }
 
-    /// Removes the timers due at `now`; the caller wakes them once no borrow is held.
-    pub(crate) fn take_due(&mut self, now: u64) -> Vec<Waker> {
+    /// Removes the timers due at `now`, with their deadlines; the caller wakes them once no
+    /// borrow is held.
+    pub(crate) fn take_due(&mut self, now: u64) -> Vec<(u64, Waker)> {
         let later = self.entries.split_off(&(now.saturating_add(1), 0));
         std::mem::replace(&mut self.entries, later)
-            .into_values()
+            .into_iter()
+            .map(|((deadline, _), waker)| (deadline, waker))
             .collect()
     }
 }

@@ -3,6 +3,7 @@
 //! detection read.
 
 use crate::clock;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
@@ -19,6 +20,12 @@ pub(crate) struct Tracker {
     woken: AtomicBool,
     /// When the first wake since the last poll arrived (a raw timestamp of `crate::clock`).
     woken_at: AtomicU64,
+    /// How long the task had been ready when that wake arrived, ns: a timer fired late
+    /// (because a poll held the thread past its deadline) was due since its deadline.
+    ready_before: AtomicU64,
+    /// The task was cancelled: a wake now (a teardown dropping what it waited on) asks for no
+    /// poll, so it is not counted.
+    closed: AtomicBool,
     self_wakes: AtomicU64,
     other_wakes: AtomicU64,
 }
@@ -33,6 +40,8 @@ impl Tracker {
             polling: AtomicBool::new(false),
             woken: AtomicBool::new(false),
             woken_at: AtomicU64::new(0),
+            ready_before: AtomicU64::new(0),
+            closed: AtomicBool::new(false),
             self_wakes: AtomicU64::new(0),
             other_wakes: AtomicU64::new(0),
         })
@@ -50,7 +59,8 @@ impl Tracker {
         self.polling.store(true, Ordering::Relaxed);
         if self.woken.swap(false, Ordering::Acquire) {
             let at = self.woken_at.load(Ordering::Relaxed);
-            Some(clock::nanos_between(at, clock::now()))
+            let before = self.ready_before.load(Ordering::Relaxed);
+            Some(clock::nanos_between(at, clock::now()).saturating_add(before))
         } else {
             None
         }
@@ -64,6 +74,11 @@ impl Tracker {
     /// Whether a wake arrived that no poll has consumed yet.
     pub(crate) fn wake_pending(&self) -> bool {
         self.woken.load(Ordering::Acquire)
+    }
+
+    /// The task was cancelled: later wakes are not counted (nothing will poll it again).
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
     }
 
     /// Waker clones alive now, held by anything other than the task itself and the table.
@@ -86,14 +101,20 @@ impl Wake for Tracker {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if self.polling.load(Ordering::Relaxed) {
+        if self.closed.load(Ordering::Relaxed) {
+            // Cancelled: the wake comes from the task's teardown (or after it) and will not
+            // be followed by a poll; it is forwarded, which the executor ignores, not counted.
+        } else if self.polling.load(Ordering::Relaxed) {
             self.self_wakes.fetch_add(1, Ordering::Relaxed);
         } else {
             self.other_wakes.fetch_add(1, Ordering::Relaxed);
         }
-        // The time is stored before the flag is raised, so a poll that sees the flag reads it.
-        if !self.woken.load(Ordering::Relaxed) {
+        // The times are stored before the flag is raised, so a poll that sees the flag reads
+        // them.
+        if !self.woken.load(Ordering::Relaxed) && !self.closed.load(Ordering::Relaxed) {
             self.woken_at.store(clock::now(), Ordering::Relaxed);
+            self.ready_before
+                .store(READY_BEFORE.with(Cell::get), Ordering::Relaxed);
             self.woken.store(true, Ordering::Release);
         }
         let inner = self
@@ -106,4 +127,24 @@ impl Wake for Tracker {
             inner.wake_by_ref();
         }
     }
+}
+
+thread_local! {
+    /// While the run loop fires a late timer on this thread: how long, in ns, the timer's
+    /// deadline had passed. 0 otherwise.
+    static READY_BEFORE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Wakes `waker` for a timer whose deadline passed `late` ns ago: the task's wake-to-poll
+/// latency counts from the deadline, not from the moment the runtime got round to firing it.
+pub(crate) fn wake_late(waker: std::task::Waker, late: u64) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            READY_BEFORE.with(|r| r.set(0));
+        }
+    }
+    READY_BEFORE.with(|r| r.set(late));
+    let _reset = Reset;
+    waker.wake();
 }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 
 use crate::output::place::Place;
-use crate::output::units::human_duration;
+use crate::output::units::{human_duration, plural};
 use crate::state::State;
 use crate::transition::Transition;
 
@@ -36,11 +36,16 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
     let (from_place, to_place) = (Place::of(meta, t.from()), Place::of(meta, t.to()));
     let (from, to) = (from_place.name(), to_place.name());
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
+    // A cancellation is a drop, not a poll: it takes the poll column's place without a number.
+    let when = if t.to() == State::Cancelled {
+        "dropped".to_owned()
+    } else {
+        format!("poll {}", t.poll())
+    };
     // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
     let mut out = format!(
-        "{NAME}{who}{NAME:#}{} poll {:<3} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}{}",
+        "{NAME}{who}{NAME:#}{} {when:<8} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}{}",
         pad(&who, 24),
-        t.poll(),
         pad(&from, 9),
         pad(&to, 9),
     );
@@ -58,10 +63,14 @@ pub(crate) fn line(t: &Transition, depth: usize) -> String {
         }),
         State::Hidden => Some("inside a macro the attribute cannot see into".to_owned()),
         State::Panicked => Some("the panic goes on to the caller".to_owned()),
-        State::Cancelled => Some(match from_place.point() {
-            Some(p) => format!("dropped while waiting on {} (line {})", p.expr(), p.line()),
-            None => "dropped while suspended".to_owned(),
-        }),
+        State::Cancelled => {
+            let polls = t.poll();
+            let after = format!("after {polls} poll{}", plural(u64::from(polls)));
+            Some(match from_place.point() {
+                Some(p) => format!("while waiting on {} (line {}), {after}", p.expr(), p.line()),
+                None => format!("while suspended, {after}"),
+            })
+        }
         State::Start | State::Returned => None,
     };
     if let Some(detail) = detail {
