@@ -1,0 +1,192 @@
+//! How wide the text output may be, and the shortening that makes lines fit: 100 columns by
+//! default, the terminal's width when stderr is one (`COLUMNS` first, when set). Long awaited
+//! expressions lose their middle (`select_biased! { … }`), long lines of prose wrap. JSON is
+//! never shortened.
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+/// The width of text output that does not go to a terminal, and of every transcript.
+pub(crate) const DEFAULT: usize = 100;
+
+/// Narrower than this, lines are laid out for this width anyway: a line that says nothing
+/// helps nobody.
+const NARROWEST: usize = 40;
+
+/// The width stderr's text output is laid out for, decided once per process.
+pub(crate) fn stderr() -> usize {
+    static WIDTH: OnceLock<usize> = OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let stderr = std::io::stderr();
+        if !stderr.is_terminal() {
+            return DEFAULT;
+        }
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0);
+        columns
+            .or_else(|| terminal_size::terminal_size_of(&stderr).map(|(w, _)| usize::from(w.0)))
+            .map_or(DEFAULT, |w| w.max(NARROWEST))
+    })
+}
+
+/// The number of columns `text` takes, colour codes left out.
+pub(crate) fn columns(text: &str) -> usize {
+    if text.contains('\u{1b}') {
+        anstream::adapter::strip_str(text).to_string().chars().count()
+    } else {
+        text.chars().count()
+    }
+}
+
+/// `expr` in at most `max` columns: whole when it fits; a macro call with its body elided
+/// (`futures::select_biased! { … }`, then `select_biased! { … }`); else cut with `…`.
+pub(crate) fn shorten(expr: &str, max: usize) -> String {
+    let len = expr.chars().count();
+    if len <= max {
+        return expr.to_owned();
+    }
+    if let Some((path, open, close)) = macro_call(expr) {
+        let name = path.rsplit("::").next().unwrap_or(path);
+        for head in [path, name] {
+            let short = if open == '{' {
+                format!("{head}! {{ … }}")
+            } else {
+                format!("{head}!{open}…{close}")
+            };
+            if short.chars().count() <= max {
+                return short;
+            }
+        }
+    }
+    cut(expr, max)
+}
+
+/// `text` cut to `max` columns, its last one `…`, when longer.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// `…/net/fetch.rs`: `path` in at most `max` columns, losing its start first.
+pub(crate) fn cut_start(path: &str, max: usize) -> String {
+    let len = path.chars().count();
+    if len <= max {
+        return path.to_owned();
+    }
+    let tail: String = path.chars().skip(len + 1 - max.max(1)).collect();
+    // Whole directories go, when a separator is left to cut at.
+    match tail.find('/') {
+        Some(slash) if slash + 1 < tail.len() => format!("…{}", &tail[slash..]),
+        _ => format!("…{tail}"),
+    }
+}
+
+/// `(path, open, close)` of `path! { .. }`, `path!( .. )` or `path![ .. ]` when `expr` is one
+/// whole macro call.
+fn macro_call(expr: &str) -> Option<(&str, char, char)> {
+    let bang = expr.find('!')?;
+    let path = expr[..bang].trim();
+    let is_path = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == ':');
+    let open = expr[bang + 1..].trim_start().chars().next()?;
+    let close = match open {
+        '{' => '}',
+        '(' => ')',
+        '[' => ']',
+        _ => return None,
+    };
+    (is_path && expr.trim_end().ends_with(close)).then_some((path, open, close))
+}
+
+/// Text laid out in `width` columns: each line longer than that broken at its last space that
+/// fits, the rest indented two columns more than the line, so that nothing wraps mid-word in a
+/// terminal. A word longer than a whole line is cut where the line ends.
+pub(crate) fn wrap(text: &str, width: usize) -> String {
+    if text.lines().all(|l| columns(l) <= width) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        wrap_line(&mut out, line, width);
+    }
+    out
+}
+
+fn wrap_line(out: &mut String, line: &str, width: usize) {
+    if columns(line) <= width {
+        out.push_str(line);
+        return;
+    }
+    let indent = line.len() - line.trim_start().len() + 2;
+    let mut rest: Vec<char> = line.chars().collect();
+    let mut first = true;
+    loop {
+        let lead = if first { 0 } else { indent };
+        let room = width.saturating_sub(lead).max(1);
+        if !first {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', lead));
+        }
+        if rest.len() <= room {
+            out.extend(rest);
+            return;
+        }
+        // The last space within the room, not the line's own indentation.
+        let start = rest.iter().take_while(|c| **c == ' ').count();
+        let cut = (start + 1..=room)
+            .rev()
+            .find(|&i| rest[i] == ' ')
+            .unwrap_or(room);
+        out.extend(rest[..cut].iter().collect::<String>().trim_end().chars());
+        rest = rest[cut..].iter().copied().skip_while(|c| *c == ' ').collect();
+        first = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macro_calls_lose_their_body() {
+        let select = "futures::select_biased! { a = f().fuse() => a, b = g().fuse() => b, }";
+        assert_eq!(shorten(select, 80), select);
+        assert_eq!(shorten(select, 40), "futures::select_biased! { … }");
+        assert_eq!(shorten(select, 24), "select_biased! { … }");
+        assert_eq!(shorten("futures::join!(a(), b(), c())", 20), "futures::join!(…)");
+        assert_eq!(shorten("timeout(ms(15), fetch(\"too slow\", 40))", 20), "timeout(ms(15), fet…");
+        assert_eq!(shorten(select, 10), "futures::…");
+    }
+
+    #[test]
+    fn paths_lose_their_start() {
+        assert_eq!(cut_start("src/net/fetch.rs", 20), "src/net/fetch.rs");
+        assert_eq!(cut_start("src/net/fetch.rs", 10), "…/fetch.rs");
+        assert_eq!(cut_start("src/net/fetch.rs", 13), "…/fetch.rs");
+        assert_eq!(cut_start("src/net/fetch.rs", 6), "…ch.rs");
+    }
+
+    #[test]
+    fn long_lines_wrap_at_spaces_indented() {
+        let text = "⚠ one two three four\n  short\n  alpha beta gamma delta";
+        let wrapped = wrap(text, 12);
+        assert_eq!(
+            wrapped,
+            "⚠ one two\n  three four\n  short\n  alpha beta\n    gamma\n    delta"
+        );
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 12), "{wrapped}");
+        assert_eq!(wrap("abcdefghij", 4), "abcd\n  ef\n  gh\n  ij");
+    }
+}
