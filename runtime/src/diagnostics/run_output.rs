@@ -58,6 +58,7 @@ impl RunOutput {
         };
         let clock = clock_time(seen.at);
         // `  10.00ms  main     `: the clock and the task, then the transition in what is left.
+        let task = width::cut(task, 12);
         let line = |columns: usize| {
             let prefix = format!("{clock:>8}  {task:<8} ");
             let room = columns.saturating_sub(prefix.chars().count());

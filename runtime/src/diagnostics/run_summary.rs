@@ -60,9 +60,14 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
                 let _ = write!(outcomes, "  {n} {what}");
             }
         }
-        let used = out[start..].chars().count() + outcomes.chars().count() + 2;
+        let used = out[start..].chars().count() + outcomes.chars().count();
         let room = width::DEFAULT.saturating_sub(used);
-        let _ = writeln!(out, "  {}{outcomes}", source(f.meta(), room));
+        let source = source(f.meta(), room);
+        if source.starts_with('\n') {
+            let _ = writeln!(out, "{outcomes}{source}");
+        } else {
+            let _ = writeln!(out, "{source}{outcomes}");
+        }
         write_awaits(&mut out, &f.stats(), width::DEFAULT);
     }
     out.push_str("tasks\n");

@@ -32,7 +32,7 @@ fn state_style(state: State) -> Style {
 /// give the file; the JSON lines give everything whole).
 pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     let meta = t.function();
-    let name = width::cut(&meta.display_name(), (width / 3).max(12));
+    let name = width::cut_name(&meta.display_name(), (width / 3).max(12));
     let who = format!("{:indent$}{name}#{}", "", t.call(), indent = depth * 2);
     let (from_place, to_place) = (Place::of(meta, t.from()), Place::of(meta, t.to()));
     let (from, to) = (from_place.name(), to_place.name());

@@ -46,7 +46,7 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: us
             }
         }
         let used = out[start..].chars().count();
-        let _ = writeln!(out, "  {}", source(f.meta(), columns.saturating_sub(used + 2)));
+        let _ = writeln!(out, "{}", source(f.meta(), columns.saturating_sub(used)));
         write_awaits(out, f, columns);
     }
 }
@@ -61,11 +61,19 @@ pub(crate) fn name_width(functions: &[FnStats]) -> usize {
         .min(NAME_COLUMNS)
 }
 
-/// `src/net.rs:12`, where `meta` is defined, its start cut to fit `room` columns (at least 16).
+/// `  src/net.rs:12`, where `meta` is defined, to end a line with `room` columns left: its
+/// start cut to fit, or on a line of its own (`\n  defined at src/net.rs:12`) when too little
+/// of it would be left.
 pub(crate) fn source(meta: &FnMeta, room: usize) -> String {
     let line = format!(":{}", meta.line());
-    let file = width::cut_start(meta.file(), room.max(16).saturating_sub(line.len()));
-    format!("{file}{line}")
+    let whole = meta.file().chars().count() + line.len();
+    let name = meta.file().rsplit('/').next().unwrap_or_default();
+    if whole + 2 <= room || name.chars().count() + line.len() + 4 <= room {
+        let file = width::cut_start(meta.file(), room.saturating_sub(line.len() + 2));
+        format!("  {file}{line}")
+    } else {
+        format!("\n  defined at {}{line}", width::cut_start(meta.file(), 60))
+    }
 }
 
 /// One line per await point of `f`: label, line, expression, suspensions and cancellations, the

@@ -6,6 +6,17 @@
 use std::io::IsTerminal;
 use std::sync::OnceLock;
 
+/// `…::method`: a fn's name in at most `max` columns, a method losing its type first.
+pub(crate) fn cut_name(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_owned();
+    }
+    match name.rsplit_once("::") {
+        Some((_, method)) => cut(&format!("…::{method}"), max),
+        None => cut(name, max),
+    }
+}
+
 /// The width of text output that does not go to a terminal, and of every transcript.
 pub(crate) const DEFAULT: usize = 100;
 
@@ -59,6 +70,8 @@ pub(crate) fn shorten(expr: &str, max: usize) -> String {
                 return short;
             }
         }
+        // The macro's name says more than the start of its path.
+        return cut(&format!("{name}!…"), max);
     }
     cut(expr, max)
 }
@@ -89,7 +102,7 @@ pub(crate) fn cut_start(path: &str, max: usize) -> String {
 }
 
 /// `(path, open, close)` of `path! { .. }`, `path!( .. )` or `path![ .. ]` when `expr` is one
-/// whole macro call.
+/// whole macro call (or the start of one, cut with `…`).
 fn macro_call(expr: &str) -> Option<(&str, char, char)> {
     let bang = expr.find('!')?;
     let path = expr[..bang].trim();
@@ -104,7 +117,9 @@ fn macro_call(expr: &str) -> Option<(&str, char, char)> {
         '[' => ']',
         _ => return None,
     };
-    (is_path && expr.trim_end().ends_with(close)).then_some((path, open, close))
+    // The expansion already cut a very long expression short with `…`.
+    let end = expr.trim_end();
+    (is_path && (end.ends_with(close) || end.ends_with('…'))).then_some((path, open, close))
 }
 
 /// Text laid out in `width` columns: each line longer than that broken at its last space that
@@ -167,7 +182,15 @@ mod tests {
         assert_eq!(shorten(select, 24), "select_biased! { … }");
         assert_eq!(shorten("futures::join!(a(), b(), c())", 20), "futures::join!(…)");
         assert_eq!(shorten("timeout(ms(15), fetch(\"too slow\", 40))", 20), "timeout(ms(15), fet…");
-        assert_eq!(shorten(select, 10), "futures::…");
+        assert_eq!(shorten(select, 10), "select_bi…");
+    }
+
+    #[test]
+    fn names_lose_their_type_first() {
+        assert_eq!(cut_name("Db::get", 10), "Db::get");
+        assert_eq!(cut_name("Database::get_user", 12), "…::get_user");
+        assert_eq!(cut_name("Database::get_user_by_name", 12), "…::get_user…");
+        assert_eq!(cut_name("get_user_by_name", 12), "get_user_by…");
     }
 
     #[test]
