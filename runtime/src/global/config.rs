@@ -143,8 +143,8 @@ impl Config {
             .map(|option| format!(" (did you mean `{option}`?)"))
             .unwrap_or_default();
         Some(format!(
-            "`{word}` ignored{hint}\n  it takes fn or module paths and all, live, pretty, json, \
-             out=PATH, summary, no-summary, no-timing, off"
+            "`{word}` ignored{hint}\n  it takes fn or module paths and all, off, live, pretty, \
+             json,\n  out=PATH, summary, no-summary, no-timing"
         ))
     }
 
@@ -312,6 +312,22 @@ mod tests {
         assert_eq!(parse("ALL;Live").mode(), Mode::Timing);
         assert_eq!(parse("ALL;Live").live, Format::Pretty);
         assert_eq!(parse("all,off").mode(), Mode::Off);
+    }
+
+    #[test]
+    fn one_grammar_for_the_recorder_and_the_scopes() {
+        assert_eq!(parse("fetch").scopes, None);
+        assert_eq!(parse("json").scopes, Some(Format::Json));
+        assert_eq!(parse("live").scopes, Some(Format::Pretty));
+        let off = parse("all,json,off");
+        assert_eq!((off.scopes, off.live, off.mode()), (Some(Format::Off), Format::Off, Mode::Off));
+        // `off` is a keyword, never a fn name.
+        assert!(off.filter.is_empty());
+        let c = parse("all,json,OUT=logs/trace.jsonl");
+        assert_eq!(c.out.as_deref(), Some(std::path::Path::new("logs/trace.jsonl")));
+        assert_eq!(c.live, Format::Json);
+        let (c, w) = Config::parse("all,out=");
+        assert_eq!((c.out, w.len()), (None, 1));
     }
 
     #[test]
