@@ -127,8 +127,15 @@ fn one_variable_for_everything() {
     let stderr = run_mode("recorder", &[("TRACED_ASYNC", "all,json")]);
     let lines = child_lines(&stderr);
     let objects = parse_all(&lines);
-    let kinds: Vec<&str> = objects.iter().map(|o| o["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["transition", "transition", "fn", "await"], "{stderr}");
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["transition", "transition", "fn", "await"],
+        "{stderr}"
+    );
     assert_eq!(objects[2]["fn"], "fetch");
     assert_eq!(objects[2]["calls"], 1);
     assert_eq!(objects[2]["polls"], 2);
@@ -137,9 +144,16 @@ fn one_variable_for_everything() {
     // `json` applies to the capture scopes too, and a bad word stays inside the JSON stream.
     let stderr = run_mode("scope", &[("TRACED_ASYNC", "json,lve")]);
     let objects = parse_all(&child_lines(&stderr));
-    let kinds: Vec<&str> = objects.iter().map(|o| o["type"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds[0], "warning", "{stderr}");
-    assert_eq!(kinds.iter().filter(|k| **k == "transition").count(), 4, "{stderr}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "transition").count(),
+        4,
+        "{stderr}"
+    );
     assert_eq!(kinds.iter().filter(|k| **k == "fn").count(), 2, "{stderr}");
 
     // `out=PATH`: the lines go to the file; nothing on stderr.

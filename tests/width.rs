@@ -58,5 +58,4 @@ fn every_line_fits_100_columns() {
     let summary = rt.trace().summary().to_string();
     assert!(too_wide(&summary).is_empty(), "{summary}");
     assert!(summary.contains("tests/width.rs"), "{summary}");
-
 }

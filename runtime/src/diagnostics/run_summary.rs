@@ -33,8 +33,8 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
     if !functions.is_empty() {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>8}  {:>8}  {:>6}  {}",
-            "fn", "calls", "polls", "polls/call", "busy", "idle", "future", "defined at"
+            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>8}  {:>8}  {:>6}  defined at",
+            "fn", "calls", "polls", "polls/call", "busy", "idle", "future"
         );
     }
     for f in &functions {

@@ -201,10 +201,11 @@ pub(crate) fn from_env() -> &'static Config {
                 _ => None,
             };
             warnings.push(match format {
-                Some(_) if config.scopes.is_some() => format!(
+                Some(_) if config.scopes.is_some() => {
                     "TRACED_ASYNC_FORMAT is deprecated and ignored beside TRACED_ASYNC's \
                      format; unset it"
-                ),
+                        .to_owned()
+                }
                 Some(_) => format!(
                     "TRACED_ASYNC_FORMAT is deprecated: use TRACED_ASYNC={}",
                     old.trim().to_ascii_lowercase()
@@ -320,11 +321,17 @@ mod tests {
         assert_eq!(parse("json").scopes, Some(Format::Json));
         assert_eq!(parse("live").scopes, Some(Format::Pretty));
         let off = parse("all,json,off");
-        assert_eq!((off.scopes, off.live, off.mode()), (Some(Format::Off), Format::Off, Mode::Off));
+        assert_eq!(
+            (off.scopes, off.live, off.mode()),
+            (Some(Format::Off), Format::Off, Mode::Off)
+        );
         // `off` is a keyword, never a fn name.
         assert!(off.filter.is_empty());
         let c = parse("all,json,OUT=logs/trace.jsonl");
-        assert_eq!(c.out.as_deref(), Some(std::path::Path::new("logs/trace.jsonl")));
+        assert_eq!(
+            c.out.as_deref(),
+            Some(std::path::Path::new("logs/trace.jsonl"))
+        );
         assert_eq!(c.live, Format::Json);
         let (c, w) = Config::parse("all,out=");
         assert_eq!((c.out, w.len()), (None, 1));

@@ -196,7 +196,10 @@ mod tests {
         let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["fn", "await", "lost", "warning"]);
         assert_eq!(lines[0]["file"], "src/net.rs");
-        assert_eq!((lines[0]["calls"].as_u64(), lines[0]["busy_ns"].as_u64()), (Some(2), Some(1200)));
+        assert_eq!(
+            (lines[0]["calls"].as_u64(), lines[0]["busy_ns"].as_u64()),
+            (Some(2), Some(1200))
+        );
         assert_eq!(lines[1]["expr"], "sleep(1)");
         assert_eq!(lines[1]["suspended"], 1);
         assert_eq!(lines[3]["message"], "`x` \"quoted\"");

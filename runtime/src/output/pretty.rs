@@ -13,8 +13,12 @@ use crate::transition::Transition;
 
 const NAME: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
-const WARNING: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
-const ERROR: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
+const WARNING: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const ERROR: Style = Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 
 fn state_style(state: State) -> Style {
     let colour = match state {
@@ -62,7 +66,10 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     };
     let detail = match t.to() {
         State::Await(_) => to_place.point().map(at),
-        State::Hidden => Some(width::cut("inside a macro the attribute cannot see into", room)),
+        State::Hidden => Some(width::cut(
+            "inside a macro the attribute cannot see into",
+            room,
+        )),
         State::Panicked => Some(width::cut("the panic goes on to the caller", room)),
         // Where it was dropped, as a suspension says where it waits: the state says the rest.
         State::Cancelled => Some(match from_place.point() {
@@ -103,7 +110,11 @@ pub(crate) fn event(text: &str, width: usize) -> String {
             }
             // The indentation stays outside the colour codes.
             let text = part.trim_start();
-            let _ = write!(out, "{}{style}{text}{style:#}", &part[..part.len() - text.len()]);
+            let _ = write!(
+                out,
+                "{}{style}{text}{style:#}",
+                &part[..part.len() - text.len()]
+            );
         }
     }
     out
@@ -130,8 +141,16 @@ mod tests {
         assert_eq!(lines.len(), 7, "{out}");
         let coloured: Vec<bool> = lines.iter().map(|l| l.contains('\u{1b}')).collect();
         // The ⚠ line, wrapped on three, and the ✖ line; not the clock, detail or tree lines.
-        assert_eq!(coloured, [false, true, true, true, false, true, false], "{out}");
-        assert!(lines[1].starts_with("\u{1b}[1m\u{1b}[33m⚠"), "{:?}", lines[1]);
+        assert_eq!(
+            coloured,
+            [false, true, true, true, false, true, false],
+            "{out}"
+        );
+        assert!(
+            lines[1].starts_with("\u{1b}[1m\u{1b}[33m⚠"),
+            "{:?}",
+            lines[1]
+        );
         assert!(lines[2].starts_with("  \u{1b}["), "{:?}", lines[2]);
         let plain = anstream::adapter::strip_str(&out).to_string();
         assert!(plain.lines().all(|l| l.chars().count() <= 60), "{plain}");

@@ -45,7 +45,10 @@ pub(crate) fn stderr() -> usize {
 /// The number of columns `text` takes, colour codes left out.
 pub(crate) fn columns(text: &str) -> usize {
     if text.contains('\u{1b}') {
-        anstream::adapter::strip_str(text).to_string().chars().count()
+        anstream::adapter::strip_str(text)
+            .to_string()
+            .chars()
+            .count()
     } else {
         text.chars().count()
     }
@@ -164,8 +167,12 @@ fn wrap_line(out: &mut String, line: &str, width: usize) {
             .rev()
             .find(|&i| rest[i] == ' ')
             .unwrap_or(room);
-        out.extend(rest[..cut].iter().collect::<String>().trim_end().chars());
-        rest = rest[cut..].iter().copied().skip_while(|c| *c == ' ').collect();
+        out.push_str(rest[..cut].iter().collect::<String>().trim_end());
+        rest = rest[cut..]
+            .iter()
+            .copied()
+            .skip_while(|c| *c == ' ')
+            .collect();
         first = false;
     }
 }
@@ -180,8 +187,14 @@ mod tests {
         assert_eq!(shorten(select, 80), select);
         assert_eq!(shorten(select, 40), "futures::select_biased! { … }");
         assert_eq!(shorten(select, 24), "select_biased! { … }");
-        assert_eq!(shorten("futures::join!(a(), b(), c())", 20), "futures::join!(…)");
-        assert_eq!(shorten("timeout(ms(15), fetch(\"too slow\", 40))", 20), "timeout(ms(15), fet…");
+        assert_eq!(
+            shorten("futures::join!(a(), b(), c())", 20),
+            "futures::join!(…)"
+        );
+        assert_eq!(
+            shorten("timeout(ms(15), fetch(\"too slow\", 40))", 20),
+            "timeout(ms(15), fet…"
+        );
         assert_eq!(shorten(select, 10), "select_bi…");
     }
 
@@ -209,7 +222,10 @@ mod tests {
             wrapped,
             "⚠ one two\n  three four\n  short\n  alpha beta\n    gamma\n    delta"
         );
-        assert!(wrapped.lines().all(|l| l.chars().count() <= 12), "{wrapped}");
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 12),
+            "{wrapped}"
+        );
         assert_eq!(wrap("abcdefghij", 4), "abcd\n  ef\n  gh\n  ij");
     }
 }
