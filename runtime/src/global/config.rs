@@ -193,9 +193,11 @@ pub(crate) fn from_env() -> &'static Config {
     ENV.get_or_init(|| {
         let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
         let (mut config, mut warnings) = Config::parse(&text);
-        if let Ok(old) = std::env::var("TRACED_ASYNC_FORMAT") {
+        if let Ok(old) = std::env::var("TRACED_ASYNC_FORMAT")
+            && !old.trim().is_empty()
+        {
             let format = match old.trim().to_ascii_lowercase().as_str() {
-                "" | "pretty" => Some(Format::Pretty),
+                "pretty" => Some(Format::Pretty),
                 "json" => Some(Format::Json),
                 "off" | "none" => Some(Format::Off),
                 _ => None,

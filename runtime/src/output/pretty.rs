@@ -86,6 +86,7 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     }
     out.trim_end().to_owned()
 }
+
 /// Lines of runtime events (spawns, clock jumps, reports), wrapped to `width` columns; a
 /// diagnostic's lines (`⚠ ...`, `✖ ...`, wrapped parts included) in its colour.
 pub(crate) fn event(text: &str, width: usize) -> String {
