@@ -36,11 +36,20 @@ fn state_style(state: State) -> Style {
 /// give the file; the JSON lines give everything whole).
 pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     let meta = t.function();
-    let name = width::cut_name(&meta.display_name(), (width / 3).max(12));
+    let name = width::cut_name(&meta.display_name(), (width / 4).max(12));
     let who = format!("{:indent$}{name}#{}", "", t.call(), indent = depth * 2);
     let (from_place, to_place) = (Place::of(meta, t.from()), Place::of(meta, t.to()));
     let (from, to) = (from_place.name(), to_place.name());
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
+    // Columns aligned by padding, when the line has room for it (under 80 columns, none).
+    let roomy = width >= 80;
+    let pad = |text: &str, columns: usize| {
+        if roomy {
+            pad(text, columns)
+        } else {
+            String::new()
+        }
+    };
     // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
     let mut out = format!(
         "{NAME}{who}{NAME:#}{} poll {:<2} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}",
@@ -51,7 +60,12 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     // The target state padded when a column follows it, so that the columns align.
     let to_pad = pad(&to, 9);
     if let Some(duration) = t.duration().map(human_duration) {
-        let _ = write!(out, "{to_pad} {duration:>8}");
+        let duration = if roomy {
+            format!("{duration:>8}")
+        } else {
+            duration
+        };
+        let _ = write!(out, "{to_pad} {duration}");
     }
     let mut used = width::columns(&out);
     if t.duration().is_none() {
@@ -61,8 +75,14 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
     let room = width.saturating_sub(used + 2);
     let at = |p: &AwaitMeta| {
         let line = format!("line {}", p.line());
-        let expr = width::shorten(p.expr(), room.saturating_sub(line.len() + 2));
-        format!("{DIM}{line}{DIM:#}  {expr}")
+        // Under a few columns, an expression would be only `…`: the line alone says where.
+        match room.checked_sub(line.len() + 2) {
+            Some(left) if left >= 4 => {
+                let expr = width::shorten(p.expr(), left);
+                format!("{DIM}{line}{DIM:#}  {expr}")
+            }
+            _ => width::cut(&line, room),
+        }
     };
     let detail = match t.to() {
         State::Await(_) => to_place.point().map(at),
@@ -78,7 +98,8 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
         }),
         State::Start | State::Returned => None,
     };
-    if let Some(detail) = detail {
+    // A detail cut down to `…` says nothing: left out.
+    if let Some(detail) = detail.filter(|_| room >= 4) {
         if t.duration().is_none() {
             out.push_str(&to_pad);
         }
@@ -129,6 +150,78 @@ fn pad(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meta::{AwaitKind, FnMeta};
+    use crate::transition::Numbered;
+
+    static AWAITS: [AwaitMeta; 2] = [
+        AwaitMeta::new(
+            0,
+            "0",
+            1234,
+            17,
+            "futures::select_biased! { a = first_of_many_long_calls().fuse() => a, \
+             b = second_of_many_long_calls().fuse() => b, }",
+            AwaitKind::Macro,
+        ),
+        AwaitMeta::new(
+            1,
+            "0.1",
+            1235,
+            9,
+            "a_call_with_many_arguments(first_argument, second_argument, third_argument)",
+            AwaitKind::Branch,
+        ),
+    ];
+    static META: FnMeta = FnMeta::new(
+        "a_function_whose_name_goes_on_and_on_and_on",
+        "app::some::deeply::nested::module",
+        "src/some/deeply/nested/module.rs",
+        1200,
+        &AWAITS,
+        true,
+    );
+
+    #[test]
+    fn every_line_fits_its_width() {
+        let usual = Numbered {
+            call: 12,
+            parent: 1,
+            poll: 3,
+            task: 2,
+        };
+        let huge = Numbered {
+            call: 123_456,
+            poll: 1234,
+            ..usual
+        };
+        let moves = [
+            (State::Start, State::Await(0)),
+            (State::Await(0), State::Await(1)),
+            (State::Await(1), State::Cancelled),
+            (State::Await(0), State::Hidden),
+            (State::Hidden, State::Panicked),
+            (State::Await(1), State::Returned),
+        ];
+        // Usual numbers from 60 columns on (a 80-column terminal, less the runtime's clock and
+        // task), and numbers in the thousands and deep nesting from 100 on.
+        let cases = [(usual, 1, 60), (huge, 3, 100)];
+        for width in [60, 70, 80, 100, 120] {
+            for (from, to) in moves {
+                for nanos in [None, Some(123_456_789)] {
+                    for (at, deepest, _) in cases.into_iter().filter(|c| c.2 <= width) {
+                        let t = Transition::new(&META, (from, to), at, 1, Some(0), nanos);
+                        for depth in [0, deepest] {
+                            let text = line(&t, depth, width);
+                            assert!(width::columns(&text) <= width, "{width}: {text}");
+                        }
+                    }
+                }
+            }
+        }
+        let t = Transition::new(&META, moves[0], usual, 1, None, None);
+        let text = anstream::adapter::strip_str(&line(&t, 0, 100)).to_string();
+        assert!(text.contains("line 1234  select_biased! { … }"), "{text}");
+    }
 
     #[test]
     fn forced_colour_marks_the_diagnostic_lines_only() {
