@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use crate::activity::Mode;
 use crate::meta::FnMeta;
 use crate::output::stream::{self, Stream};
-use crate::output::{Format, json};
+use crate::output::{Format, json, pretty};
 
 /// The process-wide recorder's settings.
 #[derive(Debug, Clone)]
@@ -247,7 +247,9 @@ pub(crate) fn warn(config: &Config, text: &str) {
     stream.write(&if json_on_stderr {
         format!("{}\n", json::warning(&format!("TRACED_ASYNC: {text}")))
     } else {
-        format!("warning: TRACED_ASYNC: {text}\n")
+        // Coloured on a terminal only: the stream drops the codes otherwise.
+        let style = pretty::WARNING;
+        format!("{style}warning{style:#}: TRACED_ASYNC: {text}\n")
     });
 }
 

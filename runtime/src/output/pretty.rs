@@ -13,7 +13,7 @@ use crate::transition::Transition;
 
 const NAME: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
-const WARNING: Style = Style::new()
+pub(crate) const WARNING: Style = Style::new()
     .bold()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
 const ERROR: Style = Style::new()
