@@ -58,7 +58,7 @@ fn run_child(case: &str, format: &str) -> String {
             "--nocapture",
         ])
         .env(CHILD, case)
-        .env("TRACED_ASYNC_FORMAT", format)
+        .env("TRACED_ASYNC", format)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();

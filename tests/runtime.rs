@@ -263,10 +263,10 @@ fn a_runtime_runs_several_block_ons() {
     );
     let transcript = rt.transcript();
     for poll in [
-        "poll 1       start -> await#0",
-        "poll 2     await#0 -> returned",
+        "poll 1      start -> await#0",
+        "poll 2    await#0 -> returned",
     ] {
-        let line = format!("step#1                   {poll}");
+        let line = format!("step#1         {poll}");
         assert_eq!(transcript.matches(&line).count(), 2, "{transcript}");
     }
 }

@@ -10,8 +10,9 @@ use crate::trace::Trace;
 /// Runs `future` to completion on the current thread, printing each transition of every traced
 /// future inside it to stderr as it happens, then a summary per function.
 ///
-/// The format comes from `TRACED_ASYNC_FORMAT`: `pretty` (the default; coloured when stderr is
-/// a terminal and `NO_COLOR` is unset), `json` (one object per transition per line) or `off`.
+/// The format comes from `TRACED_ASYNC` ([`Format::from_env`]): `pretty` (the default;
+/// coloured when stderr is a terminal and `NO_COLOR` is unset), `json` (one object per
+/// transition per line, then the summary) or `off`; `out=PATH` writes to that file instead.
 ///
 /// ```
 /// use traced_async::traced_async;
@@ -26,12 +27,11 @@ use crate::trace::Trace;
 /// ```
 ///
 /// # Panics
-/// If `TRACED_ASYNC_FORMAT` holds an unknown value, or when called from inside another
-/// `futures` executor.
+/// When called from inside another `futures` executor. (A word of `TRACED_ASYNC` it cannot use
+/// is warned about, never a panic.)
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    let format = Format::from_env().unwrap_or_else(|value| {
-        panic!("TRACED_ASYNC_FORMAT={value:?} is not a format: use pretty, json or off")
-    });
+    // An unknown format was warned about when the variable was read: print pretty lines.
+    let format = Format::from_env().unwrap_or(Format::Pretty);
     let mode = if format == Format::Off {
         Mode::Count
     } else {

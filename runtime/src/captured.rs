@@ -49,7 +49,7 @@ impl<F: Future> Captured<F> {
         let output = if mode == Mode::Off {
             None
         } else {
-            Output::stderr(format)
+            Output::new(format)
         };
         if mode == Mode::Timing {
             clock::calibrate();

@@ -96,7 +96,7 @@ impl Trace {
         impl fmt::Display for Summary {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut out = String::new();
-                output::write_summary(&mut out, &self.0);
+                output::write_summary(&mut out, &self.0, output::width::DEFAULT);
                 f.write_str(&out)
             }
         }

@@ -1,14 +1,16 @@
-//! Where a run's output goes: stderr (in the chosen format) and the transcript kept in memory,
-//! which holds the same lines without colour.
+//! Where a run's output goes: stderr (in the chosen format, fitted to its width) and the
+//! transcript kept in memory, which holds the same lines without colour, fitted to
+//! [`width::DEFAULT`] columns whatever the terminal.
 
 use crate::diagnostics::watch::Seen;
-use crate::output::units::{ErrStream, clock_time};
-use crate::output::{Format, json, pretty};
+use crate::output::stream::Stream;
+use crate::output::units::clock_time;
+use crate::output::{Format, json, pretty, width};
 
 /// A run's output: its lines on stderr and in the transcript.
 pub(crate) struct RunOutput {
     format: Format,
-    stream: ErrStream,
+    stream: Stream,
     /// Durations measured on the real clock are left out (deterministic mode).
     hide_real: bool,
     /// `None` when the run keeps no transcript.
@@ -19,7 +21,7 @@ impl RunOutput {
     pub(crate) fn new(format: Format, hide_real: bool, keep_transcript: bool) -> Self {
         RunOutput {
             format,
-            stream: ErrStream::new(),
+            stream: Stream::new(),
             hide_real,
             transcript: keep_transcript.then(String::new),
         }
@@ -32,12 +34,14 @@ impl RunOutput {
 
     /// A line (or block of lines) of runtime events: spawns, clock jumps, diagnostics.
     pub(crate) fn event(&mut self, text: &str) {
-        let mut text = text.trim_end().to_owned();
-        text.push('\n');
+        let text = text.trim_end();
         if let Some(transcript) = &mut self.transcript {
-            transcript.push_str(&text);
+            transcript.push_str(&width::wrap(text, width::DEFAULT));
+            transcript.push('\n');
         }
         if self.format == Format::Pretty {
+            let mut text = pretty::event(text, self.stream.width());
+            text.push('\n');
             self.stream.write(&text);
         }
     }
@@ -52,19 +56,21 @@ impl RunOutput {
         } else {
             seen.t
         };
-        let line = format!(
-            "{:>9}  {task:<10} {}\n",
-            clock_time(seen.at),
-            pretty::line(&t, seen.depth)
-        );
-        let plain = anstream::adapter::strip_str(&line).to_string();
-        // Padding inside the colour codes leaves trailing spaces once they are stripped.
+        let clock = clock_time(seen.at);
+        // `  10.00ms  main     `: the clock and the task, then the transition in what is left.
+        let task = width::cut(task, 12);
+        let line = |columns: usize| {
+            let prefix = format!("{clock:>8}  {task:<8} ");
+            let room = columns.saturating_sub(prefix.chars().count());
+            format!("{prefix}{}\n", pretty::line(&t, seen.depth, room))
+        };
         if let Some(transcript) = &mut self.transcript {
+            let plain = anstream::adapter::strip_str(&line(width::DEFAULT)).to_string();
             transcript.push_str(plain.trim_end());
             transcript.push('\n');
         }
         match self.format {
-            Format::Pretty => self.stream.write(&line),
+            Format::Pretty => self.stream.write(&line(self.stream.width())),
             Format::Json => {
                 let line = format!("{}\n", json::line(&t));
                 self.stream.write(&line);

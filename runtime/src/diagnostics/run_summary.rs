@@ -8,7 +8,7 @@ use crate::diagnostics::Anomaly;
 use crate::diagnostics::watch::Watch;
 use crate::executor::task::TaskInfo;
 use crate::output::units::{clock_time, human_duration, human_nanos, plural};
-use crate::output::write_awaits;
+use crate::output::{NAME_COLUMNS, source, width, write_awaits};
 use crate::trace::Trace;
 
 /// What the summary reads.
@@ -29,11 +29,11 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
         .map(|f| f.meta().display_name().chars().count())
         .max()
         .unwrap_or(0)
-        .max(8);
+        .clamp(8, NAME_COLUMNS);
     if !functions.is_empty() {
         let _ = writeln!(
             out,
-            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>9}  {:>9}  {:>7}",
+            "{:<width$}  {:>5}  {:>5}  {:>10}  {:>8}  {:>8}  {:>6}  defined at",
             "fn", "calls", "polls", "polls/call", "busy", "idle", "future"
         );
     }
@@ -43,23 +43,32 @@ pub(crate) fn render(i: &Inputs<'_>) -> String {
             Some(busy) if !i.hide_real => human_duration(busy),
             _ => "-".to_owned(),
         };
+        let start = out.len();
         let _ = write!(
             out,
-            "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>9}  {:>9}  {:>7}",
-            f.meta().display_name(),
+            "{:<width$}  {calls:>5}  {polls:>5}  {:>10}  {busy:>8}  {:>8}  {:>6}",
+            width::cut(&f.meta().display_name(), NAME_COLUMNS),
             ratio(polls, calls),
             clock_time(i.watch.idle(f.meta())),
             f.meta()
                 .future_size()
                 .map_or_else(|| "-".to_owned(), |size| format!("{size} B")),
         );
+        let mut outcomes = String::new();
         for (what, n) in [("panicked", f.panicked()), ("cancelled", f.cancelled())] {
             if n > 0 {
-                let _ = write!(out, "  {n} {what}");
+                let _ = write!(outcomes, "  {n} {what}");
             }
         }
-        out.push('\n');
-        write_awaits(&mut out, &f.stats());
+        let used = out[start..].chars().count() + outcomes.chars().count();
+        let room = width::DEFAULT.saturating_sub(used);
+        let source = source(f.meta(), room);
+        if source.starts_with('\n') {
+            let _ = writeln!(out, "{outcomes}{source}");
+        } else {
+            let _ = writeln!(out, "{source}{outcomes}");
+        }
+        write_awaits(&mut out, &f.stats(), width::DEFAULT);
     }
     out.push_str("tasks\n");
     for task in i.tasks {

@@ -31,7 +31,7 @@ impl RuntimeBuilder {
         RuntimeBuilder {
             options: Options {
                 deterministic: false,
-                // Like `block_on`: `TRACED_ASYNC_FORMAT=off` silences a program without editing it.
+                // Like `block_on`: `TRACED_ASYNC=off` silences a program without editing it.
                 format: Format::from_env().unwrap_or(Format::Pretty),
                 blocking_threshold: Duration::from_millis(5),
                 deadlock_timeout: Duration::from_secs(1),
@@ -62,9 +62,8 @@ impl RuntimeBuilder {
         self
     }
 
-    /// How transitions are printed to stderr as they happen: by default what
-    /// `TRACED_ASYNC_FORMAT` says ([`Format::from_env`]), or `Format::Pretty` when it is unset or
-    /// unknown. The transcript kept in memory is the same whatever the format.
+    /// How transitions are printed to stderr as they happen: by default what `TRACED_ASYNC`
+    /// says ([`Format::from_env`]), or `Format::Pretty` when it names no format. The transcript kept in memory is the same whatever the format.
     pub fn format(mut self, format: Format) -> Self {
         self.options.format = format;
         self

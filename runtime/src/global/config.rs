@@ -1,9 +1,16 @@
-//! What the process-wide recorder traces and prints, read from `TRACED_ASYNC` in the manner of
-//! `RUST_LOG`.
+//! `TRACED_ASYNC`, the one variable that configures tracing, read in the manner of `RUST_LOG`:
+//! what the process-wide recorder traces and prints, the format of the capture scopes
+//! (`block_on`, `Runtime`, `Captured`) and where the output goes. Read once per process;
+//! `TRACED_ASYNC_FORMAT`, the old spelling of the scopes' format, is still read, with a
+//! warning.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::activity::Mode;
 use crate::meta::FnMeta;
-use crate::output::Format;
+use crate::output::stream::{self, Stream};
+use crate::output::{Format, json, pretty};
 
 /// The process-wide recorder's settings.
 #[derive(Debug, Clone)]
@@ -16,6 +23,10 @@ pub(crate) struct Config {
     /// Print the summary when the guard drops.
     pub(crate) summary: bool,
     pub(crate) timing: bool,
+    /// The capture scopes' format, when a word named one (`pretty`/`live`, `json`, `off`).
+    pub(crate) scopes: Option<Format>,
+    /// The file of `out=PATH`, written instead of stderr.
+    pub(crate) out: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -26,12 +37,14 @@ impl Default for Config {
             live: Format::Off,
             summary: true,
             timing: true,
+            scopes: None,
+            out: None,
         }
     }
 }
 
 /// The words `TRACED_ASYNC` takes besides fn and module paths, in the order a warning lists them.
-const KEYWORDS: [&str; 11] = [
+const KEYWORDS: [&str; 12] = [
     "all",
     "live",
     "json",
@@ -43,6 +56,7 @@ const KEYWORDS: [&str; 11] = [
     "off",
     "none",
     "*",
+    "out=",
 ];
 
 impl Config {
@@ -52,8 +66,9 @@ impl Config {
     /// and suggests the nearest option.
     ///
     /// Names are fns (`fetch`, `net::fetch`) or modules (`my_crate::net`); `all` selects every
-    /// fn, `off` none. Output words: `live` (pretty transitions on stderr), `json` (JSON
-    /// transitions on stderr), `summary` / `no-summary` (summary when the guard drops; on by
+    /// fn, `off` none (and the capture scopes print nothing). Output words: `live` or `pretty`
+    /// (pretty transitions), `json` (JSON lines, the summary included), `out=PATH` (to that
+    /// file instead of stderr), `summary` / `no-summary` (summary when the guard drops; on by
     /// default), `no-timing` (count without measuring polls). Options are matched without
     /// regard to case; words are separated by commas, spaces or semicolons.
     pub(crate) fn parse(text: &str) -> (Config, Vec<String>) {
@@ -67,14 +82,34 @@ impl Config {
             .map(str::trim)
             .filter(|w| !w.is_empty())
         {
+            if let Some(path) = word
+                .split_once('=')
+                .filter(|(key, _)| key.eq_ignore_ascii_case("out"))
+                .map(|(_, path)| path)
+            {
+                if path.is_empty() {
+                    warnings.push("`out=` names no file; writing to stderr".to_owned());
+                } else {
+                    config.out = Some(PathBuf::from(path));
+                }
+                continue;
+            }
             match word.to_ascii_lowercase().as_str() {
                 "all" | "*" => config.all = true,
                 "off" | "none" => {
                     config.all = false;
                     config.filter.clear();
+                    config.live = Format::Off;
+                    config.scopes = Some(Format::Off);
                 }
-                "live" | "pretty" => config.live = Format::Pretty,
-                "json" => config.live = Format::Json,
+                "live" | "pretty" => {
+                    config.live = Format::Pretty;
+                    config.scopes = Some(Format::Pretty);
+                }
+                "json" => {
+                    config.live = Format::Json;
+                    config.scopes = Some(Format::Json);
+                }
                 "summary" => config.summary = true,
                 "no-summary" => config.summary = false,
                 "timing" => config.timing = true,
@@ -108,8 +143,8 @@ impl Config {
             .map(|option| format!(" (did you mean `{option}`?)"))
             .unwrap_or_default();
         Some(format!(
-            "`{word}` ignored{hint}\n  it takes fn or module paths and all, live, json, summary, \
-             no-summary, no-timing, off"
+            "`{word}` ignored{hint}\n  it takes fn or module paths and all, off, live, pretty, \
+             json,\n  out=PATH, summary, no-summary, no-timing"
         ))
     }
 
@@ -147,6 +182,92 @@ impl Config {
                 .filter
                 .iter()
                 .any(|f| meta.matches(f) || meta.is_in_module(f))
+    }
+}
+
+/// `TRACED_ASYNC` (and the deprecated `TRACED_ASYNC_FORMAT`) as read once for the whole
+/// process. The first call warns about what it cannot use, once, and sends the output to the
+/// file of `out=PATH` (or warns and keeps stderr when it cannot be written).
+pub(crate) fn from_env() -> &'static Config {
+    static ENV: OnceLock<Config> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
+        let (mut config, mut warnings) = Config::parse(&text);
+        if let Ok(old) = std::env::var("TRACED_ASYNC_FORMAT")
+            && !old.trim().is_empty()
+        {
+            let format = match old.trim().to_ascii_lowercase().as_str() {
+                "pretty" => Some(Format::Pretty),
+                "json" => Some(Format::Json),
+                "off" | "none" => Some(Format::Off),
+                _ => None,
+            };
+            warnings.push(match format {
+                Some(_) if config.scopes.is_some() => {
+                    "TRACED_ASYNC_FORMAT is deprecated and ignored beside TRACED_ASYNC's \
+                     format; unset it"
+                        .to_owned()
+                }
+                Some(_) => format!(
+                    "TRACED_ASYNC_FORMAT is deprecated: use TRACED_ASYNC={}",
+                    old.trim().to_ascii_lowercase()
+                ),
+                None => format!(
+                    "TRACED_ASYNC_FORMAT is deprecated, and `{old}` is not a format; use \
+                     TRACED_ASYNC=pretty, json or off"
+                ),
+            });
+            config.scopes = config.scopes.or(format);
+        }
+        if let Some(path) = &config.out {
+            match std::fs::File::create(path) {
+                Ok(file) => stream::send_to(file),
+                Err(e) => warnings.push(format!(
+                    "`out={}`: cannot write there ({e}); writing to stderr",
+                    path.display()
+                )),
+            }
+        }
+        for warning in &warnings {
+            warn(&config, warning);
+        }
+        config
+    })
+}
+
+/// One warning on stderr, best effort: a JSON line when JSON goes to stderr, so that the
+/// stream stays JSON; a line of text otherwise.
+pub(crate) fn warn(config: &Config, text: &str) {
+    let mut stream = Stream::new();
+    let json_on_stderr = matches!(stream, Stream::Stderr(_))
+        && (config.live == Format::Json || config.scopes == Some(Format::Json));
+    if !json_on_stderr {
+        stream = Stream::stderr();
+    }
+    stream.write(&if json_on_stderr {
+        format!("{}\n", json::warning(&format!("TRACED_ASYNC: {text}")))
+    } else {
+        // Coloured on a terminal only: the stream drops the codes otherwise.
+        let style = pretty::WARNING;
+        format!("{style}warning{style:#}: TRACED_ASYNC: {text}\n")
+    });
+}
+
+impl Format {
+    /// The capture scopes' format (`block_on`, `Runtime`, `Captured::with`), from
+    /// `TRACED_ASYNC`: `pretty` or `live`, `json`, or `off`; `pretty` when it names none. The
+    /// old `TRACED_ASYNC_FORMAT=pretty|json|off` is still read when `TRACED_ASYNC` names no
+    /// format, with a warning that it is deprecated.
+    ///
+    /// # Errors
+    /// Returns the value of `TRACED_ASYNC_FORMAT` when it is not a format (it was warned
+    /// about); the format is then `TRACED_ASYNC`'s, or `pretty`.
+    pub fn from_env() -> Result<Format, String> {
+        let format = from_env().scopes;
+        match (format, std::env::var("TRACED_ASYNC_FORMAT")) {
+            (None, Ok(old)) if !old.trim().is_empty() => Err(old),
+            _ => Ok(format.unwrap_or(Format::Pretty)),
+        }
     }
 }
 
@@ -196,6 +317,28 @@ mod tests {
         assert_eq!(parse("ALL;Live").mode(), Mode::Timing);
         assert_eq!(parse("ALL;Live").live, Format::Pretty);
         assert_eq!(parse("all,off").mode(), Mode::Off);
+    }
+
+    #[test]
+    fn one_grammar_for_the_recorder_and_the_scopes() {
+        assert_eq!(parse("fetch").scopes, None);
+        assert_eq!(parse("json").scopes, Some(Format::Json));
+        assert_eq!(parse("live").scopes, Some(Format::Pretty));
+        let off = parse("all,json,off");
+        assert_eq!(
+            (off.scopes, off.live, off.mode()),
+            (Some(Format::Off), Format::Off, Mode::Off)
+        );
+        // `off` is a keyword, never a fn name.
+        assert!(off.filter.is_empty());
+        let c = parse("all,json,OUT=logs/trace.jsonl");
+        assert_eq!(
+            c.out.as_deref(),
+            Some(std::path::Path::new("logs/trace.jsonl"))
+        );
+        assert_eq!(c.live, Format::Json);
+        let (c, w) = Config::parse("all,out=");
+        assert_eq!((c.out, w.len()), (None, 1));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! `RUST_LOG` through `TRACED_ASYNC`. Counting takes no lock (see `counters`); live output
 //! goes through one lock, as writing lines to stderr would anyway.
 
-mod config;
+pub(crate) mod config;
 pub(crate) mod counters;
 mod live;
 
@@ -16,7 +16,8 @@ use crate::collector::Collector;
 use crate::event::Event;
 use crate::invocations::Live;
 use crate::meta::{self, FnMeta};
-use crate::output::{self, Format, Output};
+use crate::output::stream::Stream;
+use crate::output::{self, Format, Output, json, width};
 use crate::sink::Sink;
 use crate::stats::FnStats;
 
@@ -77,9 +78,10 @@ impl Sink for Recorder {
 /// that prints the summary when dropped (keep it alive for the whole of `main`).
 ///
 /// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
-/// (`my_app::net`) to trace, or `all`; and output words: `live` (each transition on stderr),
-/// `json` (each transition as a JSON line), `no-summary`, `no-timing`. Unset or empty, nothing
-/// is traced and traced fns cost one relaxed load per poll.
+/// (`my_app::net`) to trace, or `all` (`off`: none); and output words: `live` (each transition
+/// on stderr), `json` (each transition, then the summary, as JSON lines), `out=PATH` (to that
+/// file instead of stderr), `no-summary`, `no-timing`. Unset or empty, nothing is traced and
+/// traced fns cost one relaxed load per poll.
 ///
 /// ```no_run
 /// // TRACED_ASYNC=all cargo run        -> summary when main returns
@@ -169,12 +171,10 @@ impl RecorderBuilder {
     /// # drop(builder);
     /// ```
     pub fn from_env() -> Self {
-        let text = std::env::var("TRACED_ASYNC").unwrap_or_default();
-        let (config, warnings) = Config::parse(&text);
-        for warning in warnings {
-            warn(&warning);
+        // Read (and warned about) once per process, also by the capture scopes.
+        RecorderBuilder {
+            config: config::from_env().clone(),
         }
-        RecorderBuilder { config }
     }
 
     /// [`from_env`](Self::from_env), but a word it cannot use is an error instead of a
@@ -237,9 +237,9 @@ impl RecorderBuilder {
     pub fn try_init(self) -> Result<Guard, AlreadyInstalled> {
         let mode = self.config.mode();
         let live = self.config.live;
-        let summary = self.config.summary;
+        let summary = self.config.summary.then_some(live);
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
-        if let Some(output) = Output::stderr(live) {
+        if let Some(output) = Output::new(live) {
             live::install(Collector::streaming(mode, output));
         }
         if mode == Mode::Timing {
@@ -263,32 +263,32 @@ impl fmt::Display for AlreadyInstalled {
 impl std::error::Error for AlreadyInstalled {}
 
 /// Keeps the process-wide recorder's promise to print the summary: when dropped (at the end of
-/// `main`), prints [`report`] to stderr unless the summary was turned off.
+/// `main`), prints [`report`] where the output goes (stderr, or the file of `out=PATH`) unless
+/// the summary was turned off; as JSON lines when the live output is JSON.
 #[derive(Debug)]
 #[must_use = "the summary is printed when the guard drops: keep it in a variable (`let _guard`)"]
 pub struct Guard {
-    summary: bool,
+    /// The live output's format, when the summary is printed.
+    summary: Option<Format>,
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         let report = report();
-        if self.summary {
-            eprint!("{report}");
+        let mut stream = Stream::new();
+        match self.summary {
+            Some(Format::Json) => stream.write(&report.json()),
+            Some(_) => stream.write_wrapped(&report.to_string()),
+            None => {}
         }
         // A misspelt fn name traces nothing, silently, until now: say so at the end.
         if let Some(config) = CONFIG.get() {
             let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
             for warning in config.unmatched(&seen) {
-                warn(&warning);
+                config::warn(config, &warning);
             }
         }
     }
-}
-
-/// One warning line about the configuration on stderr, best effort.
-fn warn(text: &str) {
-    output::units::ErrStream::new().write(&format!("warning: TRACED_ASYNC: {text}\n"));
 }
 
 /// What [`RecorderBuilder::try_from_env`] found wrong in `TRACED_ASYNC`.
@@ -352,13 +352,25 @@ impl Report {
     pub fn lost(&self) -> u64 {
         self.lost
     }
+
+    /// The report as JSON lines: per fn a `fn` line and its `await` lines, then a `lost` line
+    /// when transitions were lost.
+    fn json(&self) -> String {
+        let mut out = String::new();
+        json::write_summary(&mut out, &self.functions);
+        if self.lost > 0 {
+            out.push_str(&json::lost(self.lost));
+            out.push('\n');
+        }
+        out
+    }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        output::write_summary(&mut out, &self.functions);
-        output::write_waiting(&mut out, &self.functions);
+        output::write_summary(&mut out, &self.functions, width::DEFAULT);
+        output::write_waiting(&mut out, &self.functions, width::DEFAULT);
         if !self.live.is_empty() {
             out.push_str("in flight, numbered as the live output numbers them:\n");
             let live: Vec<&Live> = self.live.iter().collect();

@@ -1,16 +1,22 @@
-//! One JSON object per transition per line.
+//! JSON lines: one object per line, each with a `type` saying what it is: `transition` (one per
+//! poll), `fn` and `await` (the summary: totals per fn and per await point), `lost` (transitions
+//! that could not be counted) and `warning` (a problem with the configuration). A stream of
+//! them parses line by line, whatever it holds.
 
 use serde::Serialize;
 
 use crate::output::place::Place;
+use crate::stats::FnStats;
 use crate::transition::Transition;
 
 #[derive(Serialize)]
 struct Line<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
     #[serde(rename = "fn")]
     function: &'a str,
     /// For a method, the type it is a method of.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     owner: Option<&'a str>,
     module: &'a str,
     call: u64,
@@ -35,6 +41,7 @@ struct AwaitPoint<'a> {
 pub(crate) fn line(t: &Transition) -> String {
     let meta = t.function();
     let line = Line {
+        kind: "transition",
         function: meta.name(),
         owner: meta.owner(),
         module: meta.module_path(),
@@ -55,4 +62,146 @@ pub(crate) fn line(t: &Transition) -> String {
         }),
     };
     serde_json::to_string(&line).unwrap_or_default()
+}
+
+/// Totals of one fn, a line of the summary.
+#[derive(Serialize)]
+struct FnLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "fn")]
+    function: &'a str,
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    module: &'a str,
+    file: &'a str,
+    line: u32,
+    calls: u64,
+    polls: u64,
+    returned: u64,
+    panicked: u64,
+    cancelled: u64,
+    in_flight: u64,
+    /// Suspensions inside a macro the attribute cannot see into (`await#?`).
+    hidden: u64,
+    busy_ns: Option<u64>,
+    future_bytes: Option<usize>,
+}
+
+/// Totals of one await point of a fn, a line of the summary.
+#[derive(Serialize)]
+struct AwaitLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "fn")]
+    function: &'a str,
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    module: &'a str,
+    label: &'a str,
+    line: u32,
+    column: u32,
+    expr: &'a str,
+    suspended: u64,
+    cancelled: u64,
+    waiting: u64,
+}
+
+/// The summary as JSON lines: per fn one `fn` line, then one `await` line per await point.
+pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
+    for f in functions {
+        let meta = f.meta();
+        push(
+            out,
+            &FnLine {
+                kind: "fn",
+                function: meta.name(),
+                owner: meta.owner(),
+                module: meta.module_path(),
+                file: meta.file(),
+                line: meta.line(),
+                calls: f.calls(),
+                polls: f.polls(),
+                returned: f.returned(),
+                panicked: f.panicked(),
+                cancelled: f.cancelled(),
+                in_flight: f.in_flight(),
+                hidden: f.hidden_suspensions(),
+                busy_ns: f.busy_nanos,
+                future_bytes: meta.future_size(),
+            },
+        );
+        for (point, stats) in meta.awaits().iter().zip(f.awaits()) {
+            push(
+                out,
+                &AwaitLine {
+                    kind: "await",
+                    function: meta.name(),
+                    owner: meta.owner(),
+                    module: meta.module_path(),
+                    label: point.label(),
+                    line: point.line(),
+                    column: point.column(),
+                    expr: point.expr(),
+                    suspended: stats.suspensions(),
+                    cancelled: stats.cancellations(),
+                    waiting: stats.waiting(),
+                },
+            );
+        }
+    }
+}
+
+/// `{"type":"lost","transitions":3}`: transitions that could not be counted.
+pub(crate) fn lost(transitions: u64) -> String {
+    serde_json::json!({ "type": "lost", "transitions": transitions }).to_string()
+}
+
+/// `{"type":"warning","message":".."}`: a warning, kept inside the JSON stream.
+pub(crate) fn warning(message: &str) -> String {
+    serde_json::json!({ "type": "warning", "message": message }).to_string()
+}
+
+fn push(out: &mut String, line: &impl Serialize) {
+    if let Ok(text) = serde_json::to_string(line) {
+        out.push_str(&text);
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+
+    static AWAITS: [AwaitMeta; 1] = [AwaitMeta::new(0, "0", 4, 9, "sleep(1)", AwaitKind::Await)];
+    static META: FnMeta = FnMeta::new("fetch", "app::net", "src/net.rs", 3, &AWAITS, true);
+
+    #[test]
+    fn every_summary_line_is_an_object_with_a_type() {
+        let mut stats = FnStats::new(&META);
+        stats.calls = 2;
+        stats.polls = 3;
+        stats.busy_nanos = Some(1200);
+        stats.awaits[0].suspensions = 1;
+        let mut out = String::new();
+        write_summary(&mut out, &[stats]);
+        out.push_str(&lost(2));
+        out.push('\n');
+        out.push_str(&warning("`x` \"quoted\""));
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+            .collect();
+        let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["fn", "await", "lost", "warning"]);
+        assert_eq!(lines[0]["file"], "src/net.rs");
+        assert_eq!(
+            (lines[0]["calls"].as_u64(), lines[0]["busy_ns"].as_u64()),
+            (Some(2), Some(1200))
+        );
+        assert_eq!(lines[1]["expr"], "sleep(1)");
+        assert_eq!(lines[1]["suspended"], 1);
+        assert_eq!(lines[3]["message"], "`x` \"quoted\"");
+    }
 }

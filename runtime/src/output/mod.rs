@@ -1,62 +1,46 @@
-//! Live output of transitions and the end-of-run summary, in the format `TRACED_ASYNC_FORMAT`
-//! picks: `pretty` (the default), `json` or `off`.
+//! Live output of transitions and the end-of-run summary, in the format `TRACED_ASYNC` picks:
+//! `pretty` (the default), `json` or `off`; on stderr or in the file of `out=PATH`.
 
 pub(crate) mod json;
 pub(crate) mod place;
 pub(crate) mod pretty;
+pub(crate) mod stream;
 mod totals;
 pub(crate) mod tree;
 pub(crate) mod units;
+pub(crate) mod width;
 
 use crate::stats::FnStats;
 use crate::transition::Transition;
 
-pub(crate) use totals::{write_awaits, write_summary, write_waiting};
-use units::ErrStream;
+use stream::Stream;
+pub(crate) use totals::{NAME_COLUMNS, source, write_awaits, write_summary, write_waiting};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned, indented, coloured lines for people.
+    /// Aligned, indented, coloured lines for people, fitted to the terminal's width.
     Pretty,
-    /// One JSON object per transition per line, for programs.
+    /// One JSON object per line, for programs: every transition, then the summary.
     Json,
     /// Nothing printed.
     Off,
 }
 
-impl Format {
-    /// Reads `TRACED_ASYNC_FORMAT` (`pretty`, `json` or `off`; unset means `pretty`).
-    ///
-    /// # Errors
-    /// Returns the unknown value when it is none of the three.
-    pub fn from_env() -> Result<Format, String> {
-        match std::env::var("TRACED_ASYNC_FORMAT") {
-            Err(_) => Ok(Format::Pretty),
-            Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
-                "" | "pretty" => Ok(Format::Pretty),
-                "json" => Ok(Format::Json),
-                "off" | "none" => Ok(Format::Off),
-                _ => Err(value),
-            },
-        }
-    }
-}
-
-/// Writes transitions to stderr as they happen. They wait, unformatted, until the scope's poll
+/// Writes transitions as they happen. They wait, unformatted, until the scope's poll
 /// ends, so that formatting and writing them is not counted in the polls' durations.
 pub(crate) struct Output {
     format: Format,
-    stream: ErrStream,
+    stream: Stream,
     pending: Vec<(Transition, usize)>,
 }
 
 impl Output {
     /// `None` when `format` prints nothing.
-    pub(crate) fn stderr(format: Format) -> Option<Output> {
+    pub(crate) fn new(format: Format) -> Option<Output> {
         (format != Format::Off).then(|| Output {
             format,
-            stream: ErrStream::new(),
+            stream: Stream::new(),
             pending: Vec::new(),
         })
     }
@@ -67,9 +51,10 @@ impl Output {
 
     pub(crate) fn flush(&mut self) {
         let mut text = String::new();
+        let width = self.stream.width();
         for (t, depth) in self.pending.drain(..) {
             text.push_str(&match self.format {
-                Format::Pretty => pretty::line(&t, depth),
+                Format::Pretty => pretty::line(&t, depth, width),
                 Format::Json => json::line(&t),
                 Format::Off => continue,
             });
@@ -78,13 +63,16 @@ impl Output {
         self.stream.write(&text);
     }
 
-    /// Ends the output: what is still buffered, then the summary of `functions` (pretty only).
+    /// Ends the output: what is still buffered, then the summary of `functions` in the
+    /// output's format.
     pub(crate) fn summary(mut self, functions: &[FnStats]) {
         self.flush();
-        if self.format == Format::Pretty {
-            let mut text = String::new();
-            write_summary(&mut text, functions);
-            self.stream.write(&text);
+        let mut text = String::new();
+        match self.format {
+            Format::Pretty => write_summary(&mut text, functions, self.stream.width()),
+            Format::Json => json::write_summary(&mut text, functions),
+            Format::Off => {}
         }
+        self.stream.write(&text);
     }
 }

@@ -2,7 +2,12 @@
 //! diagnostics, the state diagrams) names where an invocation is.
 
 use crate::meta::{AwaitMeta, FnMeta};
+use crate::output::width;
 use crate::state::State;
+
+/// The most columns an awaited expression takes inside a sentence (the tree, the diagnostics,
+/// a diagram's label); longer ones are shortened with `…`.
+const EXPR_COLUMNS: usize = 48;
 
 /// A state of an invocation of `meta`, with the await point it is suspended at, if any.
 #[derive(Debug, Clone, Copy)]
@@ -39,10 +44,11 @@ impl Place {
         }
     }
 
-    /// `await#1 (line 12: sleep(10))`; other states by [`name`](Self::name).
+    /// `await#1 (line 12: sleep(10))`, the expression shortened past 48 columns; other states
+    /// by [`name`](Self::name).
     pub(crate) fn with_source(&self) -> String {
         match self.point {
-            Some(p) => format!("await#{} (line {}: {})", p.label(), p.line(), p.expr()),
+            Some(p) => format!("await#{} (line {}: {})", p.label(), p.line(), short(p)),
             None => self.name(),
         }
     }
@@ -51,10 +57,14 @@ impl Place {
     /// [`name`](Self::name).
     pub(crate) fn label(&self) -> String {
         match self.point {
-            Some(p) => format!("await#{} line {}: {}", p.label(), p.line(), p.expr()),
+            Some(p) => format!("await#{} line {}: {}", p.label(), p.line(), short(p)),
             None => self.name(),
         }
     }
+}
+
+fn short(point: &AwaitMeta) -> String {
+    width::shorten(point.expr(), EXPR_COLUMNS)
 }
 
 /// Where an invocation in flight is, as the tree of who waits where says it:

@@ -4,25 +4,29 @@
 
 use std::fmt::Write;
 
+use crate::meta::FnMeta;
 use crate::output::units::{human_nanos, plural};
+use crate::output::width;
 use crate::stats::FnStats;
 
-pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
+/// Names in a summary's first column are cut to this many columns.
+pub(crate) const NAME_COLUMNS: usize = 28;
+
+/// The summary, laid out in `columns` columns: per fn a line of totals ending with where the fn
+/// is defined, then its await points.
+pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: usize) {
     if functions.is_empty() {
         return;
     }
     let _ = writeln!(out, "── summary ──");
-    let width = functions
-        .iter()
-        .map(|f| f.meta().display_name().chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = name_width(functions);
     for f in functions {
         let (calls, polls) = (f.calls(), f.polls());
+        let start = out.len();
         let _ = write!(
             out,
             "{:<width$}  {calls} call{}, {polls} poll{}",
-            f.meta().display_name(),
+            width::cut(&f.meta().display_name(), NAME_COLUMNS),
             plural(calls),
             plural(polls),
         );
@@ -41,32 +45,54 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
                 let _ = write!(out, ", {n} {what}");
             }
         }
-        let _ = writeln!(out);
-        write_awaits(out, f);
+        let used = out[start..].chars().count();
+        let _ = writeln!(out, "{}", source(f.meta(), columns.saturating_sub(used)));
+        write_awaits(out, f, columns);
     }
 }
 
-/// One line per await point of `f`: label, line, expression, suspensions and cancellations.
-pub(crate) fn write_awaits(out: &mut String, f: &FnStats) {
+/// The width of a summary's name column: the longest name, cut to [`NAME_COLUMNS`].
+pub(crate) fn name_width(functions: &[FnStats]) -> usize {
+    functions
+        .iter()
+        .map(|f| f.meta().display_name().chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(NAME_COLUMNS)
+}
+
+/// `  src/net.rs:12`, where `meta` is defined, to end a line with `room` columns left: its
+/// start cut to fit, or on a line of its own (`\n  defined at src/net.rs:12`) when too little
+/// of it would be left.
+pub(crate) fn source(meta: &FnMeta, room: usize) -> String {
+    let line = format!(":{}", meta.line());
+    let whole = meta.file().chars().count() + line.len();
+    let name = meta.file().rsplit('/').next().unwrap_or_default();
+    if whole + 2 <= room || name.chars().count() + line.len() + 4 <= room {
+        let file = width::cut_start(meta.file(), room.saturating_sub(line.len() + 2));
+        format!("  {file}{line}")
+    } else {
+        format!("\n  defined at {}{line}", width::cut_start(meta.file(), 60))
+    }
+}
+
+/// One line per await point of `f`: label, line, expression, suspensions and cancellations, the
+/// expression shortened so that the line fits `columns`.
+pub(crate) fn write_awaits(out: &mut String, f: &FnStats, columns: usize) {
     for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
-        let _ = write!(
-            out,
-            "  await#{:<4} line {:<4} {}  suspended {}",
-            meta.label(),
-            meta.line(),
-            meta.expr(),
-            stats.suspensions(),
-        );
+        let head = format!("  await#{:<4} line {:<4} ", meta.label(), meta.line());
+        let mut tail = format!("  suspended {}", stats.suspensions());
         if stats.cancellations() > 0 {
-            let _ = write!(out, ", cancelled {}", stats.cancellations());
+            let _ = write!(tail, ", cancelled {}", stats.cancellations());
         }
-        let _ = writeln!(out);
+        let room = columns.saturating_sub(head.chars().count() + tail.chars().count());
+        let _ = writeln!(out, "{head}{}{tail}", width::shorten(meta.expr(), room));
     }
 }
 
 /// Where the invocations in flight wait: per fn with any, how many, and per await point how
 /// many are suspended there now. Nothing when every invocation has ended.
-pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats]) {
+pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats], columns: usize) {
     let busy: Vec<&FnStats> = functions.iter().filter(|f| f.in_flight() > 0).collect();
     if busy.is_empty() {
         return;
@@ -74,19 +100,16 @@ pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats]) {
     let _ = writeln!(out, "── where is everyone? ──");
     for f in busy {
         let in_flight = f.in_flight();
-        let _ = writeln!(out, "{}  {in_flight} in flight", f.meta().display_name());
+        let name = width::cut(&f.meta().display_name(), NAME_COLUMNS);
+        let _ = writeln!(out, "{name}  {in_flight} in flight");
         let mut waiting = 0;
         for (meta, stats) in f.meta().awaits().iter().zip(f.awaits()) {
             if stats.waiting() > 0 {
                 waiting += stats.waiting();
-                let _ = writeln!(
-                    out,
-                    "  await#{:<4} line {:<4} {}  {} waiting",
-                    meta.label(),
-                    meta.line(),
-                    meta.expr(),
-                    stats.waiting(),
-                );
+                let head = format!("  await#{:<4} line {:<4} ", meta.label(), meta.line());
+                let tail = format!("  {} waiting", stats.waiting());
+                let room = columns.saturating_sub(head.chars().count() + tail.chars().count());
+                let _ = writeln!(out, "{head}{}{tail}", width::shorten(meta.expr(), room));
             }
         }
         if f.hidden_waiting() > 0 {

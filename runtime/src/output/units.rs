@@ -1,9 +1,4 @@
-//! The output's vocabulary: durations, clock readings, plurals, and the best-effort stderr
-//! writer every printer writes through.
-
-use std::io::{Stderr, Write};
-
-use anstream::AutoStream;
+//! The output's vocabulary: durations, clock readings, plurals.
 
 /// `850ns`, `12.3µs`, `4.10ms`, `1.20s`.
 pub(crate) fn human_nanos(nanos: u64) -> String {
@@ -35,23 +30,6 @@ pub(crate) fn clock_time(nanos: u64) -> String {
 /// The `s` of `2 polls`, nothing for `1 poll`.
 pub(crate) fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// Stderr, coloured when it is a terminal and `NO_COLOR` is unset. Writing is best effort: a
-/// closed stderr must not change what the traced program does.
-pub(crate) struct ErrStream(AutoStream<Stderr>);
-
-impl ErrStream {
-    pub(crate) fn new() -> Self {
-        ErrStream(AutoStream::auto(std::io::stderr()))
-    }
-
-    /// Writes `text`, ignoring errors; nothing for empty text.
-    pub(crate) fn write(&mut self, text: &str) {
-        if !text.is_empty() {
-            let _ = self.0.write_all(text.as_bytes());
-        }
-    }
 }
 
 #[cfg(test)]
