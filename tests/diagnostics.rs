@@ -307,7 +307,7 @@ fn summary_counts_polls_suspensions_and_cancellations() {
             "10.00ms",
             columns[6],
             "B",
-            "…/diagnostics.rs:242",
+            "…/diagnostics.rs:244",
             "1",
             "cancelled"
         ],
