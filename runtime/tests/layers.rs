@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["event.rs", "transition.rs", "invocations.rs", "stats.rs"],
     ),
     ("output formats", &["output/"]),
+    ("timeline", &["timeline/"]),
     ("trace", &["trace.rs"]),
     ("sinks", &["sink.rs", "collector.rs", "global/"]),
     ("routing", &["record.rs"]),

@@ -18,8 +18,9 @@ use crate::executor::current;
 use crate::executor::queue::{Job, MainWaker};
 use crate::executor::shared::{MAIN, Shared, index};
 use crate::executor::task::{TaskInfo, TaskState, Tracked};
-use crate::executor::waker::Tracker;
+use crate::executor::waker::{self, Source, Tracker};
 use crate::output::units::{clock_time, plural};
+use crate::timeline::model::{Step, TaskPoll, TimerFire, Woken};
 
 /// Runs `main` and every task until all have finished, or fails on a deadlock.
 pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, RunError> {
@@ -141,24 +142,55 @@ fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
 fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     // The table is borrowed only around the poll, not across it (the task may spawn), and the
     // tracker is not cloned: a clone is two atomic operations on every poll.
-    let latency = {
+    let (begun, first) = {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
         info.joining = None;
-        info.tracker.begin_poll()
+        (info.tracker.begin_poll(), info.polls == 0)
     };
-    let before = shared.run.borrow().watch.taken();
+    let latency = begun.map(|(latency, _)| latency);
+    let (before, step) = {
+        let run = shared.run.borrow();
+        (run.watch.taken(), run.log.steps.len())
+    };
+    let start = shared.clock.now();
     let started = crate::clock::now();
     let result = {
         // The main task's panic is not caught (it propagates out of `block_on`): print what it
         // recorded up to the panic first, `panicked` included.
         let _unwinding = SyncOnUnwind(shared);
+        let _sending = waker::sending_as(Source::step(step));
         in_scope(shared, id, poll)
     };
     let busy = crate::clock::nanos_between(started, crate::clock::now());
+    let end = shared.clock.now();
     let elapsed = Duration::from_nanos(busy);
     shared.tasks.borrow()[index(id)].tracker.end_poll();
     shared.sync();
+    {
+        let mut run = shared.run.borrow_mut();
+        let woken = match begun.map(|(_, by)| by.as_step()) {
+            _ if first => Woken::First,
+            None => Woken::Unasked,
+            Some(None) => Woken::Elsewhere,
+            Some(Some(by)) => match run.log.steps.get(by) {
+                Some(Step::Poll(p)) if p.task == id => Woken::Itself,
+                Some(Step::Poll(_)) => Woken::Poll(by),
+                Some(Step::Timers(_)) => Woken::Timers(by),
+                None => Woken::Elsewhere,
+            },
+        };
+        let polls = shared.tasks.borrow()[index(id)].polls + 1;
+        let after = run.watch.taken();
+        run.log.steps.push(Step::Poll(TaskPoll {
+            task: id,
+            poll: polls,
+            transitions: before..after,
+            start,
+            end,
+            woken,
+        }));
+    }
     {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -309,10 +341,26 @@ fn fire_due_timers(shared: &Shared) {
         return;
     }
     let due = shared.timers.borrow_mut().take_due(now);
-    // Woken after the borrow ends: a wake may run code that registers timers.
-    for waker in due {
-        waker.wake();
+    let step = shared.run.borrow().log.steps.len();
+    let count = due.len();
+    {
+        // Woken after the borrow ends: a wake may run code that registers timers.
+        let _sending = waker::sending_as(Source::step(step));
+        for waker in due {
+            waker.wake();
+        }
     }
+    let end = shared.clock.now();
+    shared
+        .run
+        .borrow_mut()
+        .log
+        .steps
+        .push(Step::Timers(TimerFire {
+            start: now,
+            end,
+            count,
+        }));
 }
 
 /// Nothing is runnable and the next timer is due at `deadline`.
@@ -375,5 +423,21 @@ fn end(shared: &Shared) {
         shared.event(&format!(
             "⚠ could not write the state diagrams to {path}: {error}"
         ));
+    }
+    let (chrome, svg) = (&shared.options.chrome_trace, &shared.options.svg);
+    if chrome.is_some() || svg.is_some() {
+        let timeline = shared.timeline();
+        for (path, what, svg) in [(chrome, "Chrome trace", false), (svg, "SVG timeline", true)] {
+            let Some(path) = path else { continue };
+            let text = if svg {
+                timeline.svg()
+            } else {
+                timeline.chrome_json()
+            };
+            if let Err(error) = std::fs::write(path, text) {
+                let path = path.display();
+                shared.event(&format!("⚠ could not write the {what} to {path}: {error}"));
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! detection read.
 
 use crate::clock;
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Wake, Waker};
@@ -19,6 +20,8 @@ pub(crate) struct Tracker {
     woken: AtomicBool,
     /// When the first wake since the last poll arrived (a raw timestamp of `crate::clock`).
     woken_at: AtomicU64,
+    /// Who sent that first wake: a [`Source`] code.
+    woken_by: AtomicU64,
     self_wakes: AtomicU64,
     other_wakes: AtomicU64,
 }
@@ -33,6 +36,7 @@ impl Tracker {
             polling: AtomicBool::new(false),
             woken: AtomicBool::new(false),
             woken_at: AtomicU64::new(0),
+            woken_by: AtomicU64::new(0),
             self_wakes: AtomicU64::new(0),
             other_wakes: AtomicU64::new(0),
         })
@@ -42,15 +46,16 @@ impl Tracker {
         *self.inner.lock().unwrap_or_else(PoisonError::into_inner) = waker;
     }
 
-    /// A poll begins. Returns the wake-to-poll latency in ns, or `None` when the poll had no
-    /// wake before it (the first poll, or a spurious one).
-    pub(crate) fn begin_poll(&self) -> Option<u64> {
-        // Orderings: `woken` is released after `woken_at` is written and acquired before it is
-        // read; the rest are counts and flags read for statistics only.
+    /// A poll begins. Returns the wake-to-poll latency in ns and who sent the wake, or `None`
+    /// when the poll had no wake before it (the first poll, or a spurious one).
+    pub(crate) fn begin_poll(&self) -> Option<(u64, Source)> {
+        // Orderings: `woken` is released after `woken_at` and `woken_by` are written and
+        // acquired before they are read; the rest are counts and flags read for statistics only.
         self.polling.store(true, Ordering::Relaxed);
         if self.woken.swap(false, Ordering::Acquire) {
             let at = self.woken_at.load(Ordering::Relaxed);
-            Some(clock::nanos_between(at, clock::now()))
+            let by = Source(self.woken_by.load(Ordering::Relaxed));
+            Some((clock::nanos_between(at, clock::now()), by))
         } else {
             None
         }
@@ -94,6 +99,7 @@ impl Wake for Tracker {
         // The time is stored before the flag is raised, so a poll that sees the flag reads it.
         if !self.woken.load(Ordering::Relaxed) {
             self.woken_at.store(clock::now(), Ordering::Relaxed);
+            self.woken_by.store(SOURCE.get().0, Ordering::Relaxed);
             self.woken.store(true, Ordering::Release);
         }
         let inner = self
@@ -105,5 +111,45 @@ impl Wake for Tracker {
         if let Some(inner) = inner {
             inner.wake_by_ref();
         }
+    }
+}
+
+/// Who sends a wake from this thread, for the timeline's wake arrows: the step of the run loop
+/// in progress (a task poll or timers firing), or nothing (0) outside the run loop's steps and
+/// on other threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Source(u64);
+
+impl Source {
+    /// No step of a run on this thread.
+    pub(crate) const NONE: Source = Source(0);
+
+    /// Step `step` of the run (its index in the run's log).
+    pub(crate) fn step(step: usize) -> Source {
+        Source(step as u64 + 1)
+    }
+
+    /// The step of the run that sent the wake, if any.
+    pub(crate) fn as_step(self) -> Option<usize> {
+        usize::try_from(self.0).ok()?.checked_sub(1)
+    }
+}
+
+thread_local! {
+    /// The step of the run loop running on this thread.
+    static SOURCE: Cell<Source> = const { Cell::new(Source::NONE) };
+}
+
+/// Marks wakes sent from this thread as sent by `source` until the returned guard drops.
+pub(crate) fn sending_as(source: Source) -> SendingAs {
+    SendingAs(SOURCE.replace(source))
+}
+
+/// Restores the previous [`Source`] of this thread's wakes when dropped (also on unwind).
+pub(crate) struct SendingAs(Source);
+
+impl Drop for SendingAs {
+    fn drop(&mut self) {
+        SOURCE.set(self.0);
     }
 }
