@@ -7,6 +7,7 @@
 //! To accept new files after an intended change: `BLESS=1 cargo test --test timeline`.
 
 use std::collections::BTreeMap;
+use std::process::Command;
 use std::time::Duration;
 
 use futures::channel::oneshot;
@@ -70,9 +71,14 @@ async fn stuck(rx: oneshot::Receiver<()>) {
 
 /// Every check of the list on one Chrome trace; returns the events.
 fn validate(json: &str) -> Vec<Value> {
+    // Half a ns, in µs: times are written in whole ns.
+    validate_within(json, 0.0005)
+}
+
+/// [`validate`], with times compared within `eps` µs.
+fn validate_within(json: &str, eps: f64) -> Vec<Value> {
     let doc: Value = serde_json::from_str(json).expect("the trace parses as JSON");
     let events = doc["traceEvents"].as_array().expect("traceEvents").clone();
-    let eps = 0.0005; // half a ns, in µs
     let mut named_tids = Vec::new();
     let mut last_ts: BTreeMap<u64, f64> = BTreeMap::new();
     let mut stacks: BTreeMap<u64, Vec<(f64, f64, String)>> = BTreeMap::new();
@@ -201,7 +207,7 @@ fn deterministic_chrome_trace_is_byte_identical() {
         "page#1 start -> await#0",
         "fetch#2 start -> await#0",
         "page#1 await#0 -> await#1",
-        "waiting at await#1 fetch(\"body\", 20) :38",
+        "waiting at await#1 fetch(\"body\", 20) :39",
         "timer fired",
     ] {
         assert!(
@@ -375,7 +381,7 @@ fn svg_has_lanes_bars_waits_arrows_axis_and_legend() {
         ">main (1)</text>",
         ">consumer (2)</text>",
         "<title>page#3 start -&gt; await#0 (poll 1)\nat ",
-        "waiting at await#1 fetch(&quot;body&quot;, 20) :38",
+        "waiting at await#1 fetch(&quot;body&quot;, 20) :39",
         "marker-end=\"url(#arrow)\"><title>wake: producer (3) woke consumer (2)</title>",
         ">10.00ms</text>",
         ">fetch</text>",
@@ -419,4 +425,86 @@ fn picture_for_a_person() {
         page().await
     });
     std::fs::write(path, rt.timeline().svg()).unwrap();
+}
+
+#[traced_async]
+async fn stream_inner(rx: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    rx.await.unwrap_or(0)
+}
+
+#[traced_async]
+async fn stream_outer(rx: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    tokio::task::yield_now().await;
+    stream_inner(rx).await + 1
+}
+
+const STREAM_CHILD: &str = "TRACED_ASYNC_TEST_TIMELINE_CHILD";
+
+/// In a child process (the recorder is installed once per process): `TRACED_ASYNC` with
+/// `timeline=path` streams from tokio's worker threads; the file is valid and complete when
+/// the guard drops, and says how many events it lost.
+#[test]
+fn the_process_wide_recorder_streams_a_valid_timeline() {
+    if std::env::var_os(STREAM_CHILD).is_some() {
+        let guard = traced_async::init();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        let (senders, tasks): (Vec<_>, Vec<_>) = (0..8)
+            .map(|_| {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                (tx, rt.spawn(stream_outer(rx)))
+            })
+            .unzip();
+        for (n, tx) in (1..).zip(senders) {
+            let _ = tx.send(n);
+        }
+        let sum: u32 = rt.block_on(async {
+            let mut sum = 0;
+            for task in tasks {
+                sum += task.await.unwrap();
+            }
+            sum
+        });
+        assert_eq!(sum, 44);
+        eprintln!("LOST {}", traced_async::report().timeline_lost());
+        drop(guard);
+        return;
+    }
+    let path =
+        std::env::temp_dir().join(format!("traced-async-stream-{}.json", std::process::id()));
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "the_process_wide_recorder_streams_a_valid_timeline",
+            "--nocapture",
+        ])
+        .env(STREAM_CHILD, "1")
+        .env(
+            "TRACED_ASYNC",
+            format!("all,no-summary,timeline={}", path.display()),
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "child failed:\n{stderr}");
+    let json = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    // Real times converted from the TSC per poll: a callee may end 1 ns past its caller.
+    let events = validate_within(&json, 0.0015);
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let lost = doc["otherData"]["lost"].as_u64().expect("lost is written");
+    assert!(stderr.contains(&format!("LOST {lost}")), "{stderr}");
+    let polls = names(&events, "X")
+        .iter()
+        .filter(|n| n.starts_with("stream_outer#"))
+        .count() as u64;
+    // Each outer: start -> await#0 (yield), await#0 -> await#1 or returned, ...
+    assert!(polls + lost >= 16, "{polls} polls, {lost} lost");
+    assert!(
+        names(&events, "X")
+            .iter()
+            .any(|n| n.starts_with("waiting at await#0 tokio::task::yield_now() :"))
+    );
 }

@@ -16,6 +16,8 @@ pub(crate) struct Config {
     /// Print the summary when the guard drops.
     pub(crate) summary: bool,
     pub(crate) timing: bool,
+    /// Where to stream the timeline (`timeline=path`), if anywhere.
+    pub(crate) timeline: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -26,6 +28,7 @@ impl Default for Config {
             live: Format::Off,
             summary: true,
             timing: true,
+            timeline: None,
         }
     }
 }
@@ -67,6 +70,15 @@ impl Config {
             .map(str::trim)
             .filter(|w| !w.is_empty())
         {
+            if let Some((key, path)) = word.split_once('=')
+                && key.eq_ignore_ascii_case("timeline")
+            {
+                match path {
+                    "" => warnings.push("`timeline=` needs a file: `timeline=run.json`".to_owned()),
+                    path => config.timeline = Some(path.into()),
+                }
+                continue;
+            }
             match word.to_ascii_lowercase().as_str() {
                 "all" | "*" => config.all = true,
                 "off" | "none" => {
@@ -196,6 +208,9 @@ mod tests {
         assert_eq!(parse("ALL;Live").mode(), Mode::Timing);
         assert_eq!(parse("ALL;Live").live, Format::Pretty);
         assert_eq!(parse("all,off").mode(), Mode::Off);
+        let c = parse("all,Timeline=out/run.json");
+        assert_eq!(c.timeline, Some("out/run.json".into()));
+        assert_eq!(Config::parse("all,timeline=").1.len(), 1);
     }
 
     #[test]
