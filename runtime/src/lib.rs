@@ -28,6 +28,7 @@ mod marks;
 mod meta;
 mod output;
 mod record;
+mod replay;
 mod sink;
 mod state;
 mod stats;
@@ -50,6 +51,7 @@ pub use crate::global::{
 };
 pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
+pub use crate::replay::{Replay, ReplayError};
 pub use crate::state::State;
 pub use crate::stats::{AwaitStats, FnStats};
 pub use crate::timeline::Timeline;

@@ -24,7 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     ("output formats", &["output/"]),
     ("timeline", &["timeline/"]),
-    ("trace", &["trace.rs"]),
+    ("trace", &["trace.rs", "replay.rs"]),
     ("sinks", &["sink.rs", "collector.rs", "global/"]),
     ("routing", &["record.rs"]),
     ("poll path", &["traced.rs", "await_point.rs"]),

@@ -547,8 +547,7 @@ mod tests {
     /// polling one inner invocation (start -> returned) inside it, 50 ns apart.
     pub(crate) fn many_polls(n: usize) -> Vec<Transition> {
         let mut ts = Vec::with_capacity(n);
-        let mut call = 5;
-        for i in 0..n / 2 {
+        for (call, i) in (5..).zip(0..n / 2) {
             let thread = (i % 4) as u32 + 1;
             let at = (i as u64 / 4) * 100;
             let inner = Numbered {
@@ -557,7 +556,6 @@ mod tests {
                 poll: 1,
                 task: 0,
             };
-            call += 1;
             let done = (State::Start, State::Returned);
             ts.push(Transition::new(
                 &INNER,
