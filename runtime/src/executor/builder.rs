@@ -41,7 +41,10 @@ impl RuntimeBuilder {
                 dump_at_end: false,
                 state_diagrams: None,
                 chrome_trace: None,
-                svg: None,
+                // Like the format: `TRACED_ASYNC_SVG=run.svg` draws a program's runs unedited.
+                svg: std::env::var_os("TRACED_ASYNC_SVG")
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from),
                 transcript: true,
             },
         }
@@ -110,7 +113,9 @@ impl RuntimeBuilder {
     }
 
     /// Writes the run's [`timeline`](Runtime::timeline) as a self-contained SVG picture to this
-    /// file when a run ends.
+    /// file when a run ends. By default, the file `TRACED_ASYNC_SVG` names, if set. In either
+    /// path (and in [`chrome_trace_to`](Self::chrome_trace_to)'s), `{n}` is replaced by the
+    /// number of the file in the process, from 1, so that each run keeps its own.
     pub fn svg_to(mut self, path: impl Into<PathBuf>) -> Self {
         self.options.svg = Some(path.into());
         self

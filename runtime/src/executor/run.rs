@@ -429,6 +429,7 @@ fn end(shared: &Shared) {
         let timeline = shared.timeline();
         for (path, what, svg) in [(chrome, "Chrome trace", false), (svg, "SVG timeline", true)] {
             let Some(path) = path else { continue };
+            let path = &numbered(path);
             let text = if svg {
                 timeline.svg()
             } else {
@@ -440,4 +441,16 @@ fn end(shared: &Shared) {
             }
         }
     }
+}
+
+/// `path` with `{n}` replaced by how many timeline files this process wrote so far, plus one:
+/// a program that runs several runtimes (`TRACED_ASYNC_SVG=run-{n}.svg`) keeps each picture.
+fn numbered(path: &std::path::Path) -> std::path::PathBuf {
+    static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let text = path.to_string_lossy();
+    if !text.contains("{n}") {
+        return path.to_owned();
+    }
+    let n = WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    text.replace("{n}", &n.to_string()).into()
 }

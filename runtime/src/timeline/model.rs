@@ -150,7 +150,6 @@ pub(crate) enum Until {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Wait {
     pub(crate) lane: usize,
-    pub(crate) depth: u16,
     /// The transition that suspended.
     pub(crate) t: Transition,
     pub(crate) start: u64,
@@ -401,7 +400,7 @@ impl<'a> Build<'a> {
     fn waits(&mut self) {
         let mut open: FxHashMap<u64, Wait> = FxHashMap::default();
         for (i, t) in self.ts.iter().enumerate() {
-            let Some((start, end, lane, depth)) = self.placed[i] else {
+            let Some((start, end, lane, _)) = self.placed[i] else {
                 continue;
             };
             if is_suspended(t.from())
@@ -420,7 +419,6 @@ impl<'a> Build<'a> {
                     t.call(),
                     Wait {
                         lane,
-                        depth,
                         t: *t,
                         start: end,
                         end,

@@ -1,5 +1,5 @@
 //! The timeline as a self-contained SVG picture (no script, no external resource): a lane per
-//! task or thread, a row per nesting depth, polls as bars coloured per fn, suspensions as light
+//! task or thread, a row per invocation below its caller's, polls as bars coloured per fn, suspensions as light
 //! bars labelled with their await point, wake arrows, a time axis, a legend, and a `<title>`
 //! tooltip on every bar. Polls too narrow to see are merged, so that the number of elements
 //! stays bounded whatever the number of polls.
@@ -25,6 +25,8 @@ const LANE_GAP: f64 = 10.0;
 const TOP: f64 = 52.0;
 /// Most elements the picture may hold; bars, labels, arrows and marks share it.
 pub(crate) const MAX_ELEMENTS: usize = 20_000;
+/// Rows of one lane at most.
+const MAX_ROWS: usize = 24;
 /// Lanes drawn at most; the rest are counted in a note.
 const MAX_LANES: usize = 64;
 /// Arrows and instants drawn at most each; the rest are counted in a note.
@@ -85,7 +87,7 @@ struct Item {
     src: Src,
 }
 
-/// A row (lane, depth) with its suspensions and its slices, each sorted by start.
+/// A row (lane, row in the lane) with its suspensions and its slices, each sorted by start.
 type RowItems = ((usize, u16), Vec<Item>, Vec<Item>);
 
 /// Merges a row's items (sorted by start): neighbours narrower than `min` px with less than
@@ -144,18 +146,8 @@ impl Timeline {
     /// browser, or embed it in Markdown. Hover a bar for its details.
     pub fn svg(&self) -> String {
         let lanes = self.lanes.len().min(MAX_LANES);
-        // Rows per lane: the deepest slice or suspension, plus one.
-        let mut rows = vec![1usize; lanes];
-        for s in &self.slices {
-            if s.lane < lanes {
-                rows[s.lane] = rows[s.lane].max(usize::from(s.depth) + 1);
-            }
-        }
-        for w in &self.waits {
-            if w.lane < lanes {
-                rows[w.lane] = rows[w.lane].max(usize::from(w.depth) + 1);
-            }
-        }
+        let (row_of, rows) = self.rows(lanes);
+        let row = |lane: usize, call: u64| row_of.get(&(lane, call)).copied().unwrap_or(0);
         let plot = WIDTH - LEFT - RIGHT;
         let span = self.end.max(1);
         let x = |ns: u64| LEFT + plot * (ns as f64 / span as f64);
@@ -194,7 +186,11 @@ impl Timeline {
                 SliceKind::Task { .. } => (TASK_COLOUR, "task polls"),
                 SliceKind::Timers { .. } => (TIMER_COLOUR, "timers"),
             };
-            by_row.entry((s.lane, s.depth)).or_default().push(Item {
+            let r = match s.kind {
+                SliceKind::Poll(t) => row(s.lane, t.call()),
+                _ => 0,
+            };
+            by_row.entry((s.lane, r)).or_default().push(Item {
                 start: s.start,
                 end: s.end,
                 colour,
@@ -208,7 +204,7 @@ impl Timeline {
             }
             let meta = w.t.function();
             waits_by_row
-                .entry((w.lane, w.depth))
+                .entry((w.lane, row(w.lane, w.t.call())))
                 .or_default()
                 .push(Item {
                     start: w.start,
@@ -466,6 +462,56 @@ impl Timeline {
 }
 
 impl Timeline {
+    /// A row for each invocation in its lane, below its caller's, shared with invocations whose
+    /// lives do not overlap (two joined callees get a row each; calls one after another share
+    /// one); the task polls of a runtime take row 0. Returns the rows and each lane's count.
+    fn rows(&self, lanes: usize) -> (FxHashMap<(usize, u64), u16>, Vec<usize>) {
+        // Each invocation's life in its lane: first start, last end, and its caller.
+        let mut life: FxHashMap<(usize, u64), (u64, u64, u64)> = FxHashMap::default();
+        let mut has_tasks = vec![false; lanes];
+        let mut note = |lane: usize, t: &crate::transition::Transition, a: u64, b: u64| {
+            let entry = life
+                .entry((lane, t.call()))
+                .or_insert((a, b, t.parent().unwrap_or(0)));
+            entry.0 = entry.0.min(a);
+            entry.1 = entry.1.max(b);
+        };
+        for s in self.slices.iter().filter(|s| s.lane < lanes) {
+            match s.kind {
+                SliceKind::Poll(t) => note(s.lane, &t, s.start, s.end),
+                _ => has_tasks[s.lane] = true,
+            }
+        }
+        for w in self.waits.iter().filter(|w| w.lane < lanes) {
+            note(w.lane, &w.t, w.start, w.end);
+        }
+        let mut order: Vec<((usize, u64), (u64, u64, u64))> = life.into_iter().collect();
+        order.sort_unstable_by_key(|&((lane, call), (start, _, _))| (lane, start, call));
+        let mut row_of: FxHashMap<(usize, u64), u16> = FxHashMap::default();
+        let mut ends: Vec<Vec<u64>> = vec![Vec::new(); lanes];
+        for ((lane, call), (start, end, parent)) in order {
+            let first = match row_of.get(&(lane, parent)) {
+                Some(&r) => usize::from(r) + 1,
+                None => usize::from(has_tasks[lane]),
+            };
+            let rows = &mut ends[lane];
+            let free = (first..rows.len()).find(|&r| rows[r] <= start);
+            let r = match free {
+                Some(r) => r,
+                None if rows.len() < MAX_ROWS => {
+                    rows.resize(rows.len().max(first) + 1, 0);
+                    rows.len() - 1
+                }
+                // Past the cap, invocations share the last row (and merge there).
+                None => MAX_ROWS - 1,
+            };
+            rows[r] = rows[r].max(end);
+            row_of.insert((lane, call), u16::try_from(r).unwrap_or(u16::MAX));
+        }
+        let counts = ends.iter().map(|rows| rows.len().max(1)).collect();
+        (row_of, counts)
+    }
+
     /// The tooltip and label of a bar that shows one slice or suspension.
     fn tip_and_label(&self, src: Src) -> (String, String) {
         let time = |s: &Slice| {
