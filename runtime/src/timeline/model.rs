@@ -429,12 +429,11 @@ impl<'a> Build<'a> {
         }
         let last = self.tl.end;
         let mut left: Vec<Wait> = open.into_values().collect();
-        left.sort_by_key(|w| (w.start, w.t.call()));
+        left.sort_unstable_by_key(|w| (w.start, w.t.call()));
         for mut wait in left {
             wait.end = last.max(wait.start);
             self.tl.waits.push(wait);
         }
-        self.tl.waits.sort_by_key(|w| (w.lane, w.t.call(), w.start));
     }
 
     fn finish(mut self) -> Timeline {
@@ -455,7 +454,10 @@ impl<'a> Build<'a> {
         for m in &mut self.tl.marks {
             m.lane = rank[m.lane];
         }
-        self.tl.waits.sort_by_key(|w| (w.lane, w.t.call(), w.start));
+        // One invocation's suspensions never overlap: the key is unique.
+        self.tl
+            .waits
+            .sort_unstable_by_key(|w| (w.lane, w.t.call(), w.start, w.end));
         self.tl
     }
 }

@@ -222,8 +222,17 @@ impl Timeline {
         for key in keys {
             let mut polls = by_row.remove(&key).unwrap_or_default();
             let mut waits = waits_by_row.remove(&key).unwrap_or_default();
-            polls.sort_by_key(|i| i.start);
-            waits.sort_by_key(|i| i.start);
+            // Nearly in order already; the source index makes the key unique.
+            let order = |i: &Item| {
+                (
+                    i.start,
+                    match i.src {
+                        Src::Slice(n) | Src::Wait(n) => n,
+                    },
+                )
+            };
+            polls.sort_unstable_by_key(order);
+            waits.sort_unstable_by_key(order);
             rows_items.push((key, waits, polls));
         }
         // Merge bars narrower than a pixel; while the bars (two elements each, a rect and its
