@@ -494,7 +494,7 @@ impl Timeline {
         for w in self.waits.iter().filter(|w| w.lane < lanes) {
             note(w.lane, &w.t, w.start, w.end);
         }
-        let mut order: Vec<((usize, u64), (u64, u64, u64))> = life.into_iter().collect();
+        let mut order: Vec<_> = life.into_iter().collect();
         order.sort_unstable_by_key(|&((lane, call), (start, _, _))| (lane, start, call));
         let mut row_of: FxHashMap<(usize, u64), u16> = FxHashMap::default();
         let mut ends: Vec<Vec<u64>> = vec![Vec::new(); lanes];
