@@ -151,7 +151,8 @@ impl Runtime {
     /// The last run laid out in time: a lane per task (`main (1)`), each task poll with the
     /// traced polls it made nested inside, suspensions, wakes as arrows from the poll or timer
     /// that woke a task, anomalies as instants. Write it with
-    /// [`Timeline::chrome_json`] or [`Timeline::svg`].
+    /// [`Timeline::chrome_json`](crate::timeline::Timeline::chrome_json) or
+    /// [`Timeline::svg`](crate::timeline::Timeline::svg).
     pub fn timeline(&self) -> crate::timeline::Timeline {
         self.shared.timeline()
     }
