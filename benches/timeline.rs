@@ -170,7 +170,8 @@ fn main() {
             divan::main();
             let lost = traced_async::report().timeline_lost();
             drop(guard);
-            eprintln!("timeline stream: {lost} events lost");
+            let written = std::fs::read_to_string(&path).map_or(0, |f| f.lines().count());
+            eprintln!("timeline stream: {written} lines written, {lost} events lost");
             let _ = std::fs::remove_file(path);
         }
         _ => {

@@ -20,7 +20,7 @@ use crate::event::Event;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
-use crate::timeline::chrome::Complete;
+use crate::timeline::chrome::{Complete, fast, push_state};
 
 /// Events the channel holds before the poll path starts dropping them.
 const CAPACITY: usize = 1 << 16;
@@ -136,22 +136,6 @@ impl Sink for TimelineStream {
 }
 
 #[derive(Serialize)]
-struct Args<'a> {
-    #[serde(rename = "fn")]
-    function: &'a str,
-    module: &'a str,
-    call: u64,
-    parent: Option<u64>,
-    poll: u32,
-    from: &'a str,
-    to: &'a str,
-    file: &'a str,
-    line: u32,
-    expr: Option<&'a str>,
-    thread: u32,
-}
-
-#[derive(Serialize)]
 struct WaitArgs<'a> {
     #[serde(rename = "fn")]
     function: &'a str,
@@ -219,7 +203,14 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     // outermost poll arrives, and go out sorted by start, so that time never goes back on a
     // thread's track.
     let mut last: FxHashMap<u32, u64> = FxHashMap::default();
-    let mut pending: FxHashMap<u32, Vec<(u64, u64, String)>> = FxHashMap::default();
+    let mut pending: FxHashMap<u32, Vec<(u64, u64, Vec<u8>)>> = FxHashMap::default();
+    // Reused for every poll: its line and names.
+    let (mut line, mut name, mut from, mut to) = (
+        Vec::with_capacity(512),
+        String::new(),
+        String::new(),
+        String::new(),
+    );
     let mut untimed = 0u64;
     let write = |out: &mut BufWriter<File>, value: &dyn erased::Json| -> bool {
         out.write_all(b",\n").is_ok() && value.write(out)
@@ -341,7 +332,7 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                 e.from.name(meta)
             );
             let at = last.get(&e.thread).copied().unwrap_or(0);
-            let text = serde_json::to_string(&Instant {
+            let text = serde_json::to_vec(&Instant {
                 name: &name,
                 cat: "cancel",
                 ph: "i",
@@ -364,37 +355,60 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         flight.polls += 1;
         let ended = last.entry(e.thread).or_insert(0);
         *ended = (*ended).max(start + dur);
-        let (from, to) = (e.from.name(meta), e.to.name(meta));
         let point = e.to.await_meta(meta).or(e.from.await_meta(meta));
-        let name = format!("{}#{call} {from} -> {to}", meta.display_name());
-        let text = serde_json::to_string(&Complete {
-            name: &name,
-            cat: "poll",
-            ph: "X",
-            ts: micros(start),
-            dur: micros(dur),
-            pid: 1,
-            tid: u64::from(e.thread),
-            args: Args {
-                function: meta.name(),
-                module: meta.module_path(),
-                call,
-                parent: (flight.parent != 0).then_some(flight.parent),
-                poll: flight.polls,
-                from: &from,
-                to: &to,
-                file: meta.file(),
-                line: point.map_or(meta.line(), |p| p.line()),
-                expr: point.map(|p| p.expr()),
-                thread: e.thread,
-            },
-        })
-        .unwrap_or_default();
+        from.clear();
+        to.clear();
+        name.clear();
+        push_state(&mut from, e.from, meta);
+        push_state(&mut to, e.to, meta);
+        {
+            use std::fmt::Write as _;
+            let _ = write!(name, "{}#{call} {from} -> {to}", meta.display_name());
+        }
+        let buf = &mut line;
+        buf.clear();
+        fast::complete(buf, &name, "poll", start, dur, u64::from(e.thread));
+        for (key, value) in [("fn", meta.name()), ("module", meta.module_path())] {
+            fast::key(buf, key);
+            fast::str(buf, value);
+            buf.push(b',');
+        }
+        fast::key(buf, "call");
+        fast::u64(buf, call);
+        buf.push(b',');
+        fast::key(buf, "parent");
+        fast::opt_u64(buf, (flight.parent != 0).then_some(flight.parent));
+        buf.push(b',');
+        fast::key(buf, "poll");
+        fast::u64(buf, u64::from(flight.polls));
+        for (key, value) in [("from", &from), ("to", &to)] {
+            buf.push(b',');
+            fast::key(buf, key);
+            fast::str(buf, value);
+        }
+        buf.push(b',');
+        fast::key(buf, "file");
+        fast::str(buf, meta.file());
+        buf.push(b',');
+        fast::key(buf, "line");
+        fast::u64(buf, u64::from(point.map_or(meta.line(), |p| p.line())));
+        buf.push(b',');
+        fast::key(buf, "expr");
+        fast::opt_str(buf, point.map(|p| p.expr()));
+        buf.push(b',');
+        fast::key(buf, "thread");
+        fast::u64(buf, u64::from(e.thread));
+        buf.extend_from_slice(b"}}");
         let outermost = flight.parent == 0;
         let buffer = pending.entry(e.thread).or_default();
-        buffer.push((start, dur, text));
-        if outermost || buffer.len() >= MAX_PENDING {
-            ok &= flush(&mut out, buffer);
+        if outermost && buffer.is_empty() {
+            // The common case: nothing nested waits to go first.
+            ok &= out.write_all(b",\n").is_ok() && out.write_all(buf).is_ok();
+        } else {
+            buffer.push((start, dur, buf.clone()));
+            if outermost || buffer.len() >= MAX_PENDING {
+                ok &= flush(&mut out, buffer);
+            }
         }
         if e.to.is_final() {
             flights.remove(&call);
@@ -424,11 +438,11 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
 const MAX_PENDING: usize = 4096;
 
 /// Writes a thread's buffered polls, by start, outer polls first.
-fn flush(out: &mut BufWriter<File>, buffer: &mut Vec<(u64, u64, String)>) -> bool {
+fn flush(out: &mut BufWriter<File>, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bool {
     buffer.sort_by_key(|(start, dur, _)| (*start, std::cmp::Reverse(*dur)));
     let mut ok = true;
     for (_, _, text) in buffer.drain(..) {
-        ok &= out.write_all(b",\n").is_ok() && out.write_all(text.as_bytes()).is_ok();
+        ok &= out.write_all(b",\n").is_ok() && out.write_all(&text).is_ok();
     }
     ok
 }

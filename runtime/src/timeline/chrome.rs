@@ -241,9 +241,9 @@ pub(crate) fn woken_text(woken: Woken, by: Option<usize>, timeline: &Timeline) -
 /// The events written for every poll and suspension, by hand into a reused line buffer: the
 /// same bytes serde would write, at a fraction of the cost (a million polls must export in
 /// under a second).
-mod fast {
+pub(crate) mod fast {
     /// A JSON string: copied as is when nothing in it needs escaping.
-    pub(super) fn str(buf: &mut Vec<u8>, s: &str) {
+    pub(crate) fn str(buf: &mut Vec<u8>, s: &str) {
         if s.bytes().all(|b| b != b'"' && b != b'\\' && b >= 0x20) {
             buf.push(b'"');
             buf.extend_from_slice(s.as_bytes());
@@ -254,18 +254,18 @@ mod fast {
         }
     }
 
-    pub(super) fn opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
+    pub(crate) fn opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
         match s {
             Some(s) => str(buf, s),
             None => buf.extend_from_slice(b"null"),
         }
     }
 
-    pub(super) fn u64(buf: &mut Vec<u8>, n: u64) {
+    pub(crate) fn u64(buf: &mut Vec<u8>, n: u64) {
         buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 
-    pub(super) fn opt_u64(buf: &mut Vec<u8>, n: Option<u64>) {
+    pub(crate) fn opt_u64(buf: &mut Vec<u8>, n: Option<u64>) {
         match n {
             Some(n) => u64(buf, n),
             None => buf.extend_from_slice(b"null"),
@@ -273,7 +273,7 @@ mod fast {
     }
 
     /// Nanoseconds as microseconds, exactly: `10001.5`, `2.0`, `1.234`.
-    pub(super) fn micros(buf: &mut Vec<u8>, ns: u64) {
+    pub(crate) fn micros(buf: &mut Vec<u8>, ns: u64) {
         u64(buf, ns / 1000);
         let frac = ns % 1000;
         buf.push(b'.');
@@ -293,14 +293,14 @@ mod fast {
     }
 
     /// `"key":`
-    pub(super) fn key(buf: &mut Vec<u8>, key: &str) {
+    pub(crate) fn key(buf: &mut Vec<u8>, key: &str) {
         buf.push(b'"');
         buf.extend_from_slice(key.as_bytes());
         buf.extend_from_slice(b"\":");
     }
 
     /// The start of a complete slice, up to and including `"args":{`.
-    pub(super) fn complete(buf: &mut Vec<u8>, name: &str, cat: &str, ts: u64, dur: u64, tid: u64) {
+    pub(crate) fn complete(buf: &mut Vec<u8>, name: &str, cat: &str, ts: u64, dur: u64, tid: u64) {
         buf.extend_from_slice(b"{\"name\":");
         str(buf, name);
         buf.extend_from_slice(b",\"cat\":\"");
