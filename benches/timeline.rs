@@ -6,7 +6,8 @@
 //!   caller's last).
 //! - `layout_1m`: laying that trace out (`Trace::timeline`) alone.
 //! - `chrome_1m`, `svg_1m`: laying that trace out (`Trace::timeline`) and writing it as Chrome
-//!   Trace Event JSON, or as an SVG picture.
+//!   Trace Event JSON (a `String`), or as an SVG picture; `chrome_file_1m`: the JSON written
+//!   into a file (`Timeline::write_chrome`), as the runtime's builder writes it.
 //! - `per_poll_live_json`, `per_poll_timeline_stream`: one poll under the process-wide
 //!   recorder with live JSON output (to a discarded stderr) against the timeline stream (to a
 //!   file), each in a child process of its own (a recorder is installed once per process).
@@ -87,6 +88,20 @@ fn chrome_1m(bencher: Bencher) {
         .bench_local(|| trace.timeline().chrome_json().len());
 }
 
+/// The export as the runtime's builder does it: into a file, through a 64 KiB buffer.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn chrome_file_1m(bencher: Bencher) {
+    let trace = recorded();
+    let path = std::env::temp_dir().join("traced-async-bench-chrome.json");
+    bencher
+        .counter(ItemsCount::new(trace.transitions().len()))
+        .bench_local(|| {
+            let mut file = std::fs::File::create(&path).expect("a temporary file");
+            trace.timeline().write_chrome(&mut file).expect("written");
+        });
+    let _ = std::fs::remove_file(path);
+}
+
 #[divan::bench(sample_count = 1, sample_size = 1)]
 fn svg_1m(bencher: Bencher) {
     let trace = recorded();
@@ -145,6 +160,13 @@ fn cpu_times() {
     let trace = recorded();
     measure("layout", &|| trace.timeline().polls());
     measure("chrome", &|| trace.timeline().chrome_json().len());
+    let path = std::env::temp_dir().join("traced-async-bench-chrome.json");
+    measure("chrome file", &|| {
+        let mut file = std::fs::File::create(&path).expect("a temporary file");
+        trace.timeline().write_chrome(&mut file).expect("written");
+        0
+    });
+    let _ = std::fs::remove_file(path);
     measure("svg", &|| trace.timeline().svg().len());
 }
 

@@ -430,12 +430,14 @@ fn end(shared: &Shared) {
         for (path, what, svg) in [(chrome, "Chrome trace", false), (svg, "SVG timeline", true)] {
             let Some(path) = path else { continue };
             let path = &numbered(path);
-            let text = if svg {
-                timeline.svg()
-            } else {
-                timeline.chrome_json()
-            };
-            if let Err(error) = std::fs::write(path, text) {
+            let written = std::fs::File::create(path).and_then(|mut file| {
+                if svg {
+                    std::io::Write::write_all(&mut file, timeline.svg().as_bytes())
+                } else {
+                    timeline.write_chrome(&mut file)
+                }
+            });
+            if let Err(error) = written {
                 let path = path.display();
                 shared.event(&format!("⚠ could not write the {what} to {path}: {error}"));
             }
