@@ -31,3 +31,23 @@ for name in sorted(f[:-3] for f in os.listdir("examples") if re.match(r"\d\d_.*\
     print(f"{name}: {len(outputs[0].splitlines())} lines")
 open(readme_path, "w").write(readme)
 PY
+# The tour's pictures: the SVG timeline of the examples that show concurrency, drawn by the
+# runtime (`TRACED_ASYNC_SVG`); deterministic, so each is checked to come out the same twice.
+# A program with several runtimes writes one picture each: `{n}` numbers them.
+mkdir -p examples/svg
+tmp=$(mktemp -d)
+for n in 03 04 05 06 08; do
+    name=$(basename examples/${n}_*.rs .rs)
+    for run in a b; do
+        TRACED_ASYNC_SVG="$tmp/$n-$run-{n}.svg" NO_COLOR=1 \
+            "target/debug/examples/$name" >/dev/null 2>&1 || true
+    done
+    for a in "$tmp/$n"-a-*.svg; do
+        b=${a/-a-/-b-}
+        cmp -s "$a" "$b" || { echo "$name: the SVG differs between two runs" >&2; exit 1; }
+        out="examples/svg/$n${a#"$tmp/$n-a"}"
+        mv "$a" "$out"
+        echo "$name: $out"
+    done
+done
+rm -rf "$tmp"

@@ -76,9 +76,10 @@ pub use traced_async_macros::traced;
 pub use traced_async_runtime::{
     AlreadyInstalled, Anomaly, AnomalyKind, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace,
     AwaitStats, Captured, ConfigError, Elapsed, FnMeta, FnStats, Format, FunctionTrace, Guard,
-    JoinHandle, Mode, RecorderBuilder, Report, RunError, Runtime, RuntimeBuilder, Sleep, State,
-    TaskWakes, Timeout, Trace, Traced, Transition, YieldNow, block_on, capture, dump, init, report,
-    set_recording, sleep, spawn, spawn_named, timeout, yield_now,
+    JoinHandle, Mode, RecorderBuilder, Replay, ReplayError, Report, RunError, Runtime,
+    RuntimeBuilder, Sleep, State, TaskWakes, Timeline, Timeout, Trace, Traced, Transition,
+    YieldNow, block_on, capture, dump, init, report, set_recording, sleep, spawn, spawn_named,
+    timeout, yield_now,
 };
 
 #[doc(hidden)]

@@ -96,7 +96,8 @@ impl Collector {
 
     /// Ends the scope: prints the summary if the output wants one and returns the trace.
     pub(crate) fn finish(self) -> Trace {
-        let trace = Trace::new(self.transitions);
+        let deterministic = matches!(self.clock, TraceClock::Virtual(_));
+        let trace = Trace::new(self.transitions, deterministic);
         if let Some(output) = self.output {
             output.summary(&trace.stats());
         }

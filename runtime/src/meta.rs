@@ -74,6 +74,11 @@ impl FnMeta {
         }
     }
 
+    /// Notes the type of a method read back from a recording (see `replay`).
+    pub(crate) fn note_owner_name(&self, owner: &'static str) {
+        let _ = self.owner.set(owner);
+    }
+
     /// Notes `Self` of a method; the first recorded call wins.
     pub(crate) fn note_owner(&self, type_name: fn() -> &'static str) {
         if self.owner.get().is_none() {

@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::meta::{self, AwaitMeta, FnMeta};
 use crate::output;
 use crate::stats::{AwaitStats, FnStats};
+use crate::timeline::Timeline;
 use crate::transition::Transition;
 
 /// Everything recorded while a future ran under [`capture`](crate::capture),
@@ -31,11 +32,34 @@ use crate::transition::Transition;
 #[derive(Debug, Clone, Default)]
 pub struct Trace {
     transitions: Vec<Transition>,
+    /// Stamped on a deterministic runtime's virtual clock.
+    deterministic: bool,
 }
 
 impl Trace {
-    pub(crate) fn new(transitions: Vec<Transition>) -> Self {
-        Trace { transitions }
+    pub(crate) fn new(transitions: Vec<Transition>, deterministic: bool) -> Self {
+        Trace {
+            transitions,
+            deterministic,
+        }
+    }
+
+    /// The trace laid out in time, a lane per thread (or per task, for a trace of a
+    /// [`Runtime`](crate::Runtime)), to write as a Chrome trace or an SVG picture.
+    /// [`Runtime::timeline`](crate::Runtime::timeline) adds task polls, names, wakes and anomalies.
+    ///
+    /// ```
+    /// use traced_async::traced_async;
+    ///
+    /// #[traced_async]
+    /// async fn twice() { futures::future::ready(()).await }
+    ///
+    /// let ((), trace) = traced_async::capture(twice());
+    /// let json = trace.timeline().chrome_json();
+    /// assert!(json.contains("\"name\":\"twice#1 start -> returned\""));
+    /// ```
+    pub fn timeline(&self) -> Timeline {
+        Timeline::of_trace(&self.transitions, self.deterministic)
     }
 
     /// Every transition, in the order they happened.

@@ -16,6 +16,8 @@ pub(crate) struct Options {
     pub(crate) summary: bool,
     pub(crate) dump_at_end: bool,
     pub(crate) state_diagrams: Option<PathBuf>,
+    pub(crate) chrome_trace: Option<PathBuf>,
+    pub(crate) svg: Option<PathBuf>,
     pub(crate) transcript: bool,
 }
 
@@ -38,6 +40,11 @@ impl RuntimeBuilder {
                 summary: true,
                 dump_at_end: false,
                 state_diagrams: None,
+                chrome_trace: None,
+                // Like the format: `TRACED_ASYNC_SVG=run.svg` draws a program's runs unedited.
+                svg: std::env::var_os("TRACED_ASYNC_SVG")
+                    .filter(|p| !p.is_empty())
+                    .map(PathBuf::from),
                 transcript: true,
             },
         }
@@ -100,6 +107,22 @@ impl RuntimeBuilder {
     /// Writes a Mermaid state diagram of every traced fn to this file when a run ends.
     pub fn state_diagrams_to(mut self, path: impl Into<PathBuf>) -> Self {
         self.options.state_diagrams = Some(path.into());
+        self
+    }
+
+    /// Writes the run's [`timeline`](Runtime::timeline) as Chrome Trace Event JSON to this file
+    /// when a run ends (open it in ui.perfetto.dev or `chrome://tracing`).
+    pub fn chrome_trace_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.chrome_trace = Some(path.into());
+        self
+    }
+
+    /// Writes the run's [`timeline`](Runtime::timeline) as a self-contained SVG picture to this
+    /// file when a run ends. By default, the file `TRACED_ASYNC_SVG` names, if set. In either
+    /// path (and in [`chrome_trace_to`](Self::chrome_trace_to)'s), `{n}` is replaced by the
+    /// number of the file in the process, from 1, so that each run keeps its own.
+    pub fn svg_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.options.svg = Some(path.into());
         self
     }
 

@@ -149,6 +149,15 @@ impl Runtime {
         Duration::from_nanos(self.shared.clock.now())
     }
 
+    /// The last run laid out in time: a lane per task (`main (1)`), each task poll with the
+    /// traced polls it made nested inside, suspensions, wakes as arrows from the poll or timer
+    /// that woke a task, anomalies as instants. Write it with
+    /// [`Timeline::chrome_json`](crate::timeline::Timeline::chrome_json) or
+    /// [`Timeline::svg`](crate::timeline::Timeline::svg).
+    pub fn timeline(&self) -> crate::timeline::Timeline {
+        self.shared.timeline()
+    }
+
     /// What the last run recorded, for tests to ask questions of.
     pub fn trace(&self) -> Trace {
         self.shared.run.borrow().trace.clone()

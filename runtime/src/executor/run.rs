@@ -18,8 +18,9 @@ use crate::executor::current;
 use crate::executor::queue::{Job, MainWaker};
 use crate::executor::shared::{MAIN, Shared, index};
 use crate::executor::task::{TaskInfo, TaskState, Tracked};
-use crate::executor::waker::{Tracker, wake_late};
+use crate::executor::waker::{self, Source, Tracker, wake_late};
 use crate::output::units::{clock_time, plural};
+use crate::timeline::model::{Step, TaskPoll, TimerFire, Woken};
 
 /// Runs `main` and every task until all have finished, or fails on a deadlock.
 pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, RunError> {
@@ -156,25 +157,33 @@ fn run_task(shared: &Shared, runnable: async_task::Runnable<u64>) {
 fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
     // The table is borrowed only around the poll, not across it (the task may spawn), and the
     // tracker is not cloned: a clone is two atomic operations on every poll.
-    let latency = {
+    let (begun, first) = {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
         info.joining = None;
-        info.tracker.begin_poll()
+        (info.tracker.begin_poll(), info.polls == 0)
     };
-    let before = shared.run.borrow().watch.taken();
+    let latency = begun.map(|(latency, _)| latency);
+    let (before, step) = {
+        let run = shared.run.borrow();
+        (run.watch.taken(), run.log.steps.len())
+    };
     let clock_before = shared.clock.now();
+    let start = clock_before;
     shared.clock.begin_poll();
     let started = crate::clock::now();
     let result = {
         // The main task's panic is not caught (it propagates out of `block_on`): print what it
         // recorded up to the panic first, `panicked` included.
         let _unwinding = SyncOnUnwind(shared);
+        let _sending = waker::sending_as(Source::step(step));
         in_scope(shared, id, poll)
     };
     let busy = crate::clock::nanos_between(started, crate::clock::now());
     let elapsed = Duration::from_nanos(busy);
     let charged = shared.clock.end_poll();
+    // After the charge: a poll that held the thread spans the time it held it.
+    let end = shared.clock.now();
     shared.tasks.borrow()[index(id)].tracker.end_poll();
     if charged > 0 {
         shared.event(&format!(
@@ -185,6 +194,30 @@ fn poll_task<R>(shared: &Shared, id: u64, poll: impl FnOnce() -> R) -> R {
         ));
     }
     shared.sync();
+    {
+        let mut run = shared.run.borrow_mut();
+        let woken = match begun.map(|(_, by)| by.as_step()) {
+            _ if first => Woken::First,
+            None => Woken::Unasked,
+            Some(None) => Woken::Elsewhere,
+            Some(Some(by)) => match run.log.steps.get(by) {
+                Some(Step::Poll(p)) if p.task == id => Woken::Itself,
+                Some(Step::Poll(_)) => Woken::Poll(by),
+                Some(Step::Timers(_)) => Woken::Timers(by),
+                None => Woken::Elsewhere,
+            },
+        };
+        let polls = shared.tasks.borrow()[index(id)].polls + 1;
+        let after = run.watch.taken();
+        run.log.steps.push(Step::Poll(TaskPoll {
+            task: id,
+            poll: polls,
+            transitions: before..after,
+            start,
+            end,
+            woken,
+        }));
+    }
     {
         let mut tasks = shared.tasks.borrow_mut();
         let info = &mut tasks[index(id)];
@@ -335,18 +368,34 @@ fn fire_due_timers(shared: &Shared) {
         return;
     }
     let due = shared.timers.borrow_mut().take_due(now);
-    // Woken after the borrow ends: a wake may run code that registers timers. On the real
-    // clock a timer fired past its deadline (a poll held the thread) made its task ready at the
-    // deadline: its wake-to-poll latency counts from there.
-    let real = !shared.clock.is_virtual();
-    for (deadline, waker) in due {
-        let late = if real {
-            now.saturating_sub(deadline)
-        } else {
-            0
-        };
-        wake_late(waker, late);
+    let step = shared.run.borrow().log.steps.len();
+    let count = due.len();
+    {
+        // Woken after the borrow ends: a wake may run code that registers timers. On the real
+        // clock a timer fired past its deadline (a poll held the thread) made its task ready
+        // at the deadline: its wake-to-poll latency counts from there.
+        let real = !shared.clock.is_virtual();
+        let _sending = waker::sending_as(Source::step(step));
+        for (deadline, waker) in due {
+            let late = if real {
+                now.saturating_sub(deadline)
+            } else {
+                0
+            };
+            wake_late(waker, late);
+        }
     }
+    let end = shared.clock.now();
+    shared
+        .run
+        .borrow_mut()
+        .log
+        .steps
+        .push(Step::Timers(TimerFire {
+            start: now,
+            end,
+            count,
+        }));
 }
 
 /// Nothing is runnable and the next timer is due at `deadline`.
@@ -412,4 +461,35 @@ fn end(shared: &Shared) {
             "⚠ could not write the state diagrams to {path}: {error}"
         ));
     }
+    let (chrome, svg) = (&shared.options.chrome_trace, &shared.options.svg);
+    if chrome.is_some() || svg.is_some() {
+        let timeline = shared.timeline();
+        for (path, what, svg) in [(chrome, "Chrome trace", false), (svg, "SVG timeline", true)] {
+            let Some(path) = path else { continue };
+            let path = &numbered(path);
+            let written = std::fs::File::create(path).and_then(|mut file| {
+                if svg {
+                    std::io::Write::write_all(&mut file, timeline.svg().as_bytes())
+                } else {
+                    timeline.write_chrome(&mut file)
+                }
+            });
+            if let Err(error) = written {
+                let path = path.display();
+                shared.event(&format!("⚠ could not write the {what} to {path}: {error}"));
+            }
+        }
+    }
+}
+
+/// `path` with `{n}` replaced by how many timeline files this process wrote so far, plus one:
+/// a program that runs several runtimes (`TRACED_ASYNC_SVG=run-{n}.svg`) keeps each picture.
+fn numbered(path: &std::path::Path) -> std::path::PathBuf {
+    static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let text = path.to_string_lossy();
+    if !text.contains("{n}") {
+        return path.to_owned();
+    }
+    let n = WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    text.replace("{n}", &n.to_string()).into()
 }

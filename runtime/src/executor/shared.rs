@@ -23,6 +23,8 @@ use crate::executor::task::{TaskInfo, TaskState, Tracked, default_name};
 use crate::executor::timer::Timers;
 use crate::executor::waker::Tracker;
 use crate::invocations::Live;
+use crate::timeline::Timeline;
+use crate::timeline::model::{Notice, RunLog};
 use crate::trace::Trace;
 
 /// The id of the `block_on` future's task.
@@ -50,6 +52,8 @@ pub(crate) struct RunState {
     pub(crate) watch: Watch,
     pub(crate) output: RunOutput,
     pub(crate) anomalies: Vec<Anomaly>,
+    /// The run's task polls, timers and anomalies, for its timeline.
+    pub(crate) log: RunLog,
     /// The trace of the last finished run.
     pub(crate) trace: Trace,
 }
@@ -72,6 +76,7 @@ impl Shared {
                 watch: Watch::default(),
                 output,
                 anomalies: Vec::new(),
+                log: RunLog::default(),
                 trace: Trace::default(),
             }),
             options,
@@ -198,10 +203,23 @@ impl Shared {
     /// Records and prints an anomaly.
     pub(crate) fn anomaly(&self, kind: AnomalyKind, task: u64, message: String) {
         self.event(&message);
-        let task = self.label(task);
-        self.run.borrow_mut().anomalies.push(Anomaly {
-            kind,
+        let label = self.label(task);
+        let mut run = self.run.borrow_mut();
+        let after = run.log.steps.len().checked_sub(1);
+        run.log.notices.push(Notice {
+            name: match kind {
+                AnomalyKind::LostWakeup => "lost wake-up",
+                AnomalyKind::BlockingPoll => "blocking poll",
+                AnomalyKind::Panic => "unobserved panic",
+                AnomalyKind::Deadlock => "deadlock",
+            },
             task,
+            message: message.clone(),
+            after: (kind != AnomalyKind::Deadlock).then_some(after).flatten(),
+        });
+        run.anomalies.push(Anomaly {
+            kind,
+            task: label,
             message,
         });
     }
@@ -229,6 +247,7 @@ impl Shared {
     pub(crate) fn begin_scope(&self, collector: Collector) {
         let mut run = self.run.borrow_mut();
         run.watch.restart();
+        run.log.clear();
         run.scope = Some(Rc::new(RunScope::new(collector)));
     }
 
@@ -266,6 +285,19 @@ impl Shared {
             anomalies: &run.anomalies,
             hide_real: self.options.deterministic,
         })
+    }
+
+    /// The timeline of the last run (or of the run in progress, so far).
+    pub(crate) fn timeline(&self) -> Timeline {
+        let names = |id: u64| format!("{} ({id})", self.label(id));
+        let run = self.run.borrow();
+        let deterministic = self.options.deterministic;
+        match self.scope() {
+            Some(scope) => scope
+                .with(|c| Timeline::of_run(c.transitions(), &run.log, &names, deterministic))
+                .unwrap_or_else(|| Timeline::of_trace(&[], deterministic)),
+            None => Timeline::of_run(run.trace.transitions(), &run.log, &names, deterministic),
+        }
     }
 
     pub(crate) fn state_diagrams(&self) -> String {

@@ -26,6 +26,8 @@ pub(crate) struct Tracker {
     /// The task was cancelled: a wake now (a teardown dropping what it waited on) asks for no
     /// poll, so it is not counted.
     closed: AtomicBool,
+    /// Who sent that first wake: a [`Source`] code.
+    woken_by: AtomicU64,
     self_wakes: AtomicU64,
     other_wakes: AtomicU64,
 }
@@ -42,6 +44,7 @@ impl Tracker {
             woken_at: AtomicU64::new(0),
             ready_before: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            woken_by: AtomicU64::new(0),
             self_wakes: AtomicU64::new(0),
             other_wakes: AtomicU64::new(0),
         })
@@ -51,16 +54,20 @@ impl Tracker {
         *self.inner.lock().unwrap_or_else(PoisonError::into_inner) = waker;
     }
 
-    /// A poll begins. Returns the wake-to-poll latency in ns, or `None` when the poll had no
-    /// wake before it (the first poll, or a spurious one).
-    pub(crate) fn begin_poll(&self) -> Option<u64> {
-        // Orderings: `woken` is released after `woken_at` is written and acquired before it is
-        // read; the rest are counts and flags read for statistics only.
+    /// A poll begins. Returns the wake-to-poll latency in ns and who sent the wake, or `None`
+    /// when the poll had no wake before it (the first poll, or a spurious one).
+    pub(crate) fn begin_poll(&self) -> Option<(u64, Source)> {
+        // Orderings: `woken` is released after `woken_at` and `woken_by` are written and
+        // acquired before they are read; the rest are counts and flags read for statistics only.
         self.polling.store(true, Ordering::Relaxed);
         if self.woken.swap(false, Ordering::Acquire) {
             let at = self.woken_at.load(Ordering::Relaxed);
             let before = self.ready_before.load(Ordering::Relaxed);
-            Some(clock::nanos_between(at, clock::now()).saturating_add(before))
+            let by = Source(self.woken_by.load(Ordering::Relaxed));
+            Some((
+                clock::nanos_between(at, clock::now()).saturating_add(before),
+                by,
+            ))
         } else {
             None
         }
@@ -115,6 +122,7 @@ impl Wake for Tracker {
             self.woken_at.store(clock::now(), Ordering::Relaxed);
             self.ready_before
                 .store(READY_BEFORE.with(Cell::get), Ordering::Relaxed);
+            self.woken_by.store(SOURCE.get().0, Ordering::Relaxed);
             self.woken.store(true, Ordering::Release);
         }
         let inner = self
@@ -147,4 +155,44 @@ pub(crate) fn wake_late(waker: std::task::Waker, late: u64) {
     READY_BEFORE.with(|r| r.set(late));
     let _reset = Reset;
     waker.wake();
+}
+
+/// Who sends a wake from this thread, for the timeline's wake arrows: the step of the run loop
+/// in progress (a task poll or timers firing), or nothing (0) outside the run loop's steps and
+/// on other threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Source(u64);
+
+impl Source {
+    /// No step of a run on this thread.
+    pub(crate) const NONE: Source = Source(0);
+
+    /// Step `step` of the run (its index in the run's log).
+    pub(crate) fn step(step: usize) -> Source {
+        Source(step as u64 + 1)
+    }
+
+    /// The step of the run that sent the wake, if any.
+    pub(crate) fn as_step(self) -> Option<usize> {
+        usize::try_from(self.0).ok()?.checked_sub(1)
+    }
+}
+
+thread_local! {
+    /// The step of the run loop running on this thread.
+    static SOURCE: Cell<Source> = const { Cell::new(Source::NONE) };
+}
+
+/// Marks wakes sent from this thread as sent by `source` until the returned guard drops.
+pub(crate) fn sending_as(source: Source) -> SendingAs {
+    SendingAs(SOURCE.replace(source))
+}
+
+/// Restores the previous [`Source`] of this thread's wakes when dropped (also on unwind).
+pub(crate) struct SendingAs(Source);
+
+impl Drop for SendingAs {
+    fn drop(&mut self) {
+        SOURCE.set(self.0);
+    }
 }

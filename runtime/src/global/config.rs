@@ -27,6 +27,8 @@ pub(crate) struct Config {
     pub(crate) scopes: Option<Format>,
     /// The file of `out=PATH`, written instead of stderr.
     pub(crate) out: Option<PathBuf>,
+    /// Where to stream the timeline (`timeline=path`), if anywhere.
+    pub(crate) timeline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Default for Config {
             timing: true,
             scopes: None,
             out: None,
+            timeline: None,
         }
     }
 }
@@ -82,15 +85,22 @@ impl Config {
             .map(str::trim)
             .filter(|w| !w.is_empty())
         {
-            if let Some(path) = word
-                .split_once('=')
-                .filter(|(key, _)| key.eq_ignore_ascii_case("out"))
-                .map(|(_, path)| path)
+            if let Some((key, path)) = word.split_once('=')
+                && key.eq_ignore_ascii_case("out")
             {
                 if path.is_empty() {
                     warnings.push("`out=` names no file; writing to stderr".to_owned());
                 } else {
                     config.out = Some(PathBuf::from(path));
+                }
+                continue;
+            }
+            if let Some((key, path)) = word.split_once('=')
+                && key.eq_ignore_ascii_case("timeline")
+            {
+                match path {
+                    "" => warnings.push("`timeline=` needs a file: `timeline=run.json`".to_owned()),
+                    path => config.timeline = Some(path.into()),
                 }
                 continue;
             }
@@ -317,6 +327,9 @@ mod tests {
         assert_eq!(parse("ALL;Live").mode(), Mode::Timing);
         assert_eq!(parse("ALL;Live").live, Format::Pretty);
         assert_eq!(parse("all,off").mode(), Mode::Off);
+        let c = parse("all,Timeline=out/run.json");
+        assert_eq!(c.timeline, Some("out/run.json".into()));
+        assert_eq!(Config::parse("all,timeline=").1.len(), 1);
     }
 
     #[test]

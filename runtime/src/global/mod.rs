@@ -6,6 +6,7 @@
 pub(crate) mod config;
 pub(crate) mod counters;
 mod live;
+mod timeline;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -24,6 +25,7 @@ use crate::stats::FnStats;
 use config::Config;
 use counters::Counters;
 use live::LiveStream;
+use timeline::TimelineStream;
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
 
@@ -63,6 +65,9 @@ impl Sink for Recorder {
         if live::is_on() {
             LiveStream.begin(meta, call, parent);
         }
+        if timeline::is_on() {
+            TimelineStream.begin(meta, call, parent);
+        }
     }
 
     #[inline]
@@ -70,6 +75,9 @@ impl Sink for Recorder {
         Counters.record(event);
         if live::is_on() {
             LiveStream.record(event);
+        }
+        if timeline::is_on() {
+            TimelineStream.record(event);
         }
     }
 }
@@ -114,7 +122,8 @@ pub fn set_recording(on: bool) {
     let mode = if on { config.mode() } else { Mode::Off };
     activity::set_global(match mode {
         Mode::Off => Global::Off,
-        _ if live::is_on() => Global::Live,
+        // Live output and the timeline stream need every event: the full poll path.
+        _ if live::is_on() || timeline::is_on() => Global::Live,
         Mode::Count => Global::Count,
         Mode::Timing => Global::Time,
     });
@@ -129,6 +138,7 @@ pub fn report() -> Report {
     Report {
         functions,
         lost,
+        timeline_lost: timeline::lost(),
         live,
     }
 }
@@ -216,6 +226,15 @@ impl RecorderBuilder {
         self
     }
 
+    /// Streams every transition to `path` as Chrome Trace Event JSON (as `timeline=path` in
+    /// `TRACED_ASYNC` does), through a bounded channel to a writer thread: a poll never waits
+    /// for it; what does not fit is dropped and counted ([`Report::timeline_lost`]). The file
+    /// is closed, valid JSON, when the guard drops.
+    pub fn timeline_to(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config.timeline = Some(path.into());
+        self
+    }
+
     /// Whether polls are timed (on by default); off, only counts are kept.
     pub fn timing(mut self, on: bool) -> Self {
         self.config.timing = on;
@@ -238,9 +257,16 @@ impl RecorderBuilder {
         let mode = self.config.mode();
         let live = self.config.live;
         let summary = self.config.summary.then_some(live);
+        let timeline = self.config.timeline.clone();
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
         if let Some(output) = Output::new(live) {
             live::install(Collector::streaming(mode, output));
+        }
+        if let Some(path) = timeline.filter(|_| mode != Mode::Off)
+            && let Err(problem) = timeline::install(&path)
+            && let Some(config) = CONFIG.get()
+        {
+            config::warn(config, &problem);
         }
         if mode == Mode::Timing {
             clock::calibrate();
@@ -274,6 +300,8 @@ pub struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        // The timeline file is closed first, so that the report counts every event it lost.
+        timeline::finish();
         let report = report();
         let mut stream = Stream::new();
         match self.summary {
@@ -329,6 +357,8 @@ impl std::error::Error for ConfigError {}
 pub struct Report {
     functions: Vec<FnStats>,
     lost: u64,
+    /// Events the timeline stream dropped because its writer fell behind.
+    timeline_lost: u64,
     /// The invocations in flight, numbered as the live output numbers them (live output only).
     live: Vec<Live>,
 }
@@ -364,6 +394,12 @@ impl Report {
         }
         out
     }
+
+    /// Events the timeline stream (`timeline=path`) dropped because its writer fell behind
+    /// (a poll never waits for it); also written in the file, as `otherData.lost`.
+    pub fn timeline_lost(&self) -> u64 {
+        self.timeline_lost
+    }
 }
 
 impl fmt::Display for Report {
@@ -378,6 +414,12 @@ impl fmt::Display for Report {
         }
         if self.lost > 0 {
             out.push_str(&format!("{} transitions could not be counted\n", self.lost));
+        }
+        if self.timeline_lost > 0 {
+            out.push_str(&format!(
+                "{} timeline events lost: the writer fell behind (a poll never waits for it)\n",
+                self.timeline_lost
+            ));
         }
         f.write_str(&out)
     }

@@ -25,6 +25,10 @@ struct Line<'a> {
     from: String,
     to: String,
     ns: Option<u64>,
+    /// When the poll started, ns on the trace's clock (what a replayed timeline needs).
+    start: Option<u64>,
+    thread: u32,
+    task: Option<u64>,
     #[serde(rename = "await", skip_serializing_if = "Option::is_none")]
     await_point: Option<AwaitPoint<'a>>,
 }
@@ -53,6 +57,11 @@ pub(crate) fn line(t: &Transition) -> String {
         ns: t
             .duration()
             .map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),
+        start: t
+            .start()
+            .map(|d| d.as_nanos().try_into().unwrap_or(u64::MAX)),
+        thread: t.thread(),
+        task: t.task(),
         await_point: t.await_point().map(|p| AwaitPoint {
             label: p.label(),
             file: meta.file(),
