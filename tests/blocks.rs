@@ -262,7 +262,7 @@ fn spawned_blocks_on_tokio_multi_thread() {
 
 #[test]
 fn blocks_on_smol() {
-    let (out, trace) = smol::block_on(Captured::new(async {
+    let (out, trace) = futures_lite::future::block_on(Captured::new(async {
         let task = traced!("on smol", async { io(2, 3).await });
         task.await
     }));
