@@ -1,7 +1,7 @@
 //! Fixed-iteration runs of the overhead bench's variants, for counting instructions with
 //! `valgrind --tool=callgrind` (repeatable on a loaded machine, unlike wall-clock time).
 //!
-//! `cargo bench --bench callgrind --no-run`, then
+//! `cargo bench -p traced-async-benches --bench callgrind --no-run`, then
 //! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
 //! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`, and
 //! `workload` `yield1000` or `calls100k`. Add `--collect-atstart=no

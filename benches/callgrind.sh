@@ -5,8 +5,8 @@
 set -e
 RUNS=${RUNS:-5}
 cd "$(dirname "$0")/.."
-bin=$(cargo bench --bench callgrind --no-run --message-format=json 2>/dev/null |
-    sed -n 's/.*"executable":"\([^"]*callgrind[^"]*\)".*/\1/p' | tail -1)
+bin=$(cargo bench -p traced-async-benches --bench callgrind --no-run --message-format=json \
+    2>/dev/null | sed -n 's/.*"executable":"\([^"]*callgrind[^"]*\)".*/\1/p' | tail -1)
 printf '%-16s %12s %12s\n' variant instr/poll instr/call
 for variant in ${VARIANTS:-Baseline AsyncWrapper RecorderOff Counting Timing GlobalCounting}; do
     line="$variant"

@@ -7,9 +7,11 @@
 # build's number is one sample: BENCHMARKS.md reports the median over layouts.
 #
 # Usage: benches/layouts.sh [OUT_DIR]   (default /tmp/traced-async-layouts; about 10 minutes)
+# LAYOUTS=N runs only the first N layouts (a quick check of the script: LAYOUTS=1).
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-/tmp/traced-async-layouts}
+layouts=${LAYOUTS:-5}
 mkdir -p "$out"
 : > "$out/results.txt"
 i=0
@@ -19,9 +21,10 @@ for flags in "" \
     "-C llvm-args=-align-all-nofallthru-blocks=4" \
     "-C codegen-units=1"; do
     i=$((i + 1))
+    [ "$i" -le "$layouts" ] || break
     # Each layout builds in its own target directory, so RUSTFLAGS changes rebuild nothing else.
     RUSTFLAGS="$flags" CARGO_TARGET_DIR="$out/target$i" \
-        cargo bench --bench overhead --no-run > "$out/build$i.log" 2>&1
+        cargo bench -p traced-async-benches --bench overhead --no-run > "$out/build$i.log" 2>&1
     bench=$(ls -t "$out/target$i"/release/deps/overhead-* | grep -v '\.d$' | head -n 1)
     for run in 1 2; do
         echo "== layout $i [${flags:-default}] run $run" >> "$out/results.txt"

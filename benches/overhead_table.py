@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Turns the output of `cargo bench --bench overhead` into the Markdown tables of
-BENCHMARKS.md: divan's median time per run divided by the polls or calls of that run, the
+"""Turns the output of `cargo bench -p traced-async-benches --bench overhead` into the Markdown
+tables of BENCHMARKS.md: divan's median time per run divided by the polls or calls of that run, the
 difference and ratio to the uninstrumented baseline, and the issue-5 targets beside them.
 Given the outputs of further runs, adds their per-item medians as columns, to show the noise.
 
-    cargo bench --bench overhead > /tmp/run1.txt 2>&1
-    cargo bench --bench overhead > /tmp/run2.txt 2>&1
+    cargo bench -p traced-async-benches --bench overhead > /tmp/run1.txt 2>&1
+    cargo bench -p traced-async-benches --bench overhead > /tmp/run2.txt 2>&1
     python3 benches/overhead_table.py /tmp/run1.txt [/tmp/run2.txt ...]
 """
 

@@ -1,4 +1,4 @@
-//! Issue 11's timeline costs. Run with `cargo bench --bench timeline`; results in
+//! Issue 11's timeline costs. Run with `cargo bench -p traced-async-benches --bench timeline`; results in
 //! BENCHMARKS.md ("Timelines").
 //!
 //! - `record_1m`: recording 1 000 003 transitions under `capture` (333 334 calls of a traced fn

@@ -35,7 +35,7 @@ async fn worker(jobs: tokio::sync::oneshot::Receiver<u32>) -> u32 {
 #[traced_async]
 async fn on_smol(n: u32) -> u32 {
     for _ in 0..n {
-        smol::future::yield_now().await;
+        futures_lite::future::yield_now().await;
     }
     n
 }
@@ -73,8 +73,12 @@ fn main() {
         current_thread.block_on(fan_out(10))
     );
 
-    let ex = smol::Executor::new();
-    println!("smol: {}", smol::block_on(ex.run(ex.spawn(on_smol(5)))));
+    // smol's executor: `smol::Executor` is `async_executor::Executor`, re-exported.
+    let ex = async_executor::Executor::new();
+    println!(
+        "smol: {}",
+        futures_lite::future::block_on(ex.run(ex.spawn(on_smol(5))))
+    );
 
     let pool = futures::executor::ThreadPool::new().unwrap();
     let handle = pool.spawn_with_handle(on_pool(10)).unwrap();

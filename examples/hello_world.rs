@@ -1,5 +1,6 @@
-//! The seed's first lesson: an `async fn` returns a future that does nothing until an executor
-//! runs it. `#[traced_async]` shows when it is polled and what state it ends in.
+//! Futures are lazy: calling an `async fn` only builds its state machine, and nothing runs until
+//! an executor polls it, here `traced_async::block_on`. `#[traced_async]` prints each poll, with
+//! the state the future left and the state it reached, and a summary at the end.
 //!
 //! Run with `cargo run --example hello_world`.
 

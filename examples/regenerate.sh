@@ -1,34 +1,60 @@
 #!/usr/bin/env bash
-# Regenerates the outputs in examples/README.md: runs each numbered example twice, checks that
-# both runs print the same (deterministic mode), and puts the output under the example's
-# "Output:" line. Run it after changing an example or the output format. The examples in REAL_TIME
-# measure real time: they run once, and their numbers differ on every run.
+# Regenerates examples/README.md, the tour: for every example named on a line of its own
+# (`cargo run --example NAME`), writes the example's code (the file without its `//!` header)
+# into the first `rust` block after that line and the example's output under "Output". An
+# "Output:" example runs twice and must print the same both times (deterministic mode); an
+# "Output of one run ...:" example runs in real time, so its block is one run, as it came.
+# Fails naming any example in examples/ that the tour leaves out. Then draws the tour's SVGs. Run it after changing an
+# example or the output format. Honours CARGO_TARGET_DIR: cargo names the binaries it built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -q --examples
-python3 - <<'PY'
-import os, re, subprocess, sys
+messages=$(mktemp)
+trap 'rm -f "$messages"' EXIT
+cargo build -q --examples --message-format=json > "$messages"
+MESSAGES="$messages" python3 - <<'PY'
+import json, os, re, subprocess, sys
+
+messages = open(os.environ["MESSAGES"]).read().splitlines()
+binaries = {}
+for line in messages:
+    msg = json.loads(line)
+    if msg.get("reason") == "compiler-artifact" and "example" in msg["target"]["kind"]:
+        binaries[msg["target"]["name"]] = msg["executable"]
 
 readme_path = "examples/README.md"
 readme = open(readme_path).read()
-env = dict(os.environ, NO_COLOR="1")
-REAL_TIME = {"11_threads_vs_tasks", "12_cpu_bound"}
-for name in sorted(f[:-3] for f in os.listdir("examples") if re.match(r"\d\d_.*\.rs$", f)):
-    runs = [subprocess.run([f"target/debug/examples/{name}"], stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, env=env)
-            for _ in range(1 if name in REAL_TIME else 2)]
-    outputs = [r.stdout for r in runs]
-    if name not in REAL_TIME and outputs[0] != outputs[1]:
+tour = re.findall(r"^`cargo run --example (\w+)`$", readme, re.M)
+missing = sorted(set(binaries) - set(tour))
+if missing:
+    sys.exit(f"examples/README.md has no section for: {', '.join(missing)}")
+# The output does not depend on the caller's settings: no colour, no tracing configuration.
+env = {k: v for k, v in os.environ.items() if not k.startswith("TRACED_ASYNC")}
+env["NO_COLOR"] = "1"
+for name in tour:
+    anchor = readme.index(f"\n`cargo run --example {name}`\n")
+    # The code: the first fenced rust block after the anchor.
+    source = open(f"examples/{name}.rs").read()
+    code = re.sub(r"\A(//!.*\n)+\n", "", source).rstrip("\n")
+    start = readme.index("```rust\n", anchor) + len("```rust\n")
+    end = readme.index("\n```\n", start - 1)  # from the opening line's own newline
+    readme = readme[:start] + code + readme[end:]
+    # The output: the first fenced text block after "Output...:". Four backticks, since
+    # outputs may hold fenced Mermaid diagrams.
+    label = re.compile(r"^Output(.*):\n\n", re.M).search(readme, anchor)
+    runs = 1 if label.group(1).startswith(" of one run") else 2
+    outputs = [subprocess.run([binaries[name]], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, env=env).stdout
+               for _ in range(runs)]
+    if runs == 2 and outputs[0] != outputs[1]:
         sys.exit(f"{name}: output differs between two runs")
-    # The output block of this example: the first fenced block after its `--example` line and
-    # "Output:". Four backticks, since outputs may hold fenced Mermaid diagrams.
-    anchor = readme.index(f"cargo run --example {name}`")
-    start = readme.index("Output:\n\n", anchor) + len("Output:\n\n")
+    start = label.end()
     fence = re.match(r"(`{3,})text\n", readme[start:])
-    end = readme.index("\n" + fence.group(1) + "\n", start + len(fence.group(0)))
+    # From the opening line's own newline: an empty block closes right after it.
+    end = readme.index("\n" + fence.group(1) + "\n", start + len(fence.group(0)) - 1)
     block = "````text\n" + outputs[0].rstrip("\n") + "\n````"
     readme = readme[:start] + block + readme[end + len(fence.group(1)) + 1:]
-    print(f"{name}: {len(outputs[0].splitlines())} lines")
+    kind = "checked on two runs" if runs == 2 else "one run, varies"
+    print(f"{name}: {len(outputs[0].splitlines())} lines ({kind})")
 open(readme_path, "w").write(readme)
 PY
 # The tour's pictures: the SVG timeline of the examples that show concurrency, drawn by the
@@ -40,7 +66,7 @@ for n in 03 04 05 06 08; do
     name=$(basename examples/${n}_*.rs .rs)
     for run in a b; do
         TRACED_ASYNC_SVG="$tmp/$n-$run-{n}.svg" NO_COLOR=1 \
-            "target/debug/examples/$name" >/dev/null 2>&1 || true
+            cargo run -q --example "$name" >/dev/null 2>&1 || true
     done
     for a in "$tmp/$n"-a-*.svg; do
         b=${a/-a-/-b-}

@@ -29,6 +29,7 @@
 //! - Test: [`capture`] and [`Captured`] return a [`Trace`] to assert on.
 //! - Production, any executor: [`init`] (configured by `TRACED_ASYNC`) counts into lock-free
 //!   per-thread tables; [`report`] reads them.
+//! - Read expanded code or a fn's static metadata (file, line, await points): [`expansion`].
 
 #![warn(missing_docs)]
 
@@ -73,13 +74,13 @@ pub use traced_async_macros::traced_async;
 /// `#[traced_async]` cannot go on a closure or block: attributes on expressions are unstable,
 /// and the compiler rejects them before the attribute runs. Use `traced!` there.
 pub use traced_async_macros::traced;
+pub use traced_async_runtime::expansion;
 pub use traced_async_runtime::{
-    AlreadyInstalled, Anomaly, AnomalyKind, AwaitKind, AwaitMeta, AwaitPoint, AwaitPointTrace,
-    AwaitStats, Captured, ConfigError, Elapsed, FnMeta, FnStats, Format, FunctionTrace, Guard,
-    JoinHandle, Mode, RecorderBuilder, Replay, ReplayError, Report, RunError, Runtime,
-    RuntimeBuilder, Sleep, State, TaskWakes, Timeline, Timeout, Trace, Traced, Transition,
-    YieldNow, block_on, capture, dump, init, report, set_recording, sleep, spawn, spawn_named,
-    timeout, yield_now,
+    AlreadyInstalled, Anomaly, AnomalyKind, AwaitPointTrace, AwaitStats, Captured, ConfigError,
+    Elapsed, FnStats, Format, FunctionTrace, Guard, JoinHandle, Mode, RecorderBuilder, Replay,
+    ReplayError, Report, RunError, Runtime, RuntimeBuilder, Sleep, State, TaskWakes, Timeline,
+    Timeout, Trace, Transition, YieldNow, block_on, capture, dump, init, report, set_recording,
+    sleep, spawn, spawn_named, timeout, yield_now,
 };
 
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! Traced futures run, and are recorded, on executors other than ours: tokio's current-thread
-//! and multi-thread runtimes, smol, and `futures`' thread pool, through the process-wide
-//! recorder and through a `Captured` scope. Each test traces fns of its own, since the
-//! recorder is shared by the tests of this file.
+//! and multi-thread runtimes, smol's executor (`async-executor`, which smol re-exports), and
+//! `futures`' thread pool, through the process-wide recorder and through a `Captured` scope. Each
+//! test traces fns of its own, since the recorder is shared by the tests of this file.
 
 use std::sync::OnceLock;
 
@@ -71,7 +71,7 @@ fn tokio_current_thread_global_recorder() {
 #[traced_async]
 async fn hop_smol(n: u32) -> u32 {
     for _ in 0..n {
-        smol::future::yield_now().await;
+        futures_lite::future::yield_now().await;
     }
     n
 }
@@ -79,8 +79,8 @@ async fn hop_smol(n: u32) -> u32 {
 #[test]
 fn smol_global_recorder() {
     recorder();
-    let ex = smol::Executor::new();
-    let out = smol::block_on(ex.run(async {
+    let ex = async_executor::Executor::new();
+    let out = futures_lite::future::block_on(ex.run(async {
         let tasks: Vec<_> = (0..5).map(|_| ex.spawn(hop_smol(2))).collect();
         let mut sum = 0;
         for t in tasks {

@@ -200,7 +200,8 @@ fn a_block_is_send_exactly_when_the_plain_block_is() {
     });
     is_send(&send);
     // Not `Send`: an `Rc` held across the await. The plain block is not either; trybuild's
-    // tests/ui/traced-block-not-send.rs shows the compiler's error through the macro.
+    // tests/crates/ui/tests/ui/traced-block-not-send.rs shows the compiler's error through the
+    // macro.
     let rc = Rc::new(1);
     let local = traced!(async move {
         io(1, ()).await;
@@ -262,7 +263,7 @@ fn spawned_blocks_on_tokio_multi_thread() {
 
 #[test]
 fn blocks_on_smol() {
-    let (out, trace) = smol::block_on(Captured::new(async {
+    let (out, trace) = futures_lite::future::block_on(Captured::new(async {
         let task = traced!("on smol", async { io(2, 3).await });
         task.await
     }));

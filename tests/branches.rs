@@ -11,7 +11,8 @@ use std::task::{Context, Poll};
 
 use common::{io, points, states};
 use futures::FutureExt;
-use traced_async::{AwaitKind, capture, traced_async};
+use traced_async::expansion::AwaitKind;
+use traced_async::{capture, traced_async};
 
 #[traced_async]
 async fn futures_join() -> (u32, u32) {

@@ -1,4 +1,5 @@
-//! The test example in the README, as written there, so that it keeps compiling and passing.
+//! The test example in the README, as written there, so that it keeps compiling and passing,
+//! and the tour of examples/README.md kept in step with the examples.
 
 use std::time::Duration;
 
@@ -38,4 +39,45 @@ fn readme_test_example() {
     let states: Vec<State> = page.transitions().map(|t| t.to()).collect();
     assert_eq!(states, [State::Await(0), State::Await(1), State::Returned]);
     // README: end
+}
+
+/// The tour in `examples/README.md` has a section for every example in `examples/`, with the
+/// example's code as it is in the file (`examples/regenerate.sh` writes both code and output).
+#[test]
+fn the_tour_shows_every_example_as_written() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let tour = std::fs::read_to_string(format!("{dir}/README.md")).expect("examples/README.md");
+    let mut examples = 0;
+    for entry in std::fs::read_dir(dir).expect("examples/") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        examples += 1;
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("a UTF-8 name");
+        let command = format!("\n`cargo run --example {name}`\n");
+        let at = tour.find(&command).unwrap_or_else(|| {
+            panic!("examples/README.md has no section for {name}: run examples/regenerate.sh")
+        });
+        let source = std::fs::read_to_string(&path).expect("the example's source");
+        // The file without its `//!` header and the blank line after it.
+        let code: String = source
+            .lines()
+            .skip_while(|line| line.starts_with("//!"))
+            .skip(1)
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let section = &tour[at..];
+        let shown = section.find(&format!("```rust\n{code}```\n"));
+        let output = section.find("\nOutput");
+        assert!(
+            shown.is_some_and(|shown| output.is_some_and(|output| shown < output)),
+            "examples/README.md's section for {name} does not show its code as in the file: \
+             run examples/regenerate.sh"
+        );
+    }
+    assert!(examples >= 3, "found only {examples} examples in {dir}");
 }

@@ -1,6 +1,6 @@
 //! A traced future is `Send` (and `Sync`) exactly when the same fn's plain future is. The
 //! compile-fail half (an `Rc` held across an `.await`, required to be `Send`) is
-//! tests/ui/not-send-rc-held-across-await.rs.
+//! tests/crates/ui/tests/ui/not-send-rc-held-across-await.rs.
 
 // Holding a guard across an await is one of the cases under test (and clippy rightly flags it
 // in both twins).

@@ -1,6 +1,7 @@
 //! Overhead of traced-async against no instrumentation and against peer crates, on two
-//! workloads, plus issue 5's executor spawn bench. Run with `cargo bench --bench overhead`;
-//! BENCHMARKS.md at the repository root holds the results and how to read them.
+//! workloads, plus issue 5's executor spawn bench. Run with
+//! `cargo bench -p traced-async-benches --bench overhead`; BENCHMARKS.md at the repository root
+//! holds the results and how to read them.
 //!
 //! - `yield1000`: one instrumented async fn awaits 1000 self-waking yield points, polled to
 //!   completion by a minimal executor: 1001 polls of the fn. Divan's per-run time / 1001 is the

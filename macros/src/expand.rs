@@ -24,6 +24,7 @@ use syn::{Attribute, Block, Expr, ReturnType, Stmt, Type};
 use crate::args::{self, Args};
 use crate::bindings;
 use crate::input::{self, FnInput};
+use crate::not_async;
 use crate::rewrite::{self, Kind, Rewriter};
 
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -172,21 +173,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         };
         let stmts = &body.stmts;
         quote!(#(#stmts)*)
-    } else if let Some(Stmt::Expr(Expr::Async(block), None)) = body.stmts.last() {
-        // `fn f() -> impl Future { async move { .. } }`: the block can be traced where it is.
-        return Err(syn::Error::new(
-            block.async_token.span,
-            "#[traced_async] only traces an `async fn`; this fn returns an async block: \
-             trace the block with `traced_async::traced!(async move { .. })` (and remove \
-             #[traced_async]), or make the fn an `async fn`",
-        ));
     } else {
-        return Err(syn::Error::new(
-            sig.fn_token.span,
-            "#[traced_async] only traces an `async fn`: add `async` before `fn` \
-             (and if another attribute made it a plain fn, put #[traced_async] above that \
-             attribute)",
-        ));
+        return Err(not_async::error(&sig, &body.stmts));
     };
     if let Some(error) = rewriter.error {
         return Err(error);

@@ -5,10 +5,10 @@
 //! classifies the item it is put on, `bindings` rebinds the arguments, `rewrite` numbers the
 //! body's await points (`macros` tells which macro calls may suspend, `branches` parses the
 //! branches of `join!`/`select!`, `source_text` rebuilds the awaited expressions' text),
-//! `expand` assembles the output, and every error path still emits the user's item; `block`
-//! does the same for `traced!`'s async blocks and closures. Tests:
-//! `never_panics` (mutated token streams) and `snapshots` (expansions). With the `off` feature,
-//! `off` emits every item unchanged.
+//! `expand` assembles the output (`not_async` explains a fn that is not `async`), and every
+//! error path still emits the user's item; `block` does the same for `traced!`'s async blocks
+//! and closures. Tests: `never_panics` (mutated token streams) and `snapshots` (expansions).
+//! With the `off` feature, `off` emits every item unchanged.
 
 mod args;
 mod bindings;
@@ -19,6 +19,7 @@ mod input;
 mod macros;
 #[cfg(test)]
 mod never_panics;
+mod not_async;
 mod off;
 mod rewrite;
 #[cfg(test)]

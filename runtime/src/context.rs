@@ -1,9 +1,9 @@
 //! The thread-local poll context: which traced invocation is being polled on this thread, and
 //! which of its await points (or macro calls) the current poll suspended at.
 //!
-//! A [`Traced`](crate::Traced) poll saves the context, installs its own, polls the body, then
+//! A [`Traced`](crate::traced::Traced) poll saves the context, installs its own, polls the body, then
 //! restores the saved one, so nested traced futures each see their own. An
-//! [`AwaitPoint`](crate::AwaitPoint) that returns `Pending` writes its index here; the enclosing
+//! [`AwaitPoint`](crate::await_point::AwaitPoint) that returns `Pending` writes its index here; the enclosing
 //! `Traced` reads it after the body returns. Nested points write first and the outer ones last, so
 //! the value left is the await point of the frame being polled.
 

@@ -2,9 +2,11 @@
 //! `#[traced_async]` futures and prints them. Use it through the `traced-async` crate, which
 //! re-exports everything here beside the attribute.
 //!
-//! Data flows in one direction: the attribute's expansion wraps a body in [`Traced`] and each
-//! `.await` in an [`AwaitPoint`]; a poll of `Traced` produces one [`Transition`]; the capture
-//! scope active on the polling thread collects it, prints it, and finally returns a [`Trace`].
+//! Data flows in one direction: the attribute's expansion wraps a body in
+//! [`Traced`](expansion::Traced) and each `.await` in an [`AwaitPoint`](expansion::AwaitPoint)
+//! (both in [`expansion`], with the metadata it writes); a poll of `Traced` produces one
+//! [`Transition`]; the capture scope active on the polling thread collects it, prints it, and
+//! finally returns a [`Trace`].
 //!
 //! [`Runtime`] is a single-threaded executor built on that: it runs many tasks inside one
 //! capture scope, tags each invocation with its task, tracks wakes, and reports deadlocks, lost
@@ -39,7 +41,6 @@ mod traced;
 mod transition;
 
 pub use crate::activity::Mode;
-pub use crate::await_point::AwaitPoint;
 pub use crate::block_on::{block_on, capture};
 pub use crate::captured::Captured;
 pub use crate::diagnostics::{Anomaly, AnomalyKind, RunError};
@@ -50,15 +51,29 @@ pub use crate::executor::{
 pub use crate::global::{
     AlreadyInstalled, ConfigError, Guard, RecorderBuilder, Report, init, report, set_recording,
 };
-pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
 pub use crate::output::Format;
 pub use crate::replay::{Replay, ReplayError};
 pub use crate::state::State;
 pub use crate::stats::{AwaitStats, FnStats};
 pub use crate::timeline::Timeline;
 pub use crate::trace::{AwaitPointTrace, FunctionTrace, Trace};
-pub use crate::traced::Traced;
 pub use crate::transition::Transition;
+
+pub mod expansion {
+    //! What `#[traced_async]` and `traced!` expand to: the static metadata the expansion writes
+    //! for each traced fn ([`FnMeta`], one [`AwaitMeta`] per await point, of an [`AwaitKind`])
+    //! and the futures it wraps the body and awaited expressions in ([`Traced`],
+    //! [`AwaitPoint`]).
+    //!
+    //! Nothing here is needed to trace a fn or to read a trace. The metadata comes back from
+    //! [`FunctionTrace::meta`](crate::FunctionTrace::meta) and
+    //! [`Transition::function`](crate::Transition::function), for code that wants a fn's file,
+    //! line or await points; the futures are here for readers of expanded code.
+
+    pub use crate::await_point::AwaitPoint;
+    pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    pub use crate::traced::Traced;
+}
 
 #[doc(hidden)]
 /// What the attribute's expansion names. Not a public API: it may change in any release.

@@ -3,8 +3,8 @@
 //!
 //! The `.stderr` files were blessed with the toolchain pinned in rust-toolchain.toml (1.95.0);
 //! compiler messages change between releases, so run this with that toolchain. After a
-//! deliberate change, re-bless with `TRYBUILD=overwrite cargo test --test ui` and read every
-//! changed `.stderr` before committing it.
+//! deliberate change, re-bless with `TRYBUILD=overwrite cargo test -p traced-async-ui` and read
+//! every changed `.stderr` before committing it.
 
 #[test]
 fn ui() {
