@@ -127,12 +127,30 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             ReturnType::Type(_, ty) => ty.span(),
         };
         let fake_return = fake_return(&output, declared);
-        let may_be_future = may_be_future(&sig.output);
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
         inner.extend(lets);
-        body.to_tokens(&mut inner);
-        let call = user_spanned_call(&krate, &output, inner, brace.span, may_be_future, suspends);
+        // `async_yields_async` reports the traced body's async block when its tail is a future
+        // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
+        // hide the user's own async blocks that yield futures; keeping the body out of the
+        // tail would hide a trailing `return` from `needless_return`. Each is chosen only where
+        // it hides nothing: the allow when the body holds no `async` of its own, the typed
+        // `let` when the body ends in no `return`.
+        let may_be_future = may_be_future(&sig.output);
+        let typed_let =
+            may_be_future && holds_async(body.to_token_stream()) && !ends_in_return(&body);
+        if typed_let {
+            quote_spanned! {Span::mixed_site()=>
+                let __traced_async_output: #output = #body;
+                #[allow(unreachable_code)]
+                return __traced_async_output;
+            }
+            .to_tokens(&mut inner);
+        } else {
+            body.to_tokens(&mut inner);
+        }
+        let allow = may_be_future && !typed_let;
+        let call = user_spanned_call(&krate, &output, inner, brace.span, allow, suspends);
         let owner = note_owner(&sig, &krate);
         let call = quote_spanned! {Span::mixed_site()=>
             #owner
@@ -207,9 +225,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
 /// clippy skips code inside an expression from a macro (`useless_conversion`) and checks
 /// `needless_return` only along a closure's tail. The call is bound by a `let`, so the body is
 /// not inside the generated `.await` (a desugaring, which clippy also skips), and that `let`
-/// allows `async_yields_async`: an async fn returning a future (`-> JoinHandle<T>`) is fine,
-/// and its async block would otherwise be reported. The `allow` covers the user's body too, so
-/// it is written only when the declared type may be a future (`may_be_future`).
+/// allows `async_yields_async` (`allow`) when the declared type may be a future: an async fn
+/// returning one (`-> JoinHandle<T>`) is fine, and its async block would otherwise be reported.
 fn user_spanned_call(
     krate: &TokenStream,
     output: &TokenStream,
@@ -343,6 +360,37 @@ fn may_be_future(output: &ReturnType) -> bool {
             .last()
             .is_none_or(|last| !NEVER.iter().any(|name| last.ident == name)),
         _ => true,
+    }
+}
+
+/// Whether a body holds an `async` block or closure of its own (at any depth).
+fn holds_async(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(ident) => ident == "async",
+        proc_macro2::TokenTree::Group(group) => holds_async(group.stream()),
+        _ => false,
+    })
+}
+
+/// Whether a `return` ends the block, along the path clippy's `needless_return` follows: the
+/// tail or last statement, into blocks, both branches of an `if`, every arm of a `match`.
+fn ends_in_return(block: &Block) -> bool {
+    fn expr(e: &Expr) -> bool {
+        match e {
+            Expr::Return(_) => true,
+            Expr::Block(b) => ends_in_return(&b.block),
+            Expr::Unsafe(b) => ends_in_return(&b.block),
+            Expr::If(i) => {
+                ends_in_return(&i.then_branch)
+                    || i.else_branch.as_ref().is_some_and(|(_, e)| expr(e))
+            }
+            Expr::Match(m) => m.arms.iter().any(|arm| expr(&arm.body)),
+            _ => false,
+        }
+    }
+    match block.stmts.last() {
+        Some(Stmt::Expr(e, _)) => expr(e),
+        _ => false,
     }
 }
 
@@ -671,6 +719,42 @@ mod tests {
         assert!(!suspends(quote!({
             let f = |x: u8| x + 1;
             f(2)
+        })));
+    }
+
+    #[test]
+    fn a_body_ends_in_return_along_its_tails() {
+        let ends = |block: syn::Block| super::ends_in_return(&block);
+        assert!(ends(syn::parse_quote!({
+            f();
+            return 1;
+        })));
+        assert!(ends(syn::parse_quote!({ if a { return 1 } else { 2 } })));
+        assert!(ends(syn::parse_quote!({
+            match a {
+                1 => {
+                    return x;
+                }
+                _ => y,
+            }
+        })));
+        assert!(!ends(syn::parse_quote!({
+            if a {
+                return 1;
+            }
+            2
+        })));
+        assert!(!ends(syn::parse_quote!({
+            let f = || {
+                return 1;
+            };
+            f()
+        })));
+        assert!(super::holds_async(quote!({
+            let g = async { 1 };
+        })));
+        assert!(!super::holds_async(quote!({
+            let g = || 1;
         })));
     }
 

@@ -136,3 +136,11 @@ pub async fn future_returned_and_block_yields_one() -> Ready<u32> {
     let inner = async { ready(4) };
     ready(inner.await.await)
 }
+
+/// `clippy::needless_return` and `clippy::async_yields_async` in the body of a fn whose
+/// declared type may be a future: the one case where one of them is lost (see parity.rs).
+#[cfg_attr(feature = "traced", traced_async)]
+pub async fn future_returned_block_and_return() -> Ready<u32> {
+    let inner = async { ready(5) };
+    return ready(inner.await.await);
+}
