@@ -113,6 +113,17 @@ fn one_variable_for_everything() {
                 assert_eq!(futures::executor::block_on(fetch()), 7);
                 drop(guard);
             }
+            // A `Runtime` whose main task deadlocks after one traced call.
+            "runtime" => {
+                let rt = traced_async::Runtime::builder().deterministic(true).build();
+                let (_keep, never) = futures::channel::oneshot::channel::<()>();
+                let result = rt.try_block_on(async move {
+                    assert_eq!(fetch().await, 7);
+                    traced_async::spawn(async {}).await;
+                    let _ = never.await;
+                });
+                assert!(result.is_err());
+            }
             // A capture scope, twice (the deprecation warning comes once).
             _ => {
                 assert_eq!(traced_async::block_on(fetch()), 7);
@@ -155,6 +166,29 @@ fn one_variable_for_everything() {
         "{stderr}"
     );
     assert_eq!(kinds.iter().filter(|k| **k == "fn").count(), 2, "{stderr}");
+
+    // On `Runtime` too: its own lines are `event` lines, an anomaly an `anomaly` line, and its
+    // summary `fn` and `await` lines, all JSON.
+    let stderr = run_mode("runtime", &[("TRACED_ASYNC", "json")]);
+    let objects = parse_all(&child_lines(&stderr));
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["type"].as_str().unwrap())
+        .collect();
+    for kind in ["event", "transition", "anomaly", "fn", "await"] {
+        assert!(kinds.contains(&kind), "no {kind} line:\n{stderr}");
+    }
+    let anomaly = objects.iter().find(|o| o["type"] == "anomaly").unwrap();
+    assert_eq!(anomaly["kind"], "deadlock", "{stderr}");
+    assert_eq!(anomaly["task"], "main (1)", "{stderr}");
+    let fetch = objects.iter().find(|o| o["type"] == "fn").unwrap();
+    assert_eq!(
+        (&fetch["fn"], &fetch["calls"]),
+        (&"fetch".into(), &1.into()),
+        "{stderr}"
+    );
+    // Deterministic: no real duration in the stream.
+    assert!(fetch["busy_ns"].is_null(), "{stderr}");
 
     // `out=PATH`: the lines go to the file; nothing on stderr.
     let dir = std::env::temp_dir().join(format!("traced-async-config-{}", std::process::id()));

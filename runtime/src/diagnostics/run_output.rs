@@ -6,6 +6,7 @@ use crate::diagnostics::watch::Seen;
 use crate::output::stream::Stream;
 use crate::output::units::clock_time;
 use crate::output::{Format, json, pretty, width};
+use crate::stats::FnStats;
 
 /// A run's output: its lines on stderr and in the transcript.
 pub(crate) struct RunOutput {
@@ -35,14 +36,60 @@ impl RunOutput {
     /// A line (or block of lines) of runtime events: spawns, clock jumps, diagnostics.
     pub(crate) fn event(&mut self, text: &str) {
         let text = text.trim_end();
-        if let Some(transcript) = &mut self.transcript {
-            transcript.push_str(&width::wrap(text, width::DEFAULT));
-            transcript.push('\n');
+        self.keep(text);
+        match self.format {
+            Format::Pretty => {
+                let mut text = pretty::event(text, self.stream.width());
+                text.push('\n');
+                self.stream.write(&text);
+            }
+            Format::Json => self.stream.write(&format!("{}\n", json::event(text))),
+            Format::Off => {}
         }
-        if self.format == Format::Pretty {
-            let mut text = pretty::event(text, self.stream.width());
-            text.push('\n');
-            self.stream.write(&text);
+    }
+
+    /// An anomaly's report: an event line, or in JSON an `anomaly` line naming its kind and task.
+    pub(crate) fn anomaly(&mut self, kind: &str, task: &str, text: &str) {
+        if self.format == Format::Json {
+            self.keep(text);
+            let line = format!("{}\n", json::anomaly(kind, task, text.trim_end()));
+            self.stream.write(&line);
+        } else {
+            self.event(text);
+        }
+    }
+
+    /// The run's summary: its text, or in JSON the `fn` and `await` lines of `functions`.
+    pub(crate) fn summary(&mut self, text: &str, functions: &[FnStats]) {
+        if self.format == Format::Json {
+            self.keep(text);
+            // Deterministic mode hides real durations here too: the stream is the same each run.
+            let hidden: Vec<FnStats>;
+            let functions = if self.hide_real {
+                hidden = functions
+                    .iter()
+                    .map(|f| FnStats {
+                        busy_nanos: None,
+                        ..f.clone()
+                    })
+                    .collect();
+                &hidden
+            } else {
+                functions
+            };
+            let mut lines = String::new();
+            json::write_summary(&mut lines, functions);
+            self.stream.write(&lines);
+        } else {
+            self.event(text);
+        }
+    }
+
+    /// A block of event lines into the transcript only.
+    fn keep(&mut self, text: &str) {
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push_str(&width::wrap(text.trim_end(), width::DEFAULT));
+            transcript.push('\n');
         }
     }
 

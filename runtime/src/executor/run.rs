@@ -451,7 +451,9 @@ fn end(shared: &Shared) {
     shared.end_scope();
     if shared.options.summary {
         let summary = shared.summary();
-        shared.event(&summary);
+        let mut run = shared.run.borrow_mut();
+        let functions = run.trace.stats();
+        run.output.summary(&summary, &functions);
     }
     if let Some(path) = &shared.options.state_diagrams
         && let Err(error) = std::fs::write(path, shared.state_diagrams())

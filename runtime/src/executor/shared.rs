@@ -202,17 +202,19 @@ impl Shared {
 
     /// Records and prints an anomaly.
     pub(crate) fn anomaly(&self, kind: AnomalyKind, task: u64, message: String) {
-        self.event(&message);
+        let name = match kind {
+            AnomalyKind::LostWakeup => "lost wake-up",
+            AnomalyKind::BlockingPoll => "blocking poll",
+            AnomalyKind::Panic => "unobserved panic",
+            AnomalyKind::Deadlock => "deadlock",
+        };
         let label = self.label(task);
         let mut run = self.run.borrow_mut();
+        run.output
+            .anomaly(name, &format!("{label} ({task})"), &message);
         let after = run.log.steps.len().checked_sub(1);
         run.log.notices.push(Notice {
-            name: match kind {
-                AnomalyKind::LostWakeup => "lost wake-up",
-                AnomalyKind::BlockingPoll => "blocking poll",
-                AnomalyKind::Panic => "unobserved panic",
-                AnomalyKind::Deadlock => "deadlock",
-            },
+            name,
             task,
             message: message.clone(),
             after: (kind != AnomalyKind::Deadlock).then_some(after).flatten(),

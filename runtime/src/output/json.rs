@@ -166,6 +166,42 @@ pub(crate) fn lost(transitions: u64) -> String {
     serde_json::json!({ "type": "lost", "transitions": transitions }).to_string()
 }
 
+/// `{"type":"event","message":".."}`: one of a `Runtime`'s own lines (a spawn, a clock jump, a
+/// task's end), kept inside the JSON stream.
+pub(crate) fn event(message: &str) -> String {
+    #[derive(Serialize)]
+    struct Event<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        message: &'a str,
+    }
+    serde_json::to_string(&Event {
+        kind: "event",
+        message,
+    })
+    .unwrap_or_default()
+}
+
+/// `{"type":"anomaly","kind":"deadlock","task":"main (1)","message":".."}`: a problem a
+/// `Runtime` noticed, with the report it printed.
+pub(crate) fn anomaly(kind: &str, task: &str, message: &str) -> String {
+    #[derive(Serialize)]
+    struct Anomaly<'a> {
+        #[serde(rename = "type")]
+        line: &'a str,
+        kind: &'a str,
+        task: &'a str,
+        message: &'a str,
+    }
+    serde_json::to_string(&Anomaly {
+        line: "anomaly",
+        kind,
+        task,
+        message,
+    })
+    .unwrap_or_default()
+}
+
 /// `{"type":"warning","message":".."}`: a warning, kept inside the JSON stream.
 pub(crate) fn warning(message: &str) -> String {
     serde_json::json!({ "type": "warning", "message": message }).to_string()
