@@ -20,7 +20,8 @@ use crate::event::Event;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
-use crate::timeline::chrome::{Complete, fast, push_state};
+use crate::timeline::chrome::fast;
+use crate::timeline::fragments::FragCache;
 
 /// Events the channel holds before the poll path starts dropping them.
 const CAPACITY: usize = 1 << 16;
@@ -136,19 +137,6 @@ impl Sink for TimelineStream {
 }
 
 #[derive(Serialize)]
-struct WaitArgs<'a> {
-    #[serde(rename = "fn")]
-    function: &'a str,
-    call: u64,
-    #[serde(rename = "await")]
-    await_point: &'a str,
-    file: &'a str,
-    line: Option<u32>,
-    expr: Option<&'a str>,
-    until: &'a str,
-}
-
-#[derive(Serialize)]
 struct Instant<'a> {
     name: &'a str,
     cat: &'a str,
@@ -204,13 +192,9 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     // thread's track.
     let mut last: FxHashMap<u32, u64> = FxHashMap::default();
     let mut pending: FxHashMap<u32, Vec<(u64, u64, Vec<u8>)>> = FxHashMap::default();
-    // Reused for every poll: its line and names.
-    let (mut line, mut name, mut from, mut to) = (
-        Vec::with_capacity(512),
-        String::new(),
-        String::new(),
-        String::new(),
-    );
+    // Reused for every event: its line; each fn's pre-escaped fragments.
+    let mut line = Vec::with_capacity(512);
+    let mut frags = FragCache::default();
     let mut untimed = 0u64;
     let write = |out: &mut BufWriter<File>, value: &dyn erased::Json| -> bool {
         out.write_all(b",\n").is_ok() && value.write(out)
@@ -277,53 +261,30 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         };
         let wait_tid = WAIT_TIDS + call;
         if let Some((since, state)) = flight.waiting.take() {
-            let name = wait_name_of(meta, state);
-            let point = state.await_meta(meta);
-            let label = state.name(meta);
+            let f = frags.get(meta);
             if flight.polls == 1 {
-                let track = format!("  {}#{} waits", meta.display_name(), call);
-                ok &= write(
-                    &mut out,
-                    &Name {
-                        name: "thread_name",
-                        ph: "M",
-                        pid: 1,
-                        tid: wait_tid,
-                        args: NameArgs { name: &track },
-                    },
-                );
+                line.clear();
+                line.extend_from_slice(b",\n");
+                fast::wait_track(&mut line, f, call, wait_tid);
+                ok &= out.write_all(&line).is_ok();
             }
             let last = last.get(&e.thread).copied().unwrap_or(0);
-            let end = if e.to == State::Cancelled {
-                last.max(since)
+            let (end, until) = if e.to == State::Cancelled {
+                (last.max(since), "cancelled")
             } else {
-                start.max(since)
+                (start.max(since), "resumed")
             };
-            ok &= write(
-                &mut out,
-                &Complete {
-                    name: &name,
-                    cat: "wait",
-                    ph: "X",
-                    ts: micros(since),
-                    dur: micros(end - since),
-                    pid: 1,
-                    tid: wait_tid,
-                    args: WaitArgs {
-                        function: meta.name(),
-                        call,
-                        await_point: &label,
-                        file: meta.file(),
-                        line: point.map(|p| p.line()),
-                        expr: point.map(|p| p.expr()),
-                        until: if e.to == State::Cancelled {
-                            "cancelled"
-                        } else {
-                            "resumed"
-                        },
-                    },
-                },
+            line.clear();
+            line.extend_from_slice(b",\n");
+            fast::wait(
+                &mut line,
+                f,
+                call,
+                state,
+                (since, end - since, wait_tid),
+                until,
             );
+            ok &= out.write_all(&line).is_ok();
         }
         if e.to == State::Cancelled {
             let name = format!(
@@ -355,50 +316,20 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         flight.polls += 1;
         let ended = last.entry(e.thread).or_insert(0);
         *ended = (*ended).max(start + dur);
-        let point = e.to.await_meta(meta).or(e.from.await_meta(meta));
-        from.clear();
-        to.clear();
-        name.clear();
-        push_state(&mut from, e.from, meta);
-        push_state(&mut to, e.to, meta);
-        {
-            use std::fmt::Write as _;
-            let _ = write!(name, "{}#{call} {from} -> {to}", meta.display_name());
-        }
         let buf = &mut line;
         buf.clear();
-        fast::complete(buf, &name, "poll", start, dur, u64::from(e.thread));
-        for (key, value) in [("fn", meta.name()), ("module", meta.module_path())] {
-            fast::key(buf, key);
-            fast::str(buf, value);
-            buf.push(b',');
-        }
-        fast::key(buf, "call");
-        fast::u64(buf, call);
-        buf.push(b',');
-        fast::key(buf, "parent");
-        fast::opt_u64(buf, (flight.parent != 0).then_some(flight.parent));
-        buf.push(b',');
-        fast::key(buf, "poll");
-        fast::u64(buf, u64::from(flight.polls));
-        for (key, value) in [("from", &from), ("to", &to)] {
-            buf.push(b',');
-            fast::key(buf, key);
-            fast::str(buf, value);
-        }
-        buf.push(b',');
-        fast::key(buf, "file");
-        fast::str(buf, meta.file());
-        buf.push(b',');
-        fast::key(buf, "line");
-        fast::u64(buf, u64::from(point.map_or(meta.line(), |p| p.line())));
-        buf.push(b',');
-        fast::key(buf, "expr");
-        fast::opt_str(buf, point.map(|p| p.expr()));
-        buf.push(b',');
-        fast::key(buf, "thread");
-        fast::u64(buf, u64::from(e.thread));
-        buf.extend_from_slice(b"}}");
+        let p = fast::Poll {
+            call,
+            parent: (flight.parent != 0).then_some(flight.parent),
+            poll: flight.polls,
+            from: e.from,
+            to: e.to,
+            start,
+            dur,
+            tid: u64::from(e.thread),
+            thread: Some(e.thread),
+        };
+        fast::poll(buf, frags.get(meta), &p);
         let outermost = flight.parent == 0;
         let buffer = pending.entry(e.thread).or_default();
         if outermost && buffer.is_empty() {
@@ -445,13 +376,6 @@ fn flush(out: &mut BufWriter<File>, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bo
         ok &= out.write_all(b",\n").is_ok() && out.write_all(&text).is_ok();
     }
     ok
-}
-
-fn wait_name_of(meta: &'static FnMeta, state: State) -> String {
-    match state.await_meta(meta) {
-        Some(p) => format!("waiting at await#{} {} :{}", p.label(), p.expr(), p.line()),
-        None => format!("waiting at {}", state.name(meta)),
-    }
 }
 
 /// Serialising values of different types through one closure.

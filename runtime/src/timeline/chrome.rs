@@ -7,8 +7,6 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::meta::FnMeta;
-use crate::state::State;
 use crate::timeline::fragments::FragCache;
 use crate::timeline::model::{SliceKind, Timeline, Until, Woken};
 use crate::transition::Transition;
@@ -91,25 +89,6 @@ struct FlowEvent<'a> {
     tid: u64,
 }
 
-/// Writes a state's name (`start`, `await#3.1`, ...) into `buf`, allocating nothing.
-pub(crate) fn push_state(buf: &mut String, state: State, meta: &'static FnMeta) {
-    use std::fmt::Write as _;
-    match state {
-        State::Await(i) => {
-            buf.push_str("await#");
-            match meta.awaits().get(usize::from(i)) {
-                Some(p) => buf.push_str(p.label()),
-                None => {
-                    let _ = write!(buf, "{i}");
-                }
-            }
-        }
-        other => {
-            let _ = write!(buf, "{other}");
-        }
-    }
-}
-
 /// A slice's name: `page#1 await#0 -> await#1`.
 pub(crate) fn poll_name(t: &Transition) -> String {
     let meta = t.function();
@@ -151,24 +130,8 @@ pub(crate) fn woken_text(woken: Woken, by: Option<usize>, timeline: &Timeline) -
 /// same bytes serde would write, at a fraction of the cost (a million polls must export in
 /// under a second).
 pub(crate) mod fast {
-    /// A JSON string: copied as is when nothing in it needs escaping.
-    pub(crate) fn str(buf: &mut Vec<u8>, s: &str) {
-        if s.bytes().all(|b| b != b'"' && b != b'\\' && b >= 0x20) {
-            buf.push(b'"');
-            buf.extend_from_slice(s.as_bytes());
-            buf.push(b'"');
-        } else {
-            // Writing to a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *buf, s);
-        }
-    }
-
-    pub(crate) fn opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
-        match s {
-            Some(s) => str(buf, s),
-            None => buf.extend_from_slice(b"null"),
-        }
-    }
+    use crate::state::State;
+    use crate::timeline::fragments::Frags;
 
     pub(crate) fn u64(buf: &mut Vec<u8>, n: u64) {
         buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -201,26 +164,95 @@ pub(crate) mod fast {
         }
     }
 
-    /// `"key":`
-    pub(crate) fn key(buf: &mut Vec<u8>, key: &str) {
-        buf.push(b'"');
-        buf.extend_from_slice(key.as_bytes());
-        buf.extend_from_slice(b"\":");
+    /// What a poll slice shows, besides the fn's fragments.
+    pub(crate) struct Poll {
+        pub(crate) call: u64,
+        pub(crate) parent: Option<u64>,
+        pub(crate) poll: u32,
+        pub(crate) from: State,
+        pub(crate) to: State,
+        pub(crate) start: u64,
+        pub(crate) dur: u64,
+        pub(crate) tid: u64,
+        /// The thread, where threads are not hidden.
+        pub(crate) thread: Option<u32>,
     }
 
-    /// The start of a complete slice, up to and including `"args":{`.
-    pub(crate) fn complete(buf: &mut Vec<u8>, name: &str, cat: &str, ts: u64, dur: u64, tid: u64) {
-        buf.extend_from_slice(b"{\"name\":");
-        str(buf, name);
-        buf.extend_from_slice(b",\"cat\":\"");
-        buf.extend_from_slice(cat.as_bytes());
-        buf.extend_from_slice(b"\",\"ph\":\"X\",\"ts\":");
-        micros(buf, ts);
+    /// A poll's complete slice, named like its transition, with every arg.
+    pub(crate) fn poll(buf: &mut Vec<u8>, f: &Frags, p: &Poll) {
+        buf.extend_from_slice(&f.poll_head);
+        u64(buf, p.call);
+        buf.push(b' ');
+        f.state(buf, p.from);
+        buf.extend_from_slice(b" -> ");
+        f.state(buf, p.to);
+        buf.extend_from_slice(b"\",\"cat\":\"poll\",\"ph\":\"X\",\"ts\":");
+        micros(buf, p.start);
+        buf.extend_from_slice(b",\"dur\":");
+        micros(buf, p.dur);
+        buf.extend_from_slice(b",\"pid\":1,\"tid\":");
+        u64(buf, p.tid);
+        buf.extend_from_slice(&f.poll_args);
+        u64(buf, p.call);
+        buf.extend_from_slice(b",\"parent\":");
+        opt_u64(buf, p.parent);
+        buf.extend_from_slice(b",\"poll\":");
+        u64(buf, u64::from(p.poll));
+        buf.extend_from_slice(b",\"from\":\"");
+        f.state(buf, p.from);
+        buf.extend_from_slice(b"\",\"to\":\"");
+        f.state(buf, p.to);
+        buf.push(b'"');
+        buf.extend_from_slice(&f.file_line);
+        f.poll_tail(buf, p.from, p.to);
+        if let Some(thread) = p.thread {
+            buf.extend_from_slice(b",\"thread\":");
+            u64(buf, u64::from(thread));
+        }
+        buf.extend_from_slice(b"}}");
+    }
+
+    /// A suspension's complete slice of invocation `call`, waiting in state `at`, labelled
+    /// with its await point; `until` is how it ended, in words.
+    pub(crate) fn wait(
+        buf: &mut Vec<u8>,
+        f: &Frags,
+        call: u64,
+        at: State,
+        (start, dur, tid): (u64, u64, u64),
+        until: &str,
+    ) {
+        if !f.wait_head(buf, at) {
+            buf.extend_from_slice(b"{\"name\":\"waiting at ");
+            f.state(buf, at);
+            buf.extend_from_slice(b"\",\"cat\":\"wait\",\"ph\":\"X\",\"ts\":");
+        }
+        micros(buf, start);
         buf.extend_from_slice(b",\"dur\":");
         micros(buf, dur);
         buf.extend_from_slice(b",\"pid\":1,\"tid\":");
         u64(buf, tid);
-        buf.extend_from_slice(b",\"args\":{");
+        buf.extend_from_slice(&f.wait_args);
+        u64(buf, call);
+        buf.extend_from_slice(b",\"await\":\"");
+        f.state(buf, at);
+        buf.push(b'"');
+        buf.extend_from_slice(&f.file);
+        f.wait_tail(buf, at);
+        buf.extend_from_slice(b",\"until\":\"");
+        buf.extend_from_slice(until.as_bytes());
+        buf.extend_from_slice(b"\"}}");
+    }
+
+    /// The name of the track of one invocation's suspensions: `  page#1 waits`.
+    pub(crate) fn wait_track(buf: &mut Vec<u8>, f: &Frags, call: u64, tid: u64) {
+        buf.extend_from_slice(b"{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":");
+        u64(buf, tid);
+        buf.extend_from_slice(b",\"args\":{\"name\":\"  ");
+        buf.extend_from_slice(&f.display);
+        buf.push(b'#');
+        u64(buf, call);
+        buf.extend_from_slice(b" waits\"}}");
     }
 }
 
@@ -428,17 +460,9 @@ impl Timeline {
                 let call = t.call();
                 let tid = next_tid;
                 next_tid += 1;
-                let f = frags.get(t.function());
                 let buf = &mut out.buf;
-                buf.extend_from_slice(
-                    b",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":",
-                );
-                fast::u64(buf, tid);
-                buf.extend_from_slice(b",\"args\":{\"name\":\"  ");
-                buf.extend_from_slice(&f.display);
-                buf.push(b'#');
-                fast::u64(buf, call);
-                buf.extend_from_slice(b" waits\"}}");
+                buf.extend_from_slice(b",\n");
+                fast::wait_track(buf, frags.get(t.function()), call, tid);
                 track_meta(buf, tid, sort_index);
                 sort_index += 1;
                 while w < self.waits.len()
@@ -460,38 +484,18 @@ impl Timeline {
                 What::Slice(i) => {
                     let s = &self.slices[i];
                     if let SliceKind::Poll(t) = s.kind {
-                        let f = frags.get(t.function());
-                        let (from, to) = (t.from(), t.to());
-                        buf.extend_from_slice(&f.poll_head);
-                        fast::u64(buf, t.call());
-                        buf.push(b' ');
-                        f.state(buf, from);
-                        buf.extend_from_slice(b" -> ");
-                        f.state(buf, to);
-                        buf.extend_from_slice(b"\",\"cat\":\"poll\",\"ph\":\"X\",\"ts\":");
-                        fast::micros(buf, s.start);
-                        buf.extend_from_slice(b",\"dur\":");
-                        fast::micros(buf, s.end - s.start);
-                        buf.extend_from_slice(b",\"pid\":1,\"tid\":");
-                        fast::u64(buf, lane_tid(s.lane));
-                        buf.extend_from_slice(&f.poll_args);
-                        fast::u64(buf, t.call());
-                        buf.extend_from_slice(b",\"parent\":");
-                        fast::opt_u64(buf, t.parent());
-                        buf.extend_from_slice(b",\"poll\":");
-                        fast::u64(buf, u64::from(t.poll()));
-                        buf.extend_from_slice(b",\"from\":\"");
-                        f.state(buf, from);
-                        buf.extend_from_slice(b"\",\"to\":\"");
-                        f.state(buf, to);
-                        buf.push(b'"');
-                        buf.extend_from_slice(&f.file_line);
-                        f.poll_tail(buf, from, to);
-                        if threads {
-                            buf.extend_from_slice(b",\"thread\":");
-                            fast::u64(buf, u64::from(t.thread()));
-                        }
-                        buf.extend_from_slice(b"}}");
+                        let p = fast::Poll {
+                            call: t.call(),
+                            parent: t.parent(),
+                            poll: t.poll(),
+                            from: t.from(),
+                            to: t.to(),
+                            start: s.start,
+                            dur: s.end - s.start,
+                            tid: lane_tid(s.lane),
+                            thread: threads.then(|| t.thread()),
+                        };
+                        fast::poll(buf, frags.get(t.function()), &p);
                     } else {
                         self.write_slice(buf, i, lane_tid(s.lane))?;
                     }
@@ -499,30 +503,13 @@ impl Timeline {
                 What::Wait(i) => {
                     let wait = &self.waits[i];
                     let t = &wait.t;
-                    let f = frags.get(t.function());
-                    let to = t.to();
-                    if !f.wait_head(buf, to) {
-                        buf.extend_from_slice(b"{\"name\":\"waiting at ");
-                        f.state(buf, to);
-                        buf.extend_from_slice(b"\",\"cat\":\"wait\",\"ph\":\"X\",\"ts\":");
-                    }
-                    fast::micros(buf, wait.start);
-                    buf.extend_from_slice(b",\"dur\":");
-                    fast::micros(buf, wait.end - wait.start);
-                    buf.extend_from_slice(b",\"pid\":1,\"tid\":");
-                    fast::u64(buf, wait_tid[i]);
-                    buf.extend_from_slice(&f.wait_args);
-                    fast::u64(buf, t.call());
-                    buf.extend_from_slice(b",\"await\":\"");
-                    f.state(buf, to);
-                    buf.push(b'"');
-                    buf.extend_from_slice(&f.file);
-                    f.wait_tail(buf, to);
-                    buf.extend_from_slice(match wait.until {
-                        Until::Resumed => b",\"until\":\"resumed\"}}".as_slice(),
-                        Until::Cancelled => b",\"until\":\"cancelled\"}}",
-                        Until::End => b",\"until\":\"still waiting when the recording ended\"}}",
-                    });
+                    let until = match wait.until {
+                        Until::Resumed => "resumed",
+                        Until::Cancelled => "cancelled",
+                        Until::End => "still waiting when the recording ended",
+                    };
+                    let place = (wait.start, wait.end - wait.start, wait_tid[i]);
+                    fast::wait(buf, frags.get(t.function()), t.call(), t.to(), place, until);
                 }
                 What::Mark(i) => {
                     let m = &self.marks[i];

@@ -246,7 +246,10 @@ impl Forest {
             k -= 1;
         }
         let at = self.nodes.len() as u32;
-        let first = self.stack.get(k).map_or(at, |&c| self.nodes[c as usize].first);
+        let first = self
+            .stack
+            .get(k)
+            .map_or(at, |&c| self.nodes[c as usize].first);
         let size = if ts[i].to() == State::Cancelled {
             0
         } else {
