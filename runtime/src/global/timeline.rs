@@ -5,7 +5,7 @@
 //! guard drops.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -23,8 +23,11 @@ use crate::state::State;
 use crate::timeline::chrome::fast;
 use crate::timeline::fragments::FragCache;
 
-/// Events the channel holds before the poll path starts dropping them.
-const CAPACITY: usize = 1 << 16;
+/// Events the channel holds before the poll path starts dropping them: 131 072 (about 9 MiB,
+/// allocated when the stream starts), for bursts the writer catches up on afterwards.
+const CAPACITY: usize = 1 << 17;
+/// The writer thread writes the file 256 KiB at a time.
+const FILE_BUFFER: usize = 1 << 18;
 
 /// What the poll path sends the writer.
 enum Msg {
@@ -70,7 +73,7 @@ pub(super) fn install(path: &Path) -> Result<(), String> {
     let path = path.to_owned();
     let handle = std::thread::Builder::new()
         .name("traced-async timeline".to_owned())
-        .spawn(move || write_all(rx, BufWriter::new(file), origin, &path))
+        .spawn(move || write_all(rx, Chunked::new(file), origin, &path))
         .map_err(|e| format!("timeline: no writer thread: {e}"))?;
     *SENDER.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
     *WRITER.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
@@ -183,7 +186,7 @@ fn micros(ns: u64) -> f64 {
 }
 
 /// The writer thread: every message to the file, then the closing bracket.
-fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, path: &Path) {
+fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path) {
     let mut flights: FxHashMap<u64, Flight> = FxHashMap::default();
     let mut threads: Vec<u32> = Vec::new();
     // Per thread: the end of its last poll, and the polls of the outermost poll in progress.
@@ -192,11 +195,10 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     // thread's track.
     let mut last: FxHashMap<u32, u64> = FxHashMap::default();
     let mut pending: FxHashMap<u32, Vec<(u64, u64, Vec<u8>)>> = FxHashMap::default();
-    // Reused for every event: its line; each fn's pre-escaped fragments.
-    let mut line = Vec::with_capacity(512);
+    // Each fn's pre-escaped fragments.
     let mut frags = FragCache::default();
     let mut untimed = 0u64;
-    let write = |out: &mut BufWriter<File>, value: &dyn erased::Json| -> bool {
+    let write = |out: &mut Chunked, value: &dyn erased::Json| -> bool {
         out.write_all(b",\n").is_ok() && value.write(out)
     };
     let mut ok = out
@@ -263,10 +265,8 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         if let Some((since, state)) = flight.waiting.take() {
             let f = frags.get(meta);
             if flight.polls == 1 {
-                line.clear();
-                line.extend_from_slice(b",\n");
-                fast::wait_track(&mut line, f, call, wait_tid);
-                ok &= out.write_all(&line).is_ok();
+                out.buf.extend_from_slice(b",\n");
+                fast::wait_track(&mut out.buf, f, call, wait_tid);
             }
             let last = last.get(&e.thread).copied().unwrap_or(0);
             let (end, until) = if e.to == State::Cancelled {
@@ -274,17 +274,10 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
             } else {
                 (start.max(since), "resumed")
             };
-            line.clear();
-            line.extend_from_slice(b",\n");
-            fast::wait(
-                &mut line,
-                f,
-                call,
-                state,
-                (since, end - since, wait_tid),
-                until,
-            );
-            ok &= out.write_all(&line).is_ok();
+            out.buf.extend_from_slice(b",\n");
+            let place = (since, end - since, wait_tid);
+            fast::wait(&mut out.buf, f, call, state, place, until);
+            ok &= out.spill().is_ok();
         }
         if e.to == State::Cancelled {
             let name = format!(
@@ -316,8 +309,9 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         flight.polls += 1;
         let ended = last.entry(e.thread).or_insert(0);
         *ended = (*ended).max(start + dur);
-        let buf = &mut line;
-        buf.clear();
+        // Written in place in the file's buffer; moved out when it has to wait.
+        let mark = out.buf.len();
+        out.buf.extend_from_slice(b",\n");
         let p = fast::Poll {
             call,
             parent: (flight.parent != 0).then_some(flight.parent),
@@ -329,14 +323,15 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
             tid: u64::from(e.thread),
             thread: Some(e.thread),
         };
-        fast::poll(buf, frags.get(meta), &p);
+        fast::poll(&mut out.buf, frags.get(meta), &p);
         let outermost = flight.parent == 0;
         let buffer = pending.entry(e.thread).or_default();
         if outermost && buffer.is_empty() {
             // The common case: nothing nested waits to go first.
-            ok &= out.write_all(b",\n").is_ok() && out.write_all(buf).is_ok();
+            ok &= out.spill().is_ok();
         } else {
-            buffer.push((start, dur, buf.clone()));
+            buffer.push((start, dur, out.buf[mark + 2..].to_vec()));
+            out.buf.truncate(mark);
             if outermost || buffer.len() >= MAX_PENDING {
                 ok &= flush(&mut out, buffer);
             }
@@ -365,11 +360,49 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     }
 }
 
+/// The file, written a chunk at a time: events are built in place at the end of its buffer.
+struct Chunked {
+    buf: Vec<u8>,
+    file: File,
+}
+
+impl Chunked {
+    fn new(file: File) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(FILE_BUFFER + 4096),
+            file,
+        }
+    }
+
+    /// Writes the buffer once it holds a chunk.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= FILE_BUFFER {
+            self.file.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Write for Chunked {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        self.spill()?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.write_all(&self.buf)?;
+        self.buf.clear();
+        self.file.flush()
+    }
+}
+
 /// Polls kept waiting for their outermost poll at most, per thread (bounded memory).
 const MAX_PENDING: usize = 4096;
 
 /// Writes a thread's buffered polls, by start, outer polls first.
-fn flush(out: &mut BufWriter<File>, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bool {
+fn flush(out: &mut Chunked, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bool {
     buffer.sort_by_key(|(start, dur, _)| (*start, std::cmp::Reverse(*dur)));
     let mut ok = true;
     for (_, _, text) in buffer.drain(..) {
