@@ -339,7 +339,7 @@ impl Timeline {
             What::Wait(n - s)
         } else if n < s + w + m {
             What::Mark(n - s - w)
-        } else if (n - s - w - m) % 2 == 0 {
+        } else if (n - s - w - m).is_multiple_of(2) {
             What::FlowStart((n - s - w - m) / 2)
         } else {
             What::FlowEnd((n - s - w - m) / 2)
