@@ -473,44 +473,17 @@ impl<'a> Build<'a> {
         }
     }
 
-    /// Puts the suspensions in `(lane, call, start, end)` order. The invocation numbers of
-    /// one recording are mostly a dense range, and one invocation's suspensions were found in
-    /// time order: then two counting sorts (by call, then by lane, both stable) give that order
-    /// without comparing, checked before it is used; else a sort of small keys.
+    /// Puts the suspensions in `(lane, call, start, end)` order (one invocation's suspensions
+    /// never overlap), sorting small keys rather than moving the suspensions themselves.
     fn sort_waits(&mut self) {
         let waits = &self.tl.waits;
-        let n = waits.len();
-        let (lo, hi) = waits.iter().fold((u64::MAX, 0), |(lo, hi), w| {
-            (lo.min(w.t.call()), hi.max(w.t.call()))
-        });
-        let dense = n > 0 && hi - lo <= 4 * n as u64 + 1024;
-        let order = dense
-            .then(|| {
-                let by_call = counting_sort(0..n as u32, (hi - lo) as usize + 1, |i| {
-                    (waits[i as usize].t.call() - lo) as usize
-                });
-                let lanes = self.tl.lanes.len();
-                let order = counting_sort(by_call, lanes, |i| waits[i as usize].lane);
-                let key = |i: u32| {
-                    let w = &waits[i as usize];
-                    (w.lane, w.t.call(), w.start, w.end)
-                };
-                order
-                    .windows(2)
-                    .all(|p| key(p[0]) <= key(p[1]))
-                    .then_some(order)
-            })
-            .flatten()
-            .unwrap_or_else(|| {
-                let mut keys: Vec<(usize, u64, u64, u64, u32)> = waits
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| (w.lane, w.t.call(), w.start, w.end, i as u32))
-                    .collect();
-                keys.sort_unstable();
-                keys.iter().map(|k| k.4).collect()
-            });
-        self.tl.waits = order.iter().map(|&i| waits[i as usize]).collect();
+        let mut keys: Vec<(usize, u64, u64, u64, u32)> = waits
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.lane, w.t.call(), w.start, w.end, i as u32))
+            .collect();
+        keys.sort_unstable();
+        self.tl.waits = keys.iter().map(|k| waits[k.4 as usize]).collect();
     }
 
     fn finish(mut self) -> Timeline {
@@ -534,31 +507,6 @@ impl<'a> Build<'a> {
         self.sort_waits();
         self.tl
     }
-}
-
-/// The items in `0..buckets` order of `bucket`, stable.
-fn counting_sort(
-    items: impl IntoIterator<Item = u32, IntoIter: Clone>,
-    buckets: usize,
-    bucket: impl Fn(u32) -> usize,
-) -> Vec<u32> {
-    let items = items.into_iter();
-    let mut at = vec![0usize; buckets + 1];
-    let mut n = 0;
-    for i in items.clone() {
-        at[bucket(i) + 1] += 1;
-        n += 1;
-    }
-    for b in 1..at.len() {
-        at[b] += at[b - 1];
-    }
-    let mut out = vec![0u32; n];
-    for i in items {
-        let b = bucket(i);
-        out[at[b]] = i;
-        at[b] += 1;
-    }
-    out
 }
 
 fn nanos(n: u128) -> u64 {
