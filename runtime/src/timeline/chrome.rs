@@ -179,32 +179,23 @@ pub(crate) mod fast {
     }
 
     /// A poll's complete slice, named like its transition, with every arg.
-    pub(crate) fn poll(buf: &mut Vec<u8>, f: &Frags, p: &Poll) {
+    pub(crate) fn poll(buf: &mut Vec<u8>, f: &mut Frags, p: &Poll) {
         buf.extend_from_slice(&f.poll_head);
+        let pair = f.pair(p.from, p.to);
         u64(buf, p.call);
-        buf.push(b' ');
-        f.state(buf, p.from);
-        buf.extend_from_slice(b" -> ");
-        f.state(buf, p.to);
-        buf.extend_from_slice(b"\",\"cat\":\"poll\",\"ph\":\"X\",\"ts\":");
+        buf.extend_from_slice(&pair.name_tail);
         micros(buf, p.start);
         buf.extend_from_slice(b",\"dur\":");
         micros(buf, p.dur);
         buf.extend_from_slice(b",\"pid\":1,\"tid\":");
         u64(buf, p.tid);
-        buf.extend_from_slice(&f.poll_args);
+        buf.extend_from_slice(&pair.args_head);
         u64(buf, p.call);
         buf.extend_from_slice(b",\"parent\":");
         opt_u64(buf, p.parent);
         buf.extend_from_slice(b",\"poll\":");
         u64(buf, u64::from(p.poll));
-        buf.extend_from_slice(b",\"from\":\"");
-        f.state(buf, p.from);
-        buf.extend_from_slice(b"\",\"to\":\"");
-        f.state(buf, p.to);
-        buf.push(b'"');
-        buf.extend_from_slice(&f.file_line);
-        f.poll_tail(buf, p.from, p.to);
+        buf.extend_from_slice(&pair.args_tail);
         if let Some(thread) = p.thread {
             buf.extend_from_slice(b",\"thread\":");
             u64(buf, u64::from(thread));

@@ -45,6 +45,18 @@ pub(crate) struct Frags {
     pub(crate) no_point_tail: Box<[u8]>,
     /// The escaped display name (`Type::method` or the fn's name).
     pub(crate) display: Box<[u8]>,
+    /// Per transition met so far, by its states: [`Pair`].
+    pairs: FxHashMap<(State, State), Pair>,
+}
+
+/// The parts of a poll's slice fixed by its fn and its two states.
+pub(crate) struct Pair {
+    /// ` start -> await#0","cat":"poll","ph":"X","ts":`
+    pub(crate) name_tail: Box<[u8]>,
+    /// `,"args":{"fn":"page","module":"app","call":` (the fn's, kept here too: one look-up)
+    pub(crate) args_head: Box<[u8]>,
+    /// `,"from":"start","to":"await#0","file":"src/app.rs","line":19,"expr":"fetch()"`
+    pub(crate) args_tail: Box<[u8]>,
 }
 
 /// The fragments of one await point.
@@ -119,7 +131,33 @@ impl Frags {
             points,
             no_point_tail: bytes(format!("{},\"expr\":null", meta.line())),
             display: bytes(display),
+            pairs: FxHashMap::default(),
         }
+    }
+
+    /// The parts of a poll from `from` to `to`, built on first use.
+    pub(crate) fn pair(&mut self, from: State, to: State) -> &Pair {
+        if !self.pairs.contains_key(&(from, to)) {
+            let mut name_tail = vec![b' '];
+            self.state(&mut name_tail, from);
+            name_tail.extend_from_slice(b" -> ");
+            self.state(&mut name_tail, to);
+            name_tail.extend_from_slice(b"\",\"cat\":\"poll\",\"ph\":\"X\",\"ts\":");
+            let mut args_tail = b",\"from\":\"".to_vec();
+            self.state(&mut args_tail, from);
+            args_tail.extend_from_slice(b"\",\"to\":\"");
+            self.state(&mut args_tail, to);
+            args_tail.push(b'"');
+            args_tail.extend_from_slice(&self.file_line);
+            self.poll_tail(&mut args_tail, from, to);
+            let pair = Pair {
+                name_tail: name_tail.into_boxed_slice(),
+                args_head: self.poll_args.clone(),
+                args_tail: args_tail.into_boxed_slice(),
+            };
+            self.pairs.insert((from, to), pair);
+        }
+        &self.pairs[&(from, to)]
     }
 
     fn point(&self, state: State) -> Option<&PointFrags> {
@@ -182,7 +220,7 @@ pub(crate) struct FragCache {
 
 impl FragCache {
     /// The fragments of `meta`.
-    pub(crate) fn get(&mut self, meta: &'static FnMeta) -> &Frags {
+    pub(crate) fn get(&mut self, meta: &'static FnMeta) -> &mut Frags {
         let key = std::ptr::from_ref(meta) as usize;
         self.by_meta.entry(key).or_insert_with(|| Frags::new(meta))
     }
