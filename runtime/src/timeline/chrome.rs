@@ -605,3 +605,128 @@ impl Timeline {
 fn write(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(out, value).map_err(io::Error::other)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::fast;
+    use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    use crate::state::State;
+    use crate::timeline::fragments::FragCache;
+
+    static AWAITS: [AwaitMeta; 2] = [
+        AwaitMeta::new(0, "0", 7, 9, "get(\"a\\b\")\n\t", AwaitKind::Await),
+        AwaitMeta::new(1, "1.2", 8, 3, "é → ✓", AwaitKind::Branch),
+    ];
+    static META: FnMeta = FnMeta::new("odd\"fn", "m::\\n", "src/\"q\".rs", 5, &AWAITS, true);
+
+    fn parse(buf: &[u8]) -> Value {
+        serde_json::from_slice(buf).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(buf));
+        })
+    }
+
+    fn poll(from: State, to: State) -> Value {
+        let mut cache = FragCache::default();
+        let mut buf = Vec::new();
+        let p = fast::Poll {
+            call: 12,
+            parent: Some(3),
+            poll: 2,
+            from,
+            to,
+            start: 10_001_500,
+            dur: 2_000,
+            tid: 4,
+            thread: Some(9),
+        };
+        fast::poll(&mut buf, cache.get(&META), &p);
+        parse(&buf)
+    }
+
+    #[test]
+    fn a_poll_slice_is_json_with_every_arg_escaped() {
+        let v = poll(State::Await(0), State::Await(1));
+        assert_eq!(v["name"], "odd\"fn#12 await#0 -> await#1.2");
+        assert_eq!(
+            (v["ts"].as_f64(), v["dur"].as_f64()),
+            (Some(10001.5), Some(2.0))
+        );
+        let a = &v["args"];
+        assert_eq!(
+            (a["fn"].as_str(), a["module"].as_str()),
+            (Some("odd\"fn"), Some("m::\\n"))
+        );
+        assert_eq!(
+            (a["call"].as_u64(), a["parent"].as_u64()),
+            (Some(12), Some(3))
+        );
+        assert_eq!(
+            (a["poll"].as_u64(), a["thread"].as_u64()),
+            (Some(2), Some(9))
+        );
+        assert_eq!(
+            (a["from"].as_str(), a["to"].as_str()),
+            (Some("await#0"), Some("await#1.2"))
+        );
+        assert_eq!(a["file"], "src/\"q\".rs");
+        // Suspended at await#1: its line and expression.
+        assert_eq!(
+            (a["line"].as_u64(), a["expr"].as_str()),
+            (Some(8), Some("é → ✓"))
+        );
+        // Resumed from await#0 and returned: that point's.
+        let a = &poll(State::Await(0), State::Returned)["args"];
+        assert_eq!(
+            (a["line"].as_u64(), a["expr"].as_str()),
+            (Some(7), Some("get(\"a\\b\")\n\t"))
+        );
+        // Neither: the fn's own line; an await point the metadata lacks is named by its index.
+        let v = poll(State::Start, State::Await(7));
+        assert_eq!(v["name"], "odd\"fn#12 start -> await#7");
+        assert_eq!(
+            (v["args"]["line"].as_u64(), v["args"]["expr"].is_null()),
+            (Some(5), true)
+        );
+        assert_eq!(
+            poll(State::Hidden, State::Panicked)["args"]["from"],
+            "await#?"
+        );
+    }
+
+    #[test]
+    fn a_suspension_slice_is_json_labelled_with_its_await_point() {
+        let mut cache = FragCache::default();
+        for (at, name, line) in [
+            (
+                State::Await(0),
+                "waiting at await#0 get(\"a\\b\")\n\t :7",
+                Some(7),
+            ),
+            (State::Hidden, "waiting at await#?", None),
+        ] {
+            let mut buf = Vec::new();
+            fast::wait(
+                &mut buf,
+                cache.get(&META),
+                12,
+                at,
+                (1_000, 500, 8),
+                "resumed",
+            );
+            let v = parse(&buf);
+            assert_eq!(v["name"], name);
+            assert_eq!(
+                (v["ts"].as_f64(), v["dur"].as_f64()),
+                (Some(1.0), Some(0.5))
+            );
+            assert_eq!(v["args"]["line"].as_u64(), line);
+            assert_eq!(v["args"]["until"], "resumed");
+            assert_eq!(v["args"]["fn"], "odd\"fn");
+        }
+        let mut buf = Vec::new();
+        fast::wait_track(&mut buf, cache.get(&META), 12, 40);
+        assert_eq!(parse(&buf)["args"]["name"], "  odd\"fn#12 waits");
+    }
+}
