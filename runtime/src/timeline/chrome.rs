@@ -391,9 +391,11 @@ impl Timeline {
         for tid in 0..starts.len() {
             let end = starts.get(tid + 1).map_or(total, |&e| e as usize);
             let track = &mut order[starts[tid] as usize..end];
-            let sorted = track
-                .windows(2)
-                .all(|p| self.order_key(p[0] as usize) <= self.order_key(p[1] as usize));
+            // Each key once: the previous one is kept.
+            let mut keys = track.iter().map(|&n| self.order_key(n as usize));
+            let sorted = keys
+                .next()
+                .is_none_or(|mut prev| keys.all(|key| std::mem::replace(&mut prev, key) <= key));
             if !sorted {
                 track.sort_unstable_by_key(|&n| self.order_key(n as usize));
             }
