@@ -88,7 +88,7 @@ fn chrome_1m(bencher: Bencher) {
         .bench_local(|| trace.timeline().chrome_json().len());
 }
 
-/// The export as the runtime's builder does it: into a file, through a 64 KiB buffer.
+/// The export as the runtime's builder does it: into a file, 256 KiB at a time.
 #[divan::bench(sample_count = 1, sample_size = 1)]
 fn chrome_file_1m(bencher: Bencher) {
     let trace = recorded();

@@ -19,9 +19,12 @@ use crate::transition::{Numbered, Transition};
 struct Line {
     #[serde(rename = "fn")]
     function: String,
-    #[serde(rename = "type")]
+    #[serde(rename = "self")]
     owner: Option<String>,
     module: String,
+    /// Where the fn is declared; recordings made before these were written lack them.
+    file: Option<String>,
+    line: Option<u32>,
     call: u64,
     parent: Option<u64>,
     poll: u32,
@@ -225,7 +228,9 @@ fn build(lines: &[Line]) -> Trace {
             }
         }
         let full = format!(
-            "{k}\u{0}{}",
+            "{k}\u{0}{}\u{0}{}\u{0}{}",
+            line.file.as_deref().unwrap_or(""),
+            line.line.unwrap_or(0),
             points
                 .iter()
                 .map(|p| format!("{}:{}:{}:{}:{}", p.label, p.line, p.column, p.file, p.expr))
@@ -244,16 +249,19 @@ fn build(lines: &[Line]) -> Trace {
                     AwaitMeta::new(i, leak(&p.label), p.line, p.column, leak(&p.expr), kind)
                 })
                 .collect();
-            let file = points
-                .iter()
-                .find(|p| !p.file.is_empty())
-                .map_or("", |p| leak(&p.file));
+            let file = match &line.file {
+                Some(file) => leak(file),
+                None => points
+                    .iter()
+                    .find(|p| !p.file.is_empty())
+                    .map_or("", |p| leak(&p.file)),
+            };
             let awaits: &'static [AwaitMeta] = Box::leak(awaits.into_boxed_slice());
             let meta: &'static FnMeta = Box::leak(Box::new(FnMeta::new(
                 leak(&line.function),
                 leak(&line.module),
                 file,
-                0,
+                line.line.unwrap_or(0),
                 awaits,
                 true,
             )));
@@ -365,5 +373,48 @@ mod tests {
         );
         let text = "page#1 poll 1 start -> returned\n";
         assert_eq!(Replay::parse(text).error().map(ReplayError::line), Some(1));
+    }
+
+    #[test]
+    fn a_methods_type_and_the_fns_own_place_come_back() {
+        static AWAITS: [AwaitMeta; 1] = [AwaitMeta::new(0, "0", 14, 9, "io()", AwaitKind::Await)];
+        static META: FnMeta = FnMeta::new("poll_once", "app::net", "src/net.rs", 11, &AWAITS, true);
+        META.note_owner_name("Conn");
+        let at = Numbered {
+            call: 1,
+            parent: 0,
+            poll: 1,
+            task: 0,
+        };
+        let first = Transition::new(
+            &META,
+            (State::Start, State::Await(0)),
+            at,
+            1,
+            Some(0),
+            Some(5),
+        );
+        let at = Numbered { poll: 2, ..at };
+        let last = Transition::new(
+            &META,
+            (State::Await(0), State::Returned),
+            at,
+            1,
+            Some(9),
+            Some(4),
+        );
+        let text = [first, last]
+            .map(|t| crate::output::json::line(&t) + "\n")
+            .concat();
+        let replay = Replay::parse(&text);
+        assert_eq!(replay.error(), None);
+        let meta = replay.trace().transitions()[0].function();
+        assert_eq!(meta.display_name(), "Conn::poll_once");
+        assert_eq!(
+            (meta.file(), meta.line(), meta.module_path()),
+            ("src/net.rs", 11, "app::net")
+        );
+        assert_eq!(meta.awaits()[0].expr(), "io()");
+        assert_eq!(replay.trace().transitions()[1].to(), State::Returned);
     }
 }

@@ -5,7 +5,7 @@
 //! guard drops.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
@@ -20,10 +20,14 @@ use crate::event::Event;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
-use crate::timeline::chrome::{Complete, fast, push_state};
+use crate::timeline::chrome::fast;
+use crate::timeline::fragments::FragCache;
 
-/// Events the channel holds before the poll path starts dropping them.
-const CAPACITY: usize = 1 << 16;
+/// Events the channel holds before the poll path starts dropping them: 131 072 (about 9 MiB,
+/// allocated when the stream starts), for bursts the writer catches up on afterwards.
+const CAPACITY: usize = 1 << 17;
+/// The writer thread writes the file 256 KiB at a time.
+const FILE_BUFFER: usize = 1 << 18;
 
 /// What the poll path sends the writer.
 enum Msg {
@@ -69,7 +73,7 @@ pub(super) fn install(path: &Path) -> Result<(), String> {
     let path = path.to_owned();
     let handle = std::thread::Builder::new()
         .name("traced-async timeline".to_owned())
-        .spawn(move || write_all(rx, BufWriter::new(file), origin, &path))
+        .spawn(move || write_all(rx, Chunked::new(file), origin, &path))
         .map_err(|e| format!("timeline: no writer thread: {e}"))?;
     *SENDER.lock().unwrap_or_else(PoisonError::into_inner) = Some(tx);
     *WRITER.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
@@ -136,19 +140,6 @@ impl Sink for TimelineStream {
 }
 
 #[derive(Serialize)]
-struct WaitArgs<'a> {
-    #[serde(rename = "fn")]
-    function: &'a str,
-    call: u64,
-    #[serde(rename = "await")]
-    await_point: &'a str,
-    file: &'a str,
-    line: Option<u32>,
-    expr: Option<&'a str>,
-    until: &'a str,
-}
-
-#[derive(Serialize)]
 struct Instant<'a> {
     name: &'a str,
     cat: &'a str,
@@ -195,7 +186,7 @@ fn micros(ns: u64) -> f64 {
 }
 
 /// The writer thread: every message to the file, then the closing bracket.
-fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, path: &Path) {
+fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path) {
     let mut flights: FxHashMap<u64, Flight> = FxHashMap::default();
     let mut threads: Vec<u32> = Vec::new();
     // Per thread: the end of its last poll, and the polls of the outermost poll in progress.
@@ -204,15 +195,10 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     // thread's track.
     let mut last: FxHashMap<u32, u64> = FxHashMap::default();
     let mut pending: FxHashMap<u32, Vec<(u64, u64, Vec<u8>)>> = FxHashMap::default();
-    // Reused for every poll: its line and names.
-    let (mut line, mut name, mut from, mut to) = (
-        Vec::with_capacity(512),
-        String::new(),
-        String::new(),
-        String::new(),
-    );
+    // Each fn's pre-escaped fragments.
+    let mut frags = FragCache::default();
     let mut untimed = 0u64;
-    let write = |out: &mut BufWriter<File>, value: &dyn erased::Json| -> bool {
+    let write = |out: &mut Chunked, value: &dyn erased::Json| -> bool {
         out.write_all(b",\n").is_ok() && value.write(out)
     };
     let mut ok = out
@@ -277,53 +263,21 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         };
         let wait_tid = WAIT_TIDS + call;
         if let Some((since, state)) = flight.waiting.take() {
-            let name = wait_name_of(meta, state);
-            let point = state.await_meta(meta);
-            let label = state.name(meta);
+            let f = frags.get(meta);
             if flight.polls == 1 {
-                let track = format!("  {}#{} waits", meta.display_name(), call);
-                ok &= write(
-                    &mut out,
-                    &Name {
-                        name: "thread_name",
-                        ph: "M",
-                        pid: 1,
-                        tid: wait_tid,
-                        args: NameArgs { name: &track },
-                    },
-                );
+                out.buf.extend_from_slice(b",\n");
+                fast::wait_track(&mut out.buf, f, call, wait_tid);
             }
             let last = last.get(&e.thread).copied().unwrap_or(0);
-            let end = if e.to == State::Cancelled {
-                last.max(since)
+            let (end, until) = if e.to == State::Cancelled {
+                (last.max(since), "cancelled")
             } else {
-                start.max(since)
+                (start.max(since), "resumed")
             };
-            ok &= write(
-                &mut out,
-                &Complete {
-                    name: &name,
-                    cat: "wait",
-                    ph: "X",
-                    ts: micros(since),
-                    dur: micros(end - since),
-                    pid: 1,
-                    tid: wait_tid,
-                    args: WaitArgs {
-                        function: meta.name(),
-                        call,
-                        await_point: &label,
-                        file: meta.file(),
-                        line: point.map(|p| p.line()),
-                        expr: point.map(|p| p.expr()),
-                        until: if e.to == State::Cancelled {
-                            "cancelled"
-                        } else {
-                            "resumed"
-                        },
-                    },
-                },
-            );
+            out.buf.extend_from_slice(b",\n");
+            let place = (since, end - since, wait_tid);
+            fast::wait(&mut out.buf, f, call, state, place, until);
+            ok &= out.spill().is_ok();
         }
         if e.to == State::Cancelled {
             let name = format!(
@@ -355,57 +309,29 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         flight.polls += 1;
         let ended = last.entry(e.thread).or_insert(0);
         *ended = (*ended).max(start + dur);
-        let point = e.to.await_meta(meta).or(e.from.await_meta(meta));
-        from.clear();
-        to.clear();
-        name.clear();
-        push_state(&mut from, e.from, meta);
-        push_state(&mut to, e.to, meta);
-        {
-            use std::fmt::Write as _;
-            let _ = write!(name, "{}#{call} {from} -> {to}", meta.display_name());
-        }
-        let buf = &mut line;
-        buf.clear();
-        fast::complete(buf, &name, "poll", start, dur, u64::from(e.thread));
-        for (key, value) in [("fn", meta.name()), ("module", meta.module_path())] {
-            fast::key(buf, key);
-            fast::str(buf, value);
-            buf.push(b',');
-        }
-        fast::key(buf, "call");
-        fast::u64(buf, call);
-        buf.push(b',');
-        fast::key(buf, "parent");
-        fast::opt_u64(buf, (flight.parent != 0).then_some(flight.parent));
-        buf.push(b',');
-        fast::key(buf, "poll");
-        fast::u64(buf, u64::from(flight.polls));
-        for (key, value) in [("from", &from), ("to", &to)] {
-            buf.push(b',');
-            fast::key(buf, key);
-            fast::str(buf, value);
-        }
-        buf.push(b',');
-        fast::key(buf, "file");
-        fast::str(buf, meta.file());
-        buf.push(b',');
-        fast::key(buf, "line");
-        fast::u64(buf, u64::from(point.map_or(meta.line(), |p| p.line())));
-        buf.push(b',');
-        fast::key(buf, "expr");
-        fast::opt_str(buf, point.map(|p| p.expr()));
-        buf.push(b',');
-        fast::key(buf, "thread");
-        fast::u64(buf, u64::from(e.thread));
-        buf.extend_from_slice(b"}}");
+        // Written in place in the file's buffer; moved out when it has to wait.
+        let mark = out.buf.len();
+        out.buf.extend_from_slice(b",\n");
+        let p = fast::Poll {
+            call,
+            parent: (flight.parent != 0).then_some(flight.parent),
+            poll: flight.polls,
+            from: e.from,
+            to: e.to,
+            start,
+            dur,
+            tid: u64::from(e.thread),
+            thread: Some(e.thread),
+        };
+        fast::poll(&mut out.buf, frags.get(meta), &p);
         let outermost = flight.parent == 0;
         let buffer = pending.entry(e.thread).or_default();
         if outermost && buffer.is_empty() {
             // The common case: nothing nested waits to go first.
-            ok &= out.write_all(b",\n").is_ok() && out.write_all(buf).is_ok();
+            ok &= out.spill().is_ok();
         } else {
-            buffer.push((start, dur, buf.clone()));
+            buffer.push((start, dur, out.buf[mark + 2..].to_vec()));
+            out.buf.truncate(mark);
             if outermost || buffer.len() >= MAX_PENDING {
                 ok &= flush(&mut out, buffer);
             }
@@ -434,24 +360,55 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
     }
 }
 
+/// The file, written a chunk at a time: events are built in place at the end of its buffer.
+struct Chunked {
+    buf: Vec<u8>,
+    file: File,
+}
+
+impl Chunked {
+    fn new(file: File) -> Self {
+        Chunked {
+            buf: Vec::with_capacity(FILE_BUFFER + 4096),
+            file,
+        }
+    }
+
+    /// Writes the buffer once it holds a chunk.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= FILE_BUFFER {
+            self.file.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Write for Chunked {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        self.spill()?;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.write_all(&self.buf)?;
+        self.buf.clear();
+        self.file.flush()
+    }
+}
+
 /// Polls kept waiting for their outermost poll at most, per thread (bounded memory).
 const MAX_PENDING: usize = 4096;
 
 /// Writes a thread's buffered polls, by start, outer polls first.
-fn flush(out: &mut BufWriter<File>, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bool {
+fn flush(out: &mut Chunked, buffer: &mut Vec<(u64, u64, Vec<u8>)>) -> bool {
     buffer.sort_by_key(|(start, dur, _)| (*start, std::cmp::Reverse(*dur)));
     let mut ok = true;
     for (_, _, text) in buffer.drain(..) {
         ok &= out.write_all(b",\n").is_ok() && out.write_all(&text).is_ok();
     }
     ok
-}
-
-fn wait_name_of(meta: &'static FnMeta, state: State) -> String {
-    match state.await_meta(meta) {
-        Some(p) => format!("waiting at await#{} {} :{}", p.label(), p.expr(), p.line()),
-        None => format!("waiting at {}", state.name(meta)),
-    }
 }
 
 /// Serialising values of different types through one closure.

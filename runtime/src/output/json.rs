@@ -19,6 +19,9 @@ struct Line<'a> {
     #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     owner: Option<&'a str>,
     module: &'a str,
+    /// Where the fn is declared (what a replayed summary and timeline show for it).
+    file: &'a str,
+    line: u32,
     call: u64,
     parent: Option<u64>,
     poll: u32,
@@ -49,6 +52,8 @@ pub(crate) fn line(t: &Transition) -> String {
         function: meta.name(),
         owner: meta.owner(),
         module: meta.module_path(),
+        file: meta.file(),
+        line: meta.line(),
         call: t.call(),
         parent: t.parent(),
         poll: t.poll(),

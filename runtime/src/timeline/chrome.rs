@@ -7,8 +7,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::meta::FnMeta;
-use crate::state::State;
+use crate::timeline::fragments::FragCache;
 use crate::timeline::model::{SliceKind, Timeline, Until, Woken};
 use crate::transition::Transition;
 
@@ -33,26 +32,6 @@ struct Meta<'a> {
 #[serde(untagged)]
 enum MetaArgs<'a> {
     Name { name: &'a str },
-    Sort { sort_index: u64 },
-}
-
-/// The details of one poll, shown when the slice is selected.
-#[derive(Serialize)]
-pub(crate) struct PollArgs<'a> {
-    #[serde(rename = "fn")]
-    pub(crate) function: &'a str,
-    pub(crate) module: &'a str,
-    pub(crate) call: u64,
-    pub(crate) parent: Option<u64>,
-    pub(crate) poll: u32,
-    pub(crate) from: &'a str,
-    pub(crate) to: &'a str,
-    pub(crate) file: &'a str,
-    pub(crate) line: u32,
-    /// The awaited expression it suspended at, or resumed from; `null` for neither.
-    pub(crate) expr: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) thread: Option<u32>,
 }
 
 /// One complete slice.
@@ -110,73 +89,6 @@ struct FlowEvent<'a> {
     tid: u64,
 }
 
-/// Writes a state's name (`start`, `await#3.1`, ...) into `buf`, allocating nothing.
-pub(crate) fn push_state(buf: &mut String, state: State, meta: &'static FnMeta) {
-    use std::fmt::Write as _;
-    match state {
-        State::Await(i) => {
-            buf.push_str("await#");
-            match meta.awaits().get(usize::from(i)) {
-                Some(p) => buf.push_str(p.label()),
-                None => {
-                    let _ = write!(buf, "{i}");
-                }
-            }
-        }
-        other => {
-            let _ = write!(buf, "{other}");
-        }
-    }
-}
-
-/// Reused buffers for the names of one event.
-#[derive(Default)]
-struct Names {
-    name: String,
-    from: String,
-    to: String,
-}
-
-impl Names {
-    /// Fills the buffers for a poll of `t`: its name and its states' names.
-    fn poll(&mut self, t: &Transition) {
-        use std::fmt::Write as _;
-        let meta = t.function();
-        for buf in [&mut self.name, &mut self.from, &mut self.to] {
-            buf.clear();
-        }
-        push_state(&mut self.from, t.from(), meta);
-        push_state(&mut self.to, t.to(), meta);
-        let _ = write!(
-            self.name,
-            "{}#{} {} -> {}",
-            meta.display_name(),
-            t.call(),
-            self.from,
-            self.to
-        );
-    }
-
-    /// Fills the buffers for a suspension after `t`: its label and its state's name.
-    fn wait(&mut self, t: &Transition) {
-        use std::fmt::Write as _;
-        let meta = t.function();
-        self.name.clear();
-        self.to.clear();
-        push_state(&mut self.to, t.to(), meta);
-        let _ = match t.await_point() {
-            Some(p) => write!(
-                self.name,
-                "waiting at await#{} {} :{}",
-                p.label(),
-                p.expr(),
-                p.line()
-            ),
-            None => write!(self.name, "waiting at {}", self.to),
-        };
-    }
-}
-
 /// A slice's name: `page#1 await#0 -> await#1`.
 pub(crate) fn poll_name(t: &Transition) -> String {
     let meta = t.function();
@@ -187,30 +99,6 @@ pub(crate) fn poll_name(t: &Transition) -> String {
         t.from().name(meta),
         t.to().name(meta)
     )
-}
-
-/// A poll's details; `thread` only where threads are not hidden.
-pub(crate) fn poll_args<'a>(
-    t: &'a Transition,
-    from: &'a str,
-    to: &'a str,
-    thread: bool,
-) -> PollArgs<'a> {
-    let meta = t.function();
-    let point = t.await_point().or(t.resumed_from());
-    PollArgs {
-        function: meta.name(),
-        module: meta.module_path(),
-        call: t.call(),
-        parent: t.parent(),
-        poll: t.poll(),
-        from,
-        to,
-        file: meta.file(),
-        line: point.map_or(meta.line(), |p| p.line()),
-        expr: point.map(|p| p.expr()),
-        thread: thread.then(|| t.thread()),
-    }
 }
 
 /// A suspension's label: `waiting at await#1 fetch("body", 20) :19`.
@@ -242,24 +130,8 @@ pub(crate) fn woken_text(woken: Woken, by: Option<usize>, timeline: &Timeline) -
 /// same bytes serde would write, at a fraction of the cost (a million polls must export in
 /// under a second).
 pub(crate) mod fast {
-    /// A JSON string: copied as is when nothing in it needs escaping.
-    pub(crate) fn str(buf: &mut Vec<u8>, s: &str) {
-        if s.bytes().all(|b| b != b'"' && b != b'\\' && b >= 0x20) {
-            buf.push(b'"');
-            buf.extend_from_slice(s.as_bytes());
-            buf.push(b'"');
-        } else {
-            // Writing to a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut *buf, s);
-        }
-    }
-
-    pub(crate) fn opt_str(buf: &mut Vec<u8>, s: Option<&str>) {
-        match s {
-            Some(s) => str(buf, s),
-            None => buf.extend_from_slice(b"null"),
-        }
-    }
+    use crate::state::State;
+    use crate::timeline::fragments::Frags;
 
     pub(crate) fn u64(buf: &mut Vec<u8>, n: u64) {
         buf.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -292,39 +164,124 @@ pub(crate) mod fast {
         }
     }
 
-    /// `"key":`
-    pub(crate) fn key(buf: &mut Vec<u8>, key: &str) {
-        buf.push(b'"');
-        buf.extend_from_slice(key.as_bytes());
-        buf.extend_from_slice(b"\":");
+    /// What a poll slice shows, besides the fn's fragments.
+    pub(crate) struct Poll {
+        pub(crate) call: u64,
+        pub(crate) parent: Option<u64>,
+        pub(crate) poll: u32,
+        pub(crate) from: State,
+        pub(crate) to: State,
+        pub(crate) start: u64,
+        pub(crate) dur: u64,
+        pub(crate) tid: u64,
+        /// The thread, where threads are not hidden.
+        pub(crate) thread: Option<u32>,
     }
 
-    /// The start of a complete slice, up to and including `"args":{`.
-    pub(crate) fn complete(buf: &mut Vec<u8>, name: &str, cat: &str, ts: u64, dur: u64, tid: u64) {
-        buf.extend_from_slice(b"{\"name\":");
-        str(buf, name);
-        buf.extend_from_slice(b",\"cat\":\"");
-        buf.extend_from_slice(cat.as_bytes());
-        buf.extend_from_slice(b"\",\"ph\":\"X\",\"ts\":");
-        micros(buf, ts);
+    /// A poll's complete slice, named like its transition, with every arg.
+    pub(crate) fn poll(buf: &mut Vec<u8>, f: &mut Frags, p: &Poll) {
+        buf.extend_from_slice(&f.poll_head);
+        let pair = f.pair(p.from, p.to);
+        u64(buf, p.call);
+        buf.extend_from_slice(&pair.name_tail);
+        micros(buf, p.start);
+        buf.extend_from_slice(b",\"dur\":");
+        micros(buf, p.dur);
+        buf.extend_from_slice(b",\"pid\":1,\"tid\":");
+        u64(buf, p.tid);
+        buf.extend_from_slice(&pair.args_head);
+        u64(buf, p.call);
+        buf.extend_from_slice(b",\"parent\":");
+        opt_u64(buf, p.parent);
+        buf.extend_from_slice(b",\"poll\":");
+        u64(buf, u64::from(p.poll));
+        buf.extend_from_slice(&pair.args_tail);
+        if let Some(thread) = p.thread {
+            buf.extend_from_slice(b",\"thread\":");
+            u64(buf, u64::from(thread));
+        }
+        buf.extend_from_slice(b"}}");
+    }
+
+    /// A suspension's complete slice of invocation `call`, waiting in state `at`, labelled
+    /// with its await point; `until` is how it ended, in words.
+    pub(crate) fn wait(
+        buf: &mut Vec<u8>,
+        f: &Frags,
+        call: u64,
+        at: State,
+        (start, dur, tid): (u64, u64, u64),
+        until: &str,
+    ) {
+        if !f.wait_head(buf, at) {
+            buf.extend_from_slice(b"{\"name\":\"waiting at ");
+            f.state(buf, at);
+            buf.extend_from_slice(b"\",\"cat\":\"wait\",\"ph\":\"X\",\"ts\":");
+        }
+        micros(buf, start);
         buf.extend_from_slice(b",\"dur\":");
         micros(buf, dur);
         buf.extend_from_slice(b",\"pid\":1,\"tid\":");
         u64(buf, tid);
-        buf.extend_from_slice(b",\"args\":{");
+        buf.extend_from_slice(&f.wait_args);
+        u64(buf, call);
+        buf.extend_from_slice(b",\"await\":\"");
+        f.state(buf, at);
+        buf.push(b'"');
+        buf.extend_from_slice(&f.file);
+        f.wait_tail(buf, at);
+        buf.extend_from_slice(b",\"until\":\"");
+        buf.extend_from_slice(until.as_bytes());
+        buf.extend_from_slice(b"\"}}");
+    }
+
+    /// The name of the track of one invocation's suspensions: `  page#1 waits`.
+    pub(crate) fn wait_track(buf: &mut Vec<u8>, f: &Frags, call: u64, tid: u64) {
+        buf.extend_from_slice(b"{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":");
+        u64(buf, tid);
+        buf.extend_from_slice(b",\"args\":{\"name\":\"  ");
+        buf.extend_from_slice(&f.display);
+        buf.push(b'#');
+        u64(buf, call);
+        buf.extend_from_slice(b" waits\"}}");
     }
 }
 
-/// One event to write, with the key it is sorted by: per track by time, outer slices first.
-struct Item {
-    tid: u64,
-    ts: u64,
-    /// Longer first at equal time, so that a parent precedes the child it contains.
-    neg_dur: i64,
-    depth: u16,
-    what: What,
+/// Bytes gathered before they go to the writer of [`Timeline::write_chrome`].
+const CHUNK: usize = 1 << 18;
+
+/// Where the events go: one growing buffer (for a `String`), or chunks of it handed to a
+/// writer as they fill.
+struct Out<'a> {
+    buf: Vec<u8>,
+    sink: Option<&'a mut dyn Write>,
 }
 
+impl Out<'_> {
+    /// Hands a full chunk to the writer.
+    fn spill(&mut self) -> io::Result<()> {
+        if let Some(sink) = self.sink.as_mut()
+            && self.buf.len() >= CHUNK
+        {
+            sink.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            sink.write_all(&self.buf)?;
+            self.buf.clear();
+            sink.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// Events are numbered in one space: slices, then suspensions, marks, and two flow ends per
+/// flow. Each track's events are written by time, outer slices first; that is the order the
+/// layout mostly made them in, so a track is sorted only when it is not already in order.
 #[derive(Clone, Copy)]
 enum What {
     Slice(usize),
@@ -340,34 +297,117 @@ impl Timeline {
     pub fn chrome_json(&self) -> String {
         // About 300 bytes an event: one allocation, no copying as it grows.
         let events = self.slices.len() + 2 * self.waits.len() + self.marks.len();
-        let mut out = Vec::with_capacity(300 * events + 4096);
+        let mut out = Out {
+            buf: Vec::with_capacity(300 * events + 4096),
+            sink: None,
+        };
         // Writing to a Vec cannot fail.
         let _ = self.write_events(&mut out);
-        String::from_utf8(out).unwrap_or_default()
+        // SAFETY: `write_events` appends only ASCII literals, itoa's and `fast::micros`'s ASCII
+        // digits, the bytes of `&str`s (names, the escaped fragments, which are `String`s) and
+        // serde_json's output, which is UTF-8: the buffer is UTF-8, so checking it again, half a
+        // gigabyte for a million polls, is skipped.
+        unsafe { String::from_utf8_unchecked(out.buf) }
     }
 
-    /// Writes [`chrome_json`](Self::chrome_json) to `out`.
+    /// Writes [`chrome_json`](Self::chrome_json) to `out`, a chunk of 256 KiB at a time.
     ///
     /// # Errors
     /// When `out` fails to take the bytes.
     pub fn write_chrome(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut out = io::BufWriter::with_capacity(1 << 16, out);
-        self.write_events(&mut out)?;
-        out.flush()
+        let mut out = Out {
+            buf: Vec::with_capacity(CHUNK + 4096),
+            sink: Some(out),
+        };
+        self.write_events(&mut out)
     }
 
-    fn write_events<W: Write>(&self, mut out: W) -> io::Result<()> {
-        out.write_all(b"{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n")?;
-        let mut first = true;
-        let mut sep = |out: &mut W| -> io::Result<()> {
-            if !std::mem::take(&mut first) {
-                out.write_all(b",\n")?;
+    fn what(&self, n: usize) -> What {
+        let (s, w, m) = (self.slices.len(), self.waits.len(), self.marks.len());
+        if n < s {
+            What::Slice(n)
+        } else if n < s + w {
+            What::Wait(n - s)
+        } else if n < s + w + m {
+            What::Mark(n - s - w)
+        } else if (n - s - w - m).is_multiple_of(2) {
+            What::FlowStart((n - s - w - m) / 2)
+        } else {
+            What::FlowEnd((n - s - w - m) / 2)
+        }
+    }
+
+    /// An event's place on its track: by time, longer first at equal time (a parent before
+    /// the child it contains), shallower first, then in numbering order.
+    fn order_key(&self, n: usize) -> (u64, i64, u16, usize) {
+        let dur = |a: u64, b: u64| -(i64::try_from(b.saturating_sub(a)).unwrap_or(i64::MAX));
+        match self.what(n) {
+            What::Slice(i) => {
+                let s = &self.slices[i];
+                (s.start, dur(s.start, s.end), s.depth, n)
             }
-            Ok(())
+            What::Wait(i) => {
+                let w = &self.waits[i];
+                (w.start, dur(w.start, w.end), 0, n)
+            }
+            What::Mark(i) => (self.marks[i].at, 0, u16::MAX, n),
+            What::FlowStart(i) => (self.slices[self.flows[i].from].start, 0, u16::MAX, n),
+            What::FlowEnd(i) => (self.slices[self.flows[i].to].start, 0, u16::MAX, n),
+        }
+    }
+
+    /// The events of every track, track after track, each track in order.
+    fn ordered(&self, wait_tid: &[u64], tracks: usize) -> Vec<u32> {
+        let lane_tid = |lane: usize| lane as u64 + 1;
+        let total = self.slices.len() + self.waits.len() + self.marks.len() + 2 * self.flows.len();
+        let tid_of = |n: usize| -> usize {
+            let tid = match self.what(n) {
+                What::Slice(i) => lane_tid(self.slices[i].lane),
+                What::Wait(i) => wait_tid[i],
+                What::Mark(i) => lane_tid(self.marks[i].lane),
+                What::FlowStart(i) => lane_tid(self.slices[self.flows[i].from].lane),
+                What::FlowEnd(i) => lane_tid(self.slices[self.flows[i].to].lane),
+            };
+            usize::try_from(tid).unwrap_or(usize::MAX)
         };
-        sep(&mut out)?;
+        // A counting sort by track, stable: each track's events in numbering order.
+        let mut starts = vec![0u32; tracks + 2];
+        for n in 0..total {
+            starts[tid_of(n).min(tracks + 1)] += 1;
+        }
+        let mut sum = 0u32;
+        for c in &mut starts {
+            let count = *c;
+            *c = sum;
+            sum += count;
+        }
+        let mut at = starts.clone();
+        let mut order = vec![0u32; total];
+        for n in 0..total {
+            let tid = tid_of(n).min(tracks + 1);
+            order[at[tid] as usize] = n as u32;
+            at[tid] += 1;
+        }
+        for tid in 0..starts.len() {
+            let end = starts.get(tid + 1).map_or(total, |&e| e as usize);
+            let track = &mut order[starts[tid] as usize..end];
+            // Each key once: the previous one is kept.
+            let mut keys = track.iter().map(|&n| self.order_key(n as usize));
+            let sorted = keys
+                .next()
+                .is_none_or(|mut prev| keys.all(|key| std::mem::replace(&mut prev, key) <= key));
+            if !sorted {
+                track.sort_unstable_by_key(|&n| self.order_key(n as usize));
+            }
+        }
+        order
+    }
+
+    fn write_events(&self, out: &mut Out<'_>) -> io::Result<()> {
+        out.buf
+            .extend_from_slice(b"{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
         write(
-            &mut out,
+            &mut out.buf,
             &Meta {
                 name: "process_name",
                 ph: "M",
@@ -378,23 +418,46 @@ impl Timeline {
                 },
             },
         )?;
+        let mut frags = FragCache::default();
         // Tracks: each lane, then one per invocation that suspended in it.
         let lane_tid = |lane: usize| lane as u64 + 1;
         let mut wait_tid = vec![0u64; self.waits.len()];
-        let mut tracks: Vec<(u64, String)> = Vec::new();
         let mut next_tid = self.lanes.len() as u64 + 1;
+        let mut sort_index = 0u64;
         let mut w = 0;
+        let track_meta = |buf: &mut Vec<u8>, tid: u64, sort_index: u64| {
+            buf.extend_from_slice(
+                b",\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":",
+            );
+            fast::u64(buf, tid);
+            buf.extend_from_slice(b",\"args\":{\"sort_index\":");
+            fast::u64(buf, sort_index);
+            buf.extend_from_slice(b"}}");
+        };
         for (lane, info) in self.lanes.iter().enumerate() {
-            tracks.push((lane_tid(lane), info.name.clone()));
+            out.buf.extend_from_slice(b",\n");
+            write(
+                &mut out.buf,
+                &Meta {
+                    name: "thread_name",
+                    ph: "M",
+                    pid: PID,
+                    tid: lane_tid(lane),
+                    args: MetaArgs::Name { name: &info.name },
+                },
+            )?;
+            track_meta(&mut out.buf, lane_tid(lane), sort_index);
+            sort_index += 1;
             while w < self.waits.len() && self.waits[w].lane == lane {
-                let call = self.waits[w].t.call();
+                let t = &self.waits[w].t;
+                let call = t.call();
                 let tid = next_tid;
                 next_tid += 1;
-                let t = &self.waits[w].t;
-                tracks.push((
-                    tid,
-                    format!("  {}#{} waits", t.function().display_name(), call),
-                ));
+                let buf = &mut out.buf;
+                buf.extend_from_slice(b",\n");
+                fast::wait_track(buf, frags.get(t.function()), call, tid);
+                track_meta(buf, tid, sort_index);
+                sort_index += 1;
                 while w < self.waits.len()
                     && self.waits[w].lane == lane
                     && self.waits[w].t.call() == call
@@ -402,184 +465,50 @@ impl Timeline {
                     wait_tid[w] = tid;
                     w += 1;
                 }
+                out.spill()?;
             }
         }
-        for (sort_index, (tid, name)) in tracks.iter().enumerate() {
-            sep(&mut out)?;
-            write(
-                &mut out,
-                &Meta {
-                    name: "thread_name",
-                    ph: "M",
-                    pid: PID,
-                    tid: *tid,
-                    args: MetaArgs::Name { name },
-                },
-            )?;
-            sep(&mut out)?;
-            write(
-                &mut out,
-                &Meta {
-                    name: "thread_sort_index",
-                    ph: "M",
-                    pid: PID,
-                    tid: *tid,
-                    args: MetaArgs::Sort {
-                        sort_index: sort_index as u64,
-                    },
-                },
-            )?;
-        }
-        let dur = |a: u64, b: u64| -(i64::try_from(b.saturating_sub(a)).unwrap_or(i64::MAX));
-        let mut items: Vec<Item> =
-            Vec::with_capacity(self.slices.len() + self.waits.len() + self.marks.len());
-        for (i, s) in self.slices.iter().enumerate() {
-            items.push(Item {
-                tid: lane_tid(s.lane),
-                ts: s.start,
-                neg_dur: dur(s.start, s.end),
-                depth: s.depth,
-                what: What::Slice(i),
-            });
-        }
-        for (i, wait) in self.waits.iter().enumerate() {
-            items.push(Item {
-                tid: wait_tid[i],
-                ts: wait.start,
-                neg_dur: dur(wait.start, wait.end),
-                depth: 0,
-                what: What::Wait(i),
-            });
-        }
-        for (i, m) in self.marks.iter().enumerate() {
-            items.push(Item {
-                tid: lane_tid(m.lane),
-                ts: m.at,
-                neg_dur: 0,
-                depth: u16::MAX,
-                what: What::Mark(i),
-            });
-        }
-        for (i, f) in self.flows.iter().enumerate() {
-            for (slice, what) in [(f.from, What::FlowStart(i)), (f.to, What::FlowEnd(i))] {
-                let s = &self.slices[slice];
-                items.push(Item {
-                    tid: lane_tid(s.lane),
-                    ts: s.start,
-                    neg_dur: 0,
-                    depth: u16::MAX,
-                    what,
-                });
-            }
-        }
-        // Unstable sort, made total by the input order: the same input, the same bytes.
-        let mut order: Vec<(u64, u64, i64, u16, usize)> = items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it.tid, it.ts, it.neg_dur, it.depth, i))
-            .collect();
-        order.sort_unstable();
+        let order = self.ordered(&wait_tid, next_tid as usize);
         let threads = !self.deterministic;
-        let mut names = Names::default();
-        let mut line = Vec::with_capacity(512);
-        for &(.., i) in &order {
-            let item = &items[i];
-            sep(&mut out)?;
-            match item.what {
+        for n in order {
+            let buf = &mut out.buf;
+            buf.extend_from_slice(b",\n");
+            match self.what(n as usize) {
                 What::Slice(i) => {
                     let s = &self.slices[i];
                     if let SliceKind::Poll(t) = s.kind {
-                        names.poll(&t);
-                        let buf = &mut line;
-                        buf.clear();
-                        let dur = s.end - s.start;
-                        fast::complete(buf, &names.name, "poll", s.start, dur, item.tid);
-                        let a = poll_args(&t, &names.from, &names.to, threads);
-                        fast::key(buf, "fn");
-                        fast::str(buf, a.function);
-                        buf.push(b',');
-                        fast::key(buf, "module");
-                        fast::str(buf, a.module);
-                        buf.push(b',');
-                        fast::key(buf, "call");
-                        fast::u64(buf, a.call);
-                        buf.push(b',');
-                        fast::key(buf, "parent");
-                        fast::opt_u64(buf, a.parent);
-                        buf.push(b',');
-                        fast::key(buf, "poll");
-                        fast::u64(buf, u64::from(a.poll));
-                        buf.push(b',');
-                        fast::key(buf, "from");
-                        fast::str(buf, a.from);
-                        buf.push(b',');
-                        fast::key(buf, "to");
-                        fast::str(buf, a.to);
-                        buf.push(b',');
-                        fast::key(buf, "file");
-                        fast::str(buf, a.file);
-                        buf.push(b',');
-                        fast::key(buf, "line");
-                        fast::u64(buf, u64::from(a.line));
-                        buf.push(b',');
-                        fast::key(buf, "expr");
-                        fast::opt_str(buf, a.expr);
-                        if let Some(thread) = a.thread {
-                            buf.push(b',');
-                            fast::key(buf, "thread");
-                            fast::u64(buf, u64::from(thread));
-                        }
-                        buf.extend_from_slice(b"}}");
-                        out.write_all(buf)?;
+                        let p = fast::Poll {
+                            call: t.call(),
+                            parent: t.parent(),
+                            poll: t.poll(),
+                            from: t.from(),
+                            to: t.to(),
+                            start: s.start,
+                            dur: s.end - s.start,
+                            tid: lane_tid(s.lane),
+                            thread: threads.then(|| t.thread()),
+                        };
+                        fast::poll(buf, frags.get(t.function()), &p);
                     } else {
-                        self.write_slice(&mut out, i, item.tid)?;
+                        self.write_slice(buf, i, lane_tid(s.lane))?;
                     }
                 }
                 What::Wait(i) => {
                     let wait = &self.waits[i];
                     let t = &wait.t;
-                    let meta = t.function();
-                    let point = t.await_point();
-                    names.wait(t);
-                    let buf = &mut line;
-                    buf.clear();
-                    let dur = wait.end - wait.start;
-                    fast::complete(buf, &names.name, "wait", wait.start, dur, item.tid);
-                    fast::key(buf, "fn");
-                    fast::str(buf, meta.name());
-                    buf.push(b',');
-                    fast::key(buf, "call");
-                    fast::u64(buf, t.call());
-                    buf.push(b',');
-                    fast::key(buf, "await");
-                    fast::str(buf, &names.to);
-                    buf.push(b',');
-                    fast::key(buf, "file");
-                    fast::str(buf, meta.file());
-                    buf.push(b',');
-                    fast::key(buf, "line");
-                    fast::opt_u64(buf, point.map(|p| u64::from(p.line())));
-                    buf.push(b',');
-                    fast::key(buf, "expr");
-                    fast::opt_str(buf, point.map(|p| p.expr()));
-                    buf.push(b',');
-                    fast::key(buf, "until");
-                    fast::str(
-                        buf,
-                        match wait.until {
-                            Until::Resumed => "resumed",
-                            Until::Cancelled => "cancelled",
-                            Until::End => "still waiting when the recording ended",
-                        },
-                    );
-                    buf.extend_from_slice(b"}}");
-                    out.write_all(buf)?;
+                    let until = match wait.until {
+                        Until::Resumed => "resumed",
+                        Until::Cancelled => "cancelled",
+                        Until::End => "still waiting when the recording ended",
+                    };
+                    let place = (wait.start, wait.end - wait.start, wait_tid[i]);
+                    fast::wait(buf, frags.get(t.function()), t.call(), t.to(), place, until);
                 }
                 What::Mark(i) => {
                     let m = &self.marks[i];
                     let cancel = m.message.is_empty();
                     write(
-                        &mut out,
+                        buf,
                         &Instant {
                             name: &m.name,
                             cat: if cancel { "cancel" } else { "anomaly" },
@@ -587,30 +516,33 @@ impl Timeline {
                             s: "t",
                             ts: micros(m.at),
                             pid: PID,
-                            tid: item.tid,
+                            tid: lane_tid(m.lane),
                             args: InstantArgs {
                                 message: if cancel { &m.name } else { &m.message },
                             },
                         },
                     )?;
                 }
-                What::FlowStart(i) | What::FlowEnd(i) => {
-                    let end = matches!(item.what, What::FlowEnd(_));
+                what @ (What::FlowStart(i) | What::FlowEnd(i)) => {
+                    let end = matches!(what, What::FlowEnd(_));
+                    let f = &self.flows[i];
+                    let s = &self.slices[if end { f.to } else { f.from }];
                     write(
-                        &mut out,
+                        buf,
                         &FlowEvent {
                             name: "wake",
                             cat: "task",
                             ph: if end { "f" } else { "s" },
                             bp: end.then_some("e"),
                             id: i + 1,
-                            ts: micros(item.ts),
+                            ts: micros(s.start),
                             pid: PID,
-                            tid: item.tid,
+                            tid: lane_tid(s.lane),
                         },
                     )?;
                 }
             }
+            out.spill()?;
         }
         let clock = if self.deterministic {
             "virtual (deterministic runtime); polls drawn 1 µs apart in the order they ran"
@@ -619,13 +551,13 @@ impl Timeline {
         } else {
             "real"
         };
-        write!(out, "\n],\"otherData\":{{\"clock\":")?;
-        write(&mut out, &clock)?;
-        out.write_all(b"}}\n")?;
-        out.flush()
+        out.buf.extend_from_slice(b"\n],\"otherData\":{\"clock\":");
+        write(&mut out.buf, &clock)?;
+        out.buf.extend_from_slice(b"}}\n");
+        out.finish()
     }
 
-    fn write_slice<W: Write>(&self, out: &mut W, i: usize, tid: u64) -> io::Result<()> {
+    fn write_slice(&self, out: &mut Vec<u8>, i: usize, tid: u64) -> io::Result<()> {
         let s = &self.slices[i];
         let (ts, dur) = (micros(s.start), micros(s.end - s.start));
         match s.kind {
@@ -674,4 +606,129 @@ impl Timeline {
 
 fn write(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
     serde_json::to_writer(out, value).map_err(io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::fast;
+    use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    use crate::state::State;
+    use crate::timeline::fragments::FragCache;
+
+    static AWAITS: [AwaitMeta; 2] = [
+        AwaitMeta::new(0, "0", 7, 9, "get(\"a\\b\")\n\t", AwaitKind::Await),
+        AwaitMeta::new(1, "1.2", 8, 3, "é → ✓", AwaitKind::Branch),
+    ];
+    static META: FnMeta = FnMeta::new("odd\"fn", "m::\\n", "src/\"q\".rs", 5, &AWAITS, true);
+
+    fn parse(buf: &[u8]) -> Value {
+        serde_json::from_slice(buf).unwrap_or_else(|e| {
+            panic!("{e}: {}", String::from_utf8_lossy(buf));
+        })
+    }
+
+    fn poll(from: State, to: State) -> Value {
+        let mut cache = FragCache::default();
+        let mut buf = Vec::new();
+        let p = fast::Poll {
+            call: 12,
+            parent: Some(3),
+            poll: 2,
+            from,
+            to,
+            start: 10_001_500,
+            dur: 2_000,
+            tid: 4,
+            thread: Some(9),
+        };
+        fast::poll(&mut buf, cache.get(&META), &p);
+        parse(&buf)
+    }
+
+    #[test]
+    fn a_poll_slice_is_json_with_every_arg_escaped() {
+        let v = poll(State::Await(0), State::Await(1));
+        assert_eq!(v["name"], "odd\"fn#12 await#0 -> await#1.2");
+        assert_eq!(
+            (v["ts"].as_f64(), v["dur"].as_f64()),
+            (Some(10001.5), Some(2.0))
+        );
+        let a = &v["args"];
+        assert_eq!(
+            (a["fn"].as_str(), a["module"].as_str()),
+            (Some("odd\"fn"), Some("m::\\n"))
+        );
+        assert_eq!(
+            (a["call"].as_u64(), a["parent"].as_u64()),
+            (Some(12), Some(3))
+        );
+        assert_eq!(
+            (a["poll"].as_u64(), a["thread"].as_u64()),
+            (Some(2), Some(9))
+        );
+        assert_eq!(
+            (a["from"].as_str(), a["to"].as_str()),
+            (Some("await#0"), Some("await#1.2"))
+        );
+        assert_eq!(a["file"], "src/\"q\".rs");
+        // Suspended at await#1: its line and expression.
+        assert_eq!(
+            (a["line"].as_u64(), a["expr"].as_str()),
+            (Some(8), Some("é → ✓"))
+        );
+        // Resumed from await#0 and returned: that point's.
+        let a = &poll(State::Await(0), State::Returned)["args"];
+        assert_eq!(
+            (a["line"].as_u64(), a["expr"].as_str()),
+            (Some(7), Some("get(\"a\\b\")\n\t"))
+        );
+        // Neither: the fn's own line; an await point the metadata lacks is named by its index.
+        let v = poll(State::Start, State::Await(7));
+        assert_eq!(v["name"], "odd\"fn#12 start -> await#7");
+        assert_eq!(
+            (v["args"]["line"].as_u64(), v["args"]["expr"].is_null()),
+            (Some(5), true)
+        );
+        assert_eq!(
+            poll(State::Hidden, State::Panicked)["args"]["from"],
+            "await#?"
+        );
+    }
+
+    #[test]
+    fn a_suspension_slice_is_json_labelled_with_its_await_point() {
+        let mut cache = FragCache::default();
+        for (at, name, line) in [
+            (
+                State::Await(0),
+                "waiting at await#0 get(\"a\\b\")\n\t :7",
+                Some(7),
+            ),
+            (State::Hidden, "waiting at await#?", None),
+        ] {
+            let mut buf = Vec::new();
+            fast::wait(
+                &mut buf,
+                cache.get(&META),
+                12,
+                at,
+                (1_000, 500, 8),
+                "resumed",
+            );
+            let v = parse(&buf);
+            assert_eq!(v["name"], name);
+            assert_eq!(
+                (v["ts"].as_f64(), v["dur"].as_f64()),
+                (Some(1.0), Some(0.5))
+            );
+            assert_eq!(v["args"]["line"].as_u64(), line);
+            assert_eq!(v["args"]["until"], "resumed");
+            assert_eq!(v["args"]["fn"], "odd\"fn");
+        }
+        let mut buf = Vec::new();
+        fast::wait_track(&mut buf, cache.get(&META), 12, 40);
+        assert_eq!(parse(&buf)["args"]["name"], "  odd\"fn#12 waits");
+    }
 }

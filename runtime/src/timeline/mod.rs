@@ -2,6 +2,7 @@
 //! and its writers, Chrome Trace Event JSON and SVG.
 
 pub(crate) mod chrome;
+pub(crate) mod fragments;
 pub(crate) mod model;
 pub(crate) mod svg;
 

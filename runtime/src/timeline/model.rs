@@ -207,50 +207,71 @@ pub struct Timeline {
     pub(crate) end: u64,
 }
 
-/// A poll (or cancellation) with the callee polls made inside it.
+/// A poll (or cancellation); the callee polls made inside it arrived just before it.
+#[derive(Clone, Copy)]
 struct Node {
     t: usize,
     /// Width in a synthetic layout.
     size: u64,
-    children: Vec<Node>,
+    /// Where its subtree starts in arrival order: the subtree is `first..=` the node itself.
+    first: u32,
 }
 
 fn is_suspended(state: State) -> bool {
     matches!(state, State::Await(_) | State::Hidden)
 }
 
-/// Reads transitions in order into a forest: a poll adopts the subtrees on top of the stack
-/// whose parent it is, since a callee's poll ends (and is recorded) inside its caller's.
+/// Reads transitions in order into a forest held in flat arrays: a poll adopts the subtrees on
+/// top of the stack whose parent it is, since a callee's poll ends (and is recorded) inside its
+/// caller's. Nodes are kept in arrival order, so each subtree is a contiguous range ending at
+/// its root: no `Vec` per node.
 struct Forest {
-    stack: Vec<Node>,
+    nodes: Vec<Node>,
+    /// The roots of the subtrees not adopted yet, in order.
+    stack: Vec<u32>,
 }
 
 impl Forest {
     fn new() -> Self {
-        Forest { stack: Vec::new() }
+        Forest {
+            nodes: Vec::new(),
+            stack: Vec::new(),
+        }
     }
 
     fn push(&mut self, ts: &[Transition], i: usize) {
         let call = ts[i].call();
         let mut k = self.stack.len();
-        while k > 0 && ts[self.stack[k - 1].t].parent() == Some(call) {
+        while k > 0 && ts[self.nodes[self.stack[k - 1] as usize].t].parent() == Some(call) {
             k -= 1;
         }
-        let children = self.stack.split_off(k);
+        let at = self.nodes.len() as u32;
+        let first = self
+            .stack
+            .get(k)
+            .map_or(at, |&c| self.nodes[c as usize].first);
         let size = if ts[i].to() == State::Cancelled {
             0
         } else {
-            STEP + children.iter().map(|c| c.size).sum::<u64>()
+            STEP + self.stack[k..]
+                .iter()
+                .map(|&c| self.nodes[c as usize].size)
+                .sum::<u64>()
         };
-        self.stack.push(Node {
-            t: i,
-            size,
-            children,
-        });
+        self.stack.truncate(k);
+        self.stack.push(at);
+        self.nodes.push(Node { t: i, size, first });
     }
 
-    fn take(&mut self) -> Vec<Node> {
-        std::mem::take(&mut self.stack)
+    /// Appends the children of `node` to `out`, last first.
+    fn children_rev(&self, node: u32, out: &mut Vec<u32>) {
+        let first = self.nodes[node as usize].first;
+        let mut c = node;
+        while c > first {
+            c -= 1;
+            out.push(c);
+            c = self.nodes[c as usize].first;
+        }
     }
 }
 
@@ -263,6 +284,8 @@ struct Build<'a> {
     tl: Timeline,
     lanes: FxHashMap<LaneKey, usize>,
     placed: Placed,
+    /// Children being placed, per level of the recursion (reused).
+    scratch: Vec<u32>,
 }
 
 impl<'a> Build<'a> {
@@ -272,7 +295,7 @@ impl<'a> Build<'a> {
             ts,
             tl: Timeline {
                 lanes: Vec::new(),
-                slices: Vec::new(),
+                slices: Vec::with_capacity(ts.len()),
                 waits: Vec::new(),
                 flows: Vec::new(),
                 marks: Vec::new(),
@@ -282,6 +305,7 @@ impl<'a> Build<'a> {
             },
             lanes: FxHashMap::default(),
             placed: vec![None; ts.len()],
+            scratch: Vec::new(),
         }
     }
 
@@ -313,8 +337,20 @@ impl<'a> Build<'a> {
 
     /// Places `node` on `lane` no earlier than `lo` and, inside a parent, no later than `hi`;
     /// returns where it ends.
-    fn place(&mut self, node: Node, lane: usize, depth: u16, lo: u64, hi: Option<u64>) -> u64 {
+    fn place(
+        &mut self,
+        forest: &Forest,
+        at: u32,
+        lane: usize,
+        depth: u16,
+        lo: u64,
+        hi: Option<u64>,
+    ) -> u64 {
+        let node = forest.nodes[at as usize];
         let t = self.ts[node.t];
+        let base = self.scratch.len();
+        forest.children_rev(at, &mut self.scratch);
+        let children = base..self.scratch.len();
         if t.to() == State::Cancelled {
             let at = hi.map_or(lo, |hi| lo.min(hi));
             self.placed[node.t] = Some((at, at, lane, depth));
@@ -330,9 +366,11 @@ impl<'a> Build<'a> {
                 ),
                 message: String::new(),
             });
-            for child in node.children {
-                self.place(child, lane, depth + 1, at, Some(at));
+            for j in children.rev() {
+                let child = self.scratch[j];
+                self.place(forest, child, lane, depth + 1, at, Some(at));
             }
+            self.scratch.truncate(base);
             return at;
         }
         let hint = t.start().map_or(0, |s| nanos(s.as_nanos()));
@@ -364,9 +402,11 @@ impl<'a> Build<'a> {
         } else {
             start
         };
-        for child in node.children {
-            cursor = self.place(child, lane, depth + 1, cursor, Some(end));
+        for j in children.rev() {
+            let child = self.scratch[j];
+            cursor = self.place(forest, child, lane, depth + 1, cursor, Some(end));
         }
+        self.scratch.truncate(base);
         end
     }
 
@@ -385,12 +425,12 @@ impl<'a> Build<'a> {
             };
             forests[at].1.push(self.ts, i);
         }
-        for (_, mut forest) in forests {
-            for root in forest.take() {
-                let t = self.ts[root.t];
+        for (_, forest) in forests {
+            for &root in &forest.stack {
+                let t = self.ts[forest.nodes[root as usize].t];
                 let lane = self.lane_of(&t);
                 let cursor = cursors.get(&lane).copied().unwrap_or(lo).max(lo);
-                let end = self.place(root, lane, 0, cursor, None);
+                let end = self.place(&forest, root, lane, 0, cursor, None);
                 cursors.insert(lane, end.max(cursor));
             }
         }
@@ -398,42 +438,52 @@ impl<'a> Build<'a> {
 
     /// Suspensions, from the placed transitions, in the order each invocation moved.
     fn waits(&mut self) {
-        let mut open: FxHashMap<u64, Wait> = FxHashMap::default();
+        // Each invocation's open suspension, by its index among the suspensions.
+        let mut open: FxHashMap<u64, usize> = FxHashMap::default();
         for (i, t) in self.ts.iter().enumerate() {
             let Some((start, end, lane, _)) = self.placed[i] else {
                 continue;
             };
             if is_suspended(t.from())
-                && let Some(mut wait) = open.remove(&t.call())
+                && let Some(at) = open.remove(&t.call())
             {
+                let wait = &mut self.tl.waits[at];
                 wait.end = start.max(wait.start);
                 wait.until = if t.to() == State::Cancelled {
                     Until::Cancelled
                 } else {
                     Until::Resumed
                 };
-                self.tl.waits.push(wait);
             }
             if is_suspended(t.to()) {
-                open.insert(
-                    t.call(),
-                    Wait {
-                        lane,
-                        t: *t,
-                        start: end,
-                        end,
-                        until: Until::End,
-                    },
-                );
+                open.insert(t.call(), self.tl.waits.len());
+                self.tl.waits.push(Wait {
+                    lane,
+                    t: *t,
+                    start: end,
+                    end,
+                    until: Until::End,
+                });
             }
         }
         let last = self.tl.end;
-        let mut left: Vec<Wait> = open.into_values().collect();
-        left.sort_unstable_by_key(|w| (w.start, w.t.call()));
-        for mut wait in left {
+        for at in open.into_values() {
+            let wait = &mut self.tl.waits[at];
             wait.end = last.max(wait.start);
-            self.tl.waits.push(wait);
         }
+    }
+
+    /// Puts the suspensions in `(lane, call, start, end)` order (one invocation's suspensions
+    /// never overlap), sorting small keys rather than moving the suspensions themselves.
+    fn sort_waits(&mut self) {
+        let waits = &self.tl.waits;
+        let mut keys: Vec<(usize, u64, u64, u64, u32)> = waits
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.lane, w.t.call(), w.start, w.end, i as u32))
+            .collect();
+        keys.sort_unstable();
+        self.tl.waits = keys.iter().map(|k| waits[k.4 as usize]).collect();
     }
 
     fn finish(mut self) -> Timeline {
@@ -454,10 +504,7 @@ impl<'a> Build<'a> {
         for m in &mut self.tl.marks {
             m.lane = rank[m.lane];
         }
-        // One invocation's suspensions never overlap: the key is unique.
-        self.tl
-            .waits
-            .sort_unstable_by_key(|w| (w.lane, w.t.call(), w.start, w.end));
+        self.sort_waits();
         self.tl
     }
 }
@@ -509,11 +556,14 @@ impl Timeline {
                     for i in range {
                         forest.push(ts, i);
                     }
-                    let roots = forest.take();
                     let lane = build.lane(LaneKey::Task(p.task), || names(p.task));
                     let (start, end) = if deterministic {
                         let start = cursor.max(p.start);
-                        let inner: u64 = roots.iter().map(|r| r.size).sum();
+                        let inner: u64 = forest
+                            .stack
+                            .iter()
+                            .map(|&r| forest.nodes[r as usize].size)
+                            .sum();
                         (start, start + STEP + inner)
                     } else {
                         (p.start, p.end.max(p.start))
@@ -539,8 +589,8 @@ impl Timeline {
                     } else {
                         start
                     };
-                    for root in roots {
-                        inner = build.place(root, lane, 1, inner, Some(end));
+                    for &root in &forest.stack {
+                        inner = build.place(&forest, root, lane, 1, inner, Some(end));
                     }
                     cursor = cursor.max(end);
                     cursors.insert(lane, end);
