@@ -56,13 +56,11 @@ pin_project! {
             }
             let from = State::decode(frame.state);
             let meta = (this.meta)();
-            let target = record::target(meta);
-            if target != Target::Off {
+            record::emit_now(meta, || {
                 let thread = context::thread_number();
                 let moved = (from, State::Cancelled);
-                let event = Event::new(meta, frame.call, thread, moved, None, None);
-                record::emit(target, &event);
-            }
+                Event::new(meta, frame.call, thread, moved, None, None)
+            });
         }
     }
 }
@@ -131,19 +129,16 @@ fn poll_full<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    match record::target_here(meta) {
+    record::with_target(meta, |target| match target {
         Target::Off => body.poll(cx),
-        target @ (Target::Scope(mode) | Target::Global(mode)) => {
-            poll_recorded(target, mode, meta, frame, body, cx)
-        }
-    }
+        target => poll_recorded(target, meta, frame, body, cx),
+    })
 }
 
 /// The full path: invocation ids, parents, timing, one [`Event`] per poll.
 #[inline(always)]
 fn poll_recorded<F: Future>(
-    target: Target,
-    mode: Mode,
+    target: Target<'_>,
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
@@ -152,9 +147,9 @@ fn poll_recorded<F: Future>(
     if frame.call == 0 {
         let parent = context::current_call();
         frame.call = context::next_call_id();
-        record::begin(target, meta, u64::from(frame.call), parent);
+        target.begin(meta, u64::from(frame.call), parent);
     }
-    let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
+    let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
     let finish = PollFinish {
         saved,
@@ -222,15 +217,15 @@ impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
 /// The full poll's finishing guard: restores the thread's context and records the poll's
 /// event. Dropped without [`finish`](PollFinish::finish) only while the body's poll unwinds,
 /// which it records as a panic.
-struct PollFinish<'a> {
+struct PollFinish<'a, 's> {
     saved: Saved,
-    target: Target,
+    target: Target<'s>,
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     started: Option<u64>,
 }
 
-impl PollFinish<'_> {
+impl PollFinish<'_, '_> {
     #[inline]
     fn finish(self, ready: bool) {
         let mut this = ManuallyDrop::new(self);
@@ -254,11 +249,11 @@ impl PollFinish<'_> {
             self.started,
             nanos,
         );
-        record::emit(self.target, &event);
+        self.target.emit(&event);
     }
 }
 
-impl Drop for PollFinish<'_> {
+impl Drop for PollFinish<'_, '_> {
     fn drop(&mut self) {
         let (_, thread) = context::exit(self.saved);
         self.record(State::Panicked, thread);
