@@ -54,11 +54,11 @@ pin_project! {
             if State::is_start_code(frame.state) || State::is_final_code(frame.state) {
                 return;
             }
-            let from = State::decode(frame.state);
+            let from = frame.state;
             let meta = (this.meta)();
             record::emit_now(meta, || {
                 let thread = context::thread_number();
-                let moved = (from, State::Cancelled);
+                let moved = (from, State::Cancelled.encode());
                 Event::new(meta, frame.call, thread, moved, None, None)
             });
         }
@@ -205,11 +205,11 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
         context::exit_counting(self.saved);
-        let from = State::decode(self.frame.state);
+        let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();
         let thread = context::thread_number();
-        let moved = (from, State::Panicked);
+        let moved = (from, State::Panicked.encode());
         counters::count(&Event::new(meta, 0, thread, moved, None, None));
     }
 }
@@ -231,15 +231,16 @@ impl PollFinish<'_, '_> {
         let mut this = ManuallyDrop::new(self);
         let (marks, thread) = context::exit(this.saved);
         this.frame.region = marks.region();
-        let to = marks.end_state(this.meta, ready);
+        let to = marks.end_code(this.meta, ready);
         this.record(to, thread);
     }
 
-    fn record(&mut self, to: State, thread: u32) {
+    /// Records the poll's move to `to` (encoded).
+    fn record(&mut self, to: u16, thread: u32) {
         let nanos = self
             .started
             .map(|start| clock::nanos_between(start, clock::now()));
-        let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
+        let from = std::mem::replace(&mut self.frame.state, to);
         let moved = (from, to);
         let event = Event::new(
             self.meta,
@@ -256,6 +257,6 @@ impl PollFinish<'_, '_> {
 impl Drop for PollFinish<'_, '_> {
     fn drop(&mut self) {
         let (_, thread) = context::exit(self.saved);
-        self.record(State::Panicked, thread);
+        self.record(State::Panicked.encode(), thread);
     }
 }
