@@ -151,7 +151,7 @@ fn poll_recorded<F: Future>(
     }
     let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let finish = PollFinish {
+    let mut finish = PollFinish {
         saved,
         target,
         meta,
@@ -160,6 +160,9 @@ fn poll_recorded<F: Future>(
     };
     let poll = body.poll(cx);
     finish.finish(poll.is_ready());
+    // Finished: not a panic. Forgetting in place, rather than moving the guard into `finish`,
+    // spares copying it.
+    std::mem::forget(finish);
     poll
 }
 
@@ -215,7 +218,7 @@ impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
 }
 
 /// The full poll's finishing guard: restores the thread's context and records the poll's
-/// event. Dropped without [`finish`](PollFinish::finish) only while the body's poll unwinds,
+/// event. Dropped (not forgotten after [`finish`](PollFinish::finish)) only while the body's poll unwinds,
 /// which it records as a panic.
 struct PollFinish<'a, 's> {
     saved: Saved,
@@ -226,13 +229,13 @@ struct PollFinish<'a, 's> {
 }
 
 impl PollFinish<'_, '_> {
+    /// Ends a poll that returned (`ready` or not); the caller then forgets the guard.
     #[inline]
-    fn finish(self, ready: bool) {
-        let mut this = ManuallyDrop::new(self);
-        let (marks, thread) = context::exit(this.saved);
-        this.frame.region = marks.region();
-        let to = marks.end_code(this.meta, ready);
-        this.record(to, thread);
+    fn finish(&mut self, ready: bool) {
+        let (marks, thread) = context::exit(self.saved);
+        self.frame.region = marks.region();
+        let to = marks.end_code(self.meta, ready);
+        self.record(to, thread);
     }
 
     /// Records the poll's move to `to` (encoded).
