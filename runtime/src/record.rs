@@ -52,13 +52,15 @@ impl Target<'_> {
         }
     }
 
-    /// Hands a poll's event to its recorder.
-    #[inline]
-    pub(crate) fn emit(self, event: &Event) {
+    /// Hands a poll's event, built by `event` only if someone records it, to its recorder.
+    /// Built in each branch, so that on the capture scope's (whose collector's `record` is
+    /// inlined here) the event stays in registers and the transition is written once, in place.
+    #[inline(always)]
+    pub(crate) fn emit(self, event: impl FnOnce() -> Event) {
         match self {
             Target::Off => {}
-            Target::Scope(scope) => scope.with_collector(|c| c.record(event)),
-            Target::Global(_) => global::Recorder.record(event),
+            Target::Scope(scope) => scope.with_collector(|c| c.record(&event())),
+            Target::Global(_) => global::Recorder.record(&event()),
         }
     }
 }
@@ -93,9 +95,7 @@ pub(crate) fn emit_now(meta: &'static FnMeta, event: impl FnOnce() -> Event) {
         return;
     }
     with_target(meta, |target| {
-        if !matches!(target, Target::Off) {
-            target.emit(&event());
-        }
+        target.emit(event);
     });
 }
 
@@ -154,9 +154,14 @@ impl Scope {
     /// poll unwinds: a collector still borrowed (a panic inside it) keeps its lines.
     #[inline]
     pub(crate) fn flush(&self) {
-        if !self.prints {
-            return;
+        if self.prints {
+            self.write_out();
         }
+    }
+
+    /// [`flush`](Self::flush) for a scope that prints: kept out of the poll path.
+    #[cold]
+    fn write_out(&self) {
         if let Ok(mut collector) = self.collector.try_borrow_mut() {
             collector.flush();
         }

@@ -244,16 +244,9 @@ impl PollFinish<'_, '_> {
             .started
             .map(|start| clock::nanos_between(start, clock::now()));
         let from = std::mem::replace(&mut self.frame.state, to);
-        let moved = (from, to);
-        let event = Event::new(
-            self.meta,
-            self.frame.call,
-            thread,
-            moved,
-            self.started,
-            nanos,
-        );
-        self.target.emit(&event);
+        let (meta, call, started) = (self.meta, self.frame.call, self.started);
+        self.target
+            .emit(|| Event::new(meta, call, thread, (from, to), started, nanos));
     }
 }
 
