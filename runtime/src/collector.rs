@@ -9,7 +9,7 @@ use crate::meta::FnMeta;
 use crate::output::Output;
 use crate::sink::Sink;
 use crate::trace::Trace;
-use crate::transition::{Numbered, Transition};
+use crate::transition::Transition;
 
 pub(crate) struct Collector {
     mode: Mode,
@@ -111,23 +111,18 @@ impl Sink for Collector {
         self.invocations.begin(meta, call, parent);
     }
 
+    #[inline]
     fn record(&mut self, e: &Event) {
-        let live = self.invocations.note(e.meta, u64::from(e.call), e.to);
-        let at = Numbered {
-            call: live.id,
-            parent: live.parent,
-            poll: live.polls,
-            task: live.task,
-        };
+        let (at, depth) = self.invocations.number(e.meta, u64::from(e.call), e.to);
         let start = e.started.map(|raw| self.clock.at(raw));
         let t = Transition::new(e.meta, (e.from, e.to), at, e.thread, start, e.nanos);
         if let Some(output) = &mut self.output {
-            output.transition(&t, live.depth);
+            output.transition(&t, depth as usize);
         }
         if self.keep {
             self.transitions.push(t);
             if let Some(depths) = &mut self.depths {
-                depths.push(u16::try_from(live.depth).unwrap_or(u16::MAX));
+                depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
             }
         }
     }

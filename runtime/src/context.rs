@@ -10,7 +10,6 @@
 use std::cell::Cell;
 use std::sync::atomic::AtomicU64;
 
-use crate::activity::Mode;
 use crate::marks::{Marks, NONE};
 
 pub(crate) struct Ctx {
@@ -18,8 +17,6 @@ pub(crate) struct Ctx {
     call: Cell<u64>,
     /// What the current poll of that frame has marked so far.
     marks: Cell<Marks>,
-    /// Recording mode of the capture scope active on this thread.
-    mode: Cell<Mode>,
     /// Next invocation id to hand out, and the end of this thread's block of ids.
     ids: Cell<(u32, u32)>,
     /// The executor task being polled on this thread (0 outside a traced-async executor).
@@ -33,11 +30,6 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    #[inline(always)]
-    pub(crate) fn mode(&self) -> Mode {
-        self.mode.get()
-    }
-
     /// [`enter`] for counting only: invocation ids and parents are not tracked.
     #[inline(always)]
     pub(crate) fn enter_counting(&self, region: u16) -> Marks {
@@ -60,7 +52,6 @@ thread_local! {
         Ctx {
             call: Cell::new(0),
             marks: Cell::new(Marks::entering(NONE)),
-            mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
             thread: Cell::new(0),
@@ -132,10 +123,6 @@ pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| {
         c.marks.set(c.marks.get().entering_region(index));
     });
-}
-
-pub(crate) fn set_mode(mode: Mode) -> Mode {
-    CTX.with(|c| c.mode.replace(mode))
 }
 
 /// An invocation id, never 0, unique among the invocations in flight: ids are 32 bits (4 bytes

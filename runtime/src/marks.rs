@@ -51,15 +51,9 @@ impl Marks {
         Marks((index as u32) << 16 | self.0 & 0xFFFF)
     }
 
-    /// The state a poll ends in: `Returned` when ready, else the await point that suspended
-    /// (the whole `join!`/`select!` call when several of its branches did), else the last
-    /// suspending statement or macro call entered, else `Hidden`.
-    #[inline(always)]
-    pub(crate) fn end_state(self, meta: &FnMeta, ready: bool) -> State {
-        State::decode(self.end_code(meta, ready))
-    }
-
-    /// [`end_state`](Self::end_state), encoded.
+    /// The state a poll ends in, encoded: `Returned` when ready, else the await point that
+    /// suspended (the whole `join!`/`select!` call when several of its branches did), else the
+    /// last suspending statement or macro call entered, else `Hidden`.
     #[inline(always)]
     pub(crate) fn end_code(self, meta: &FnMeta, ready: bool) -> u16 {
         let suspended = self.suspended();

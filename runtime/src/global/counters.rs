@@ -335,13 +335,13 @@ pub(crate) fn count(t: &Event) {
     let Some(cells) = context::with(|ctx| cells(ctx, t.meta)) else {
         return;
     };
-    if t.to == State::Cancelled {
-        if let Some(was) = place(cells, t.from) {
+    if t.to == State::Cancelled.encode() {
+        if let Some(was) = place(cells, State::decode(t.from)) {
             bump_at(cells, was + CANCELLED_AT, 1);
         }
         bump_at(cells, CANCELLED, 1);
     } else {
-        count_codes(cells, t.from.encode(), t.to.encode(), t.nanos);
+        count_codes(cells, t.from, t.to, t.nanos);
     }
 }
 
@@ -415,7 +415,7 @@ mod tests {
     static META: FnMeta = FnMeta::new("churn", "tests", "t.rs", 1, &AWAITS, false);
 
     fn transition(from: State, to: State) -> Event {
-        Event::new(&META, 1, 1, (from, to), None, None)
+        Event::new(&META, 1, 1, (from.encode(), to.encode()), None, None)
     }
 
     #[test]
