@@ -275,6 +275,8 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                 (untimed, 0)
             }
         };
+        // Events carry encoded states; the stream names them.
+        let (from_state, to_state) = (State::decode(e.from), State::decode(e.to));
         let wait_tid = WAIT_TIDS + call;
         if let Some((since, state)) = flight.waiting.take() {
             let name = wait_name_of(meta, state);
@@ -294,7 +296,7 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                 );
             }
             let last = last.get(&e.thread).copied().unwrap_or(0);
-            let end = if e.to == State::Cancelled {
+            let end = if to_state == State::Cancelled {
                 last.max(since)
             } else {
                 start.max(since)
@@ -316,7 +318,7 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                         file: meta.file(),
                         line: point.map(|p| p.line()),
                         expr: point.map(|p| p.expr()),
-                        until: if e.to == State::Cancelled {
+                        until: if to_state == State::Cancelled {
                             "cancelled"
                         } else {
                             "resumed"
@@ -325,11 +327,11 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                 },
             );
         }
-        if e.to == State::Cancelled {
+        if to_state == State::Cancelled {
             let name = format!(
                 "{}#{call} cancelled at {}",
                 meta.display_name(),
-                e.from.name(meta)
+                from_state.name(meta)
             );
             let at = last.get(&e.thread).copied().unwrap_or(0);
             let text = serde_json::to_vec(&Instant {
@@ -355,12 +357,12 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
         flight.polls += 1;
         let ended = last.entry(e.thread).or_insert(0);
         *ended = (*ended).max(start + dur);
-        let point = e.to.await_meta(meta).or(e.from.await_meta(meta));
+        let point = to_state.await_meta(meta).or(from_state.await_meta(meta));
         from.clear();
         to.clear();
         name.clear();
-        push_state(&mut from, e.from, meta);
-        push_state(&mut to, e.to, meta);
+        push_state(&mut from, from_state, meta);
+        push_state(&mut to, to_state, meta);
         {
             use std::fmt::Write as _;
             let _ = write!(name, "{}#{call} {from} -> {to}", meta.display_name());
@@ -410,10 +412,10 @@ fn write_all(rx: Receiver<Msg>, mut out: BufWriter<File>, clock: TraceClock, pat
                 ok &= flush(&mut out, buffer);
             }
         }
-        if e.to.is_final() {
+        if to_state.is_final() {
             flights.remove(&call);
         } else {
-            flight.waiting = Some((start + dur, e.to));
+            flight.waiting = Some((start + dur, to_state));
         }
     }
     for buffer in pending.values_mut() {
