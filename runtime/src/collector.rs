@@ -5,6 +5,7 @@ use crate::activity::Mode;
 use crate::clock::TraceClock;
 use crate::event::Event;
 use crate::invocations::{Invocations, Live};
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::output::Output;
 use crate::sink::Sink;
@@ -24,6 +25,10 @@ pub(crate) struct Collector {
     /// The depth of each kept transition's invocation, when asked for (by the runtime, whose
     /// output prints it later).
     depths: Option<Vec<u16>>,
+    /// Per fn and await point, the polls in which the point returned `Pending` beside other
+    /// points of one `join!` or `select!` (see [`Sink::pended`]): few entries, looked up in
+    /// order.
+    pended: Vec<(&'static FnMeta, u16, u64)>,
 }
 
 impl Collector {
@@ -42,6 +47,7 @@ impl Collector {
             invocations: Invocations::new(),
             output,
             keep: true,
+            pended: Vec::new(),
         }
     }
 
@@ -97,7 +103,7 @@ impl Collector {
     /// Ends the scope: prints the summary if the output wants one and returns the trace.
     pub(crate) fn finish(self) -> Trace {
         let deterministic = matches!(self.clock, TraceClock::Virtual(_));
-        let trace = Trace::new(self.transitions, deterministic);
+        let trace = Trace::new(self.transitions, deterministic).with_pended(self.pended);
         if let Some(output) = self.output {
             output.summary(&trace.stats());
         }
@@ -123,6 +129,19 @@ impl Sink for Collector {
             self.transitions.push(t);
             if let Some(depths) = &mut self.depths {
                 depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
+            }
+        }
+    }
+
+    fn pended(&mut self, meta: &'static FnMeta, points: Pended) {
+        for index in points.indices() {
+            match self
+                .pended
+                .iter_mut()
+                .find(|(m, i, _)| std::ptr::eq(*m, meta) && *i == index)
+            {
+                Some((_, _, n)) => *n += 1,
+                None => self.pended.push((meta, index, 1)),
             }
         }
     }

@@ -7,10 +7,11 @@
 //! `Traced` reads it after the body returns. Nested points write first and the outer ones last, so
 //! the value left is the await point of the frame being polled.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
-use crate::marks::{Marks, NONE};
+use crate::marks::{Marks, NONE, Pended};
+use crate::state::SEVERAL;
 
 pub(crate) struct Ctx {
     /// Invocation id of the innermost traced frame being polled; 0 when none.
@@ -27,6 +28,11 @@ pub(crate) struct Ctx {
     /// fn's slot number (slot + 1; 0 for none): most polls hit them, which saves walking the
     /// thread's counter table.
     last_cells: Cell<(u32, &'static [AtomicU64])>,
+    /// The await points that returned `Pending` in the current poll of the frame whose marks
+    /// say several did; empty otherwise.
+    pended: Cell<Pended>,
+    /// Sets of outer frames put aside while an inner frame's poll had several points pending.
+    outer_pended: RefCell<Vec<Pended>>,
 }
 
 impl Ctx {
@@ -56,6 +62,8 @@ thread_local! {
             task: Cell::new(0),
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
+            pended: Cell::new(Pended::EMPTY),
+            outer_pended: RefCell::new(Vec::new()),
         }
     };
 }
@@ -113,8 +121,59 @@ pub(crate) fn current_call() -> u64 {
 #[inline(always)]
 pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| {
-        c.marks.set(c.marks.get().suspending_at(index));
+        let marks = c.marks.get();
+        let before = marks.suspended();
+        if before != NONE && before != index {
+            pended_too(c, before, index);
+        }
+        c.marks.set(marks.suspending_at(index));
     });
+}
+
+/// A second (or further) await point of the frame returned `Pending` in one poll: the set of
+/// pending points starts (putting an outer frame's live set aside) or grows.
+#[cold]
+fn pended_too(c: &Ctx, before: u16, index: u16) {
+    if before & SEVERAL == 0 {
+        let live = c.pended.get();
+        let restore = !live.is_empty();
+        if restore {
+            if let Ok(mut outer) = c.outer_pended.try_borrow_mut() {
+                outer.push(live);
+            }
+        }
+        c.pended.set(Pended::of(before, index, restore));
+    } else {
+        c.pended.set(c.pended.get().with(index));
+    }
+}
+
+/// Takes the set of pending await points of the poll that just ended (its marks said several:
+/// see [`Marks::end_code`]), putting back the outer frame's set it had put aside.
+#[cold]
+pub(crate) fn take_pended() -> Pended {
+    CTX.with(|c| {
+        let mine = c.pended.get();
+        let next = if mine.restore {
+            c.outer_pended
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut outer| outer.pop())
+                .unwrap_or(Pended::EMPTY)
+        } else {
+            Pended::EMPTY
+        };
+        c.pended.set(next);
+        mine
+    })
+}
+
+/// Drops the set of pending points of a poll that unwound, when its marks say it has one.
+#[inline]
+pub(crate) fn discard_pended(marks: Marks) {
+    if marks.has_several() {
+        take_pended();
+    }
 }
 
 /// Called when the body enters the statement or macro call of await point `index`.

@@ -11,6 +11,7 @@ use crate::activity::{self, Mode, ScopeCount};
 use crate::collector::Collector;
 use crate::event::Event;
 use crate::global;
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 
@@ -61,6 +62,17 @@ impl Target<'_> {
             Target::Off => {}
             Target::Scope(scope) => scope.with_collector(|c| c.record(&event())),
             Target::Global(_) => global::Recorder.record(&event()),
+        }
+    }
+
+    /// Hands the set of await points pending together in one poll to the target's sink (see
+    /// [`Sink::pended`]).
+    #[cold]
+    pub(crate) fn pended(self, meta: &'static FnMeta, points: Pended) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => scope.with_collector(|c| c.pended(meta, points)),
+            Target::Global(_) => global::Recorder.pended(meta, points),
         }
     }
 }

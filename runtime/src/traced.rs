@@ -188,7 +188,12 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let marks = context::exit_counting(finish.saved);
     let frame = &mut *finish.frame;
     frame.region = marks.region();
-    let to = marks.end_code(meta(), poll.is_ready());
+    let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
+        let points = context::take_pended();
+        if suspended {
+            counters::count_pended(lean.cells, meta(), points);
+        }
+    });
     let nanos = lean
         .timed
         .then(|| clock::nanos_between(started, clock::now()));
@@ -207,7 +212,7 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::exit_counting(self.saved);
+        context::discard_pended(context::exit_counting(self.saved));
         let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();
@@ -234,7 +239,13 @@ impl PollFinish<'_, '_> {
     fn finish(&mut self, ready: bool) {
         let (marks, thread) = context::exit(self.saved);
         self.frame.region = marks.region();
-        let to = marks.end_code(self.meta, ready);
+        let (target, meta) = (self.target, self.meta);
+        let to = marks.end_code(meta, ready, |suspended| {
+            let points = context::take_pended();
+            if suspended {
+                target.pended(meta, points);
+            }
+        });
         self.record(to, thread);
     }
 
@@ -252,7 +263,8 @@ impl PollFinish<'_, '_> {
 
 impl Drop for PollFinish<'_, '_> {
     fn drop(&mut self) {
-        let (_, thread) = context::exit(self.saved);
+        let (marks, thread) = context::exit(self.saved);
+        context::discard_pended(marks);
         self.record(State::Panicked.encode(), thread);
     }
 }
