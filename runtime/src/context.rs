@@ -31,8 +31,6 @@ pub(crate) struct Ctx {
     /// The await points that returned `Pending` in the current poll of the frame whose marks
     /// say several did; empty otherwise.
     pended: Cell<Pended>,
-    /// Sets of outer frames put aside while an inner frame's poll had several points pending.
-    outer_pended: RefCell<Vec<Pended>>,
 }
 
 impl Ctx {
@@ -63,9 +61,12 @@ thread_local! {
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
             pended: Cell::new(Pended::EMPTY),
-            outer_pended: RefCell::new(Vec::new()),
         }
     };
+    /// Sets of outer frames put aside while an inner frame's poll had several points pending.
+    /// Apart from [`CTX`], which holds no type with a destructor, so that its every access
+    /// stays a plain thread-local load (no registration check).
+    static OUTER_PENDED: RefCell<Vec<Pended>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with this thread's context: one thread-local access for a whole poll. The
@@ -122,11 +123,11 @@ pub(crate) fn current_call() -> u64 {
 pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| {
         let marks = c.marks.get();
-        let before = marks.suspended();
-        if before != NONE && before != index {
-            pended_too(c, before, index);
+        let next = marks.suspending_at(index);
+        if next.suspended() & SEVERAL != 0 {
+            pended_too(c, marks.suspended(), index);
         }
-        c.marks.set(marks.suspending_at(index));
+        c.marks.set(next);
     });
 }
 
@@ -138,9 +139,11 @@ fn pended_too(c: &Ctx, before: u16, index: u16) {
         let live = c.pended.get();
         let restore = !live.is_empty();
         if restore {
-            if let Ok(mut outer) = c.outer_pended.try_borrow_mut() {
-                outer.push(live);
-            }
+            let _ = OUTER_PENDED.try_with(|outer| {
+                if let Ok(mut outer) = outer.try_borrow_mut() {
+                    outer.push(live);
+                }
+            });
         }
         c.pended.set(Pended::of(before, index, restore));
     } else {
@@ -155,10 +158,10 @@ pub(crate) fn take_pended() -> Pended {
     CTX.with(|c| {
         let mine = c.pended.get();
         let next = if mine.restore {
-            c.outer_pended
-                .try_borrow_mut()
+            OUTER_PENDED
+                .try_with(|outer| outer.try_borrow_mut().ok().and_then(|mut o| o.pop()))
                 .ok()
-                .and_then(|mut outer| outer.pop())
+                .flatten()
                 .unwrap_or(Pended::EMPTY)
         } else {
             Pended::EMPTY

@@ -8,6 +8,7 @@ use std::cell::{Cell, RefCell, RefMut};
 use std::ptr;
 
 use crate::activity::{self, Mode, ScopeCount};
+use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
 use crate::global;
@@ -62,6 +63,33 @@ impl Target<'_> {
             Target::Off => {}
             Target::Scope(scope) => scope.with_collector(|c| c.record(&event())),
             Target::Global(_) => global::Recorder.record(&event()),
+        }
+    }
+
+    /// Emits the end of one poll of invocation `call` of `meta` on `thread`, moved from and to
+    /// encoded states, with the clock's raw readings at its start and end when timed: a
+    /// capture scope's collector converts them when it builds the trace.
+    #[inline(always)]
+    pub(crate) fn emit_poll(
+        self,
+        meta: &'static FnMeta,
+        call: u32,
+        thread: u32,
+        moved: (u16, u16),
+        times: (Option<u64>, Option<u64>),
+    ) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => {
+                scope.with_collector(|c| c.record_timed(meta, call, thread, moved, times));
+            }
+            Target::Global(_) => {
+                let nanos = times
+                    .0
+                    .zip(times.1)
+                    .map(|(s, e)| clock::nanos_between(s, e));
+                global::Recorder.record(&Event::new(meta, call, thread, moved, times.0, nanos));
+            }
         }
     }
 

@@ -251,13 +251,11 @@ impl PollFinish<'_, '_> {
 
     /// Records the poll's move to `to` (encoded).
     fn record(&mut self, to: u16, thread: u32) {
-        let nanos = self
-            .started
-            .map(|start| clock::nanos_between(start, clock::now()));
+        let ended = self.started.map(|_| clock::now());
         let from = std::mem::replace(&mut self.frame.state, to);
         let (meta, call, started) = (self.meta, self.frame.call, self.started);
         self.target
-            .emit(|| Event::new(meta, call, thread, (from, to), started, nanos));
+            .emit_poll(meta, call, thread, (from, to), (started, ended));
     }
 }
 
