@@ -137,14 +137,11 @@ pub(crate) fn suspended_at(index: u16) {
 fn pended_too(c: &Ctx, before: u16, index: u16) {
     if before & SEVERAL == 0 {
         let live = c.pended.get();
-        let restore = !live.is_empty();
-        if restore {
-            let _ = OUTER_PENDED.try_with(|outer| {
-                if let Ok(mut outer) = outer.try_borrow_mut() {
-                    outer.push(live);
-                }
-            });
-        }
+        // Put back at this set's end only what was put aside (not during teardown).
+        let restore = !live.is_empty()
+            && OUTER_PENDED
+                .try_with(|outer| outer.try_borrow_mut().map(|mut o| o.push(live)).is_ok())
+                .unwrap_or(false);
         c.pended.set(Pended::of(before, index, restore));
     } else {
         c.pended.set(c.pended.get().with(index));

@@ -31,7 +31,9 @@ pub struct AwaitStats {
 }
 
 impl AwaitStats {
-    /// Polls that returned `Pending` at this await point.
+    /// Polls that returned `Pending` at this await point. For a branch of a `join!` or
+    /// `select!`, the polls in which that branch returned `Pending` (alone or beside other
+    /// branches); for the macro call, the polls that returned `Pending` inside it.
     pub fn suspensions(&self) -> u64 {
         self.suspensions
     }
