@@ -247,3 +247,68 @@ mod ambiguous {
         );
     }
 }
+
+#[traced_async]
+async fn slow_join() -> (u32, u32) {
+    futures::join!(io(1, 1), io(3, 2))
+}
+
+#[traced_async]
+async fn inner_join() -> u32 {
+    io(0, ()).await;
+    let (a, b) = futures::join!(io(1, 1), io(1, 2));
+    a + b
+}
+
+#[traced_async]
+async fn outer_join() -> u32 {
+    let (a, b, c) = futures::join!(io(2, 1), io(2, 2), inner_join());
+    a + b + c
+}
+
+/// Suspensions per await point of `name`, by label.
+fn suspended(trace: &traced_async::Trace, name: &str) -> Vec<(String, u64)> {
+    let f = trace.function(name);
+    f.await_points()
+        .iter()
+        .map(|p| (p.meta().label().to_owned(), p.suspensions()))
+        .collect()
+}
+
+fn labelled(counts: &[(&str, u64)]) -> Vec<(String, u64)> {
+    counts.iter().map(|(l, n)| ((*l).to_owned(), *n)).collect()
+}
+
+#[test]
+fn every_pending_branch_counts_as_suspended() {
+    let (out, trace) = capture(slow_join());
+    assert_eq!(out, (1, 2));
+    // Poll 1: both branches pending (the transition names the call); polls 2 and 3: only the
+    // slow one. The call was pending in all three.
+    assert_eq!(
+        states(&trace, "slow_join"),
+        ["await#0", "await#0.1", "await#0.1", "returned"]
+    );
+    assert_eq!(
+        suspended(&trace, "slow_join"),
+        labelled(&[("0", 3), ("0.0", 1), ("0.1", 3)])
+    );
+    assert_eq!(trace.function("slow_join").polls(), 4);
+}
+
+#[test]
+fn a_nested_join_keeps_its_pending_branches_apart_from_the_outer_ones() {
+    let (out, trace) = capture(outer_join());
+    assert_eq!(out, 6);
+    // Poll 1: all three outer branches pending, the third inside `inner_join`, whose own two
+    // branches were pending together while the outer two had already pended. Poll 2: the
+    // first two again (the inner join is done).
+    assert_eq!(
+        suspended(&trace, "outer_join"),
+        labelled(&[("0", 2), ("0.0", 2), ("0.1", 2), ("0.2", 1)])
+    );
+    assert_eq!(
+        suspended(&trace, "inner_join"),
+        labelled(&[("0", 0), ("1", 1), ("1.0", 1), ("1.1", 1)])
+    );
+}

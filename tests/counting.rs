@@ -223,3 +223,36 @@ fn a_report_says_where_stuck_invocations_wait_on_any_thread() {
     let section = text.split("── where is everyone? ──").nth(1).unwrap_or("");
     assert!(!section.contains("stuck"), "{text}");
 }
+
+/// Pending `n` times, waking itself, then ready.
+struct Pending(u32);
+
+impl Future for Pending {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 == 0 {
+            return Poll::Ready(());
+        }
+        self.0 -= 1;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+#[traced_async]
+async fn counted_join() {
+    futures::join!(Pending(1), Pending(3), Pending(0));
+}
+
+#[test]
+fn every_pending_branch_of_a_join_is_counted_as_suspended() {
+    recorder();
+    futures::executor::block_on(counted_join());
+    let report = traced_async::report();
+    let f = report.function("counted_join").expect("counted_join ran");
+    // Poll 1: two branches pending together (the poll counts at the call); polls 2 and 3:
+    // the second alone. The call was pending in all three.
+    assert_eq!(f.polls(), 4);
+    let suspensions: Vec<u64> = f.awaits().iter().map(|a| a.suspensions()).collect();
+    assert_eq!(suspensions, [3, 1, 3, 0]);
+}

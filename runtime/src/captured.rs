@@ -91,6 +91,7 @@ impl<F: Future> Future for Captured<F> {
 struct FlushOnExit<'a>(&'a Scope);
 
 impl Drop for FlushOnExit<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.0.flush();
     }

@@ -2,14 +2,15 @@
 //! flight (number, depth, task), keeps them for the trace and hands them to the live output.
 
 use crate::activity::Mode;
-use crate::clock::TraceClock;
+use crate::clock::{self, TraceClock};
 use crate::event::Event;
 use crate::invocations::{Invocations, Live};
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::output::Output;
 use crate::sink::Sink;
 use crate::trace::Trace;
-use crate::transition::{Numbered, Transition};
+use crate::transition::Transition;
 
 pub(crate) struct Collector {
     mode: Mode,
@@ -24,6 +25,14 @@ pub(crate) struct Collector {
     /// The depth of each kept transition's invocation, when asked for (by the runtime, whose
     /// output prints it later).
     depths: Option<Vec<u16>>,
+    /// Per fn and await point, the polls in which the point returned `Pending` beside other
+    /// points of one `join!` or `select!` (see [`Sink::pended`]): few entries, looked up in
+    /// order.
+    pended: Vec<(&'static FnMeta, u16, u64)>,
+    /// Whether timed polls are kept with raw clock readings, converted to ns when the trace is
+    /// built ([`finish`](Self::finish)) rather than one by one as they are recorded: on the
+    /// real clock, when nothing reads the transitions before (no output, no depths).
+    raw: bool,
 }
 
 impl Collector {
@@ -35,6 +44,7 @@ impl Collector {
     /// A collector stamping poll starts on `clock`.
     pub(crate) fn on_clock(mode: Mode, output: Option<Output>, clock: TraceClock) -> Self {
         Collector {
+            raw: output.is_none() && matches!(clock, TraceClock::Real { .. }),
             clock,
             depths: None,
             mode,
@@ -42,6 +52,7 @@ impl Collector {
             invocations: Invocations::new(),
             output,
             keep: true,
+            pended: Vec::new(),
         }
     }
 
@@ -58,6 +69,7 @@ impl Collector {
     pub(crate) fn with_depths(self) -> Self {
         Collector {
             depths: Some(Vec::new()),
+            raw: false,
             ..self
         }
     }
@@ -82,9 +94,34 @@ impl Collector {
         self.invocations.in_flight()
     }
 
-    /// Every transition recorded so far.
+    /// Every transition recorded so far (for a collector with depths: the runtime's, whose
+    /// transitions are in ns as they come).
     pub(crate) fn transitions(&self) -> &[Transition] {
+        debug_assert!(!self.raw, "raw transitions are converted only by `finish`");
         &self.transitions
+    }
+
+    /// One poll ended: [`Sink::record`] for the poll path, given the clock's raw readings at
+    /// the poll's start and end when timed. Kept raw (see [`raw`](Self::raw)) when it can be,
+    /// which spares two conversions per poll.
+    #[inline]
+    pub(crate) fn record_timed(
+        &mut self,
+        meta: &'static FnMeta,
+        call: u32,
+        thread: u32,
+        moved: (u16, u16),
+        (started, ended): (Option<u64>, Option<u64>),
+    ) {
+        let ticks = started.zip(ended).map(|(s, e)| clock::ticks(s, e));
+        if self.raw {
+            let (at, _) = self.invocations.number(meta, u64::from(call), moved.1);
+            let t = Transition::new(meta, moved, at, thread, started, ticks);
+            self.transitions.push(t);
+        } else {
+            let nanos = ticks.map(|t| clock::nanos_between(0, t));
+            self.record(&Event::new(meta, call, thread, moved, started, nanos));
+        }
     }
 
     /// Writes what the output buffered during one poll of the scope.
@@ -97,7 +134,14 @@ impl Collector {
     /// Ends the scope: prints the summary if the output wants one and returns the trace.
     pub(crate) fn finish(self) -> Trace {
         let deterministic = matches!(self.clock, TraceClock::Virtual(_));
-        let trace = Trace::new(self.transitions, deterministic);
+        let mut transitions = self.transitions;
+        if let (true, TraceClock::Real { origin }) = (self.raw, &self.clock) {
+            let scale = clock::Scale::now();
+            for t in &mut transitions {
+                t.convert_raw(*origin, scale);
+            }
+        }
+        let trace = Trace::new(transitions, deterministic).with_pended(self.pended);
         if let Some(output) = self.output {
             output.summary(&trace.stats());
         }
@@ -111,23 +155,34 @@ impl Sink for Collector {
         self.invocations.begin(meta, call, parent);
     }
 
+    /// An event with times comes only from [`record_timed`](Self::record_timed) while kept in
+    /// ns; others (cancellations) have none.
+    #[inline]
     fn record(&mut self, e: &Event) {
-        let live = self.invocations.note(e.meta, u64::from(e.call), e.to);
-        let at = Numbered {
-            call: live.id,
-            parent: live.parent,
-            poll: live.polls,
-            task: live.task,
-        };
+        debug_assert!(!self.raw || e.started.is_none());
+        let (at, depth) = self.invocations.number(e.meta, u64::from(e.call), e.to);
         let start = e.started.map(|raw| self.clock.at(raw));
         let t = Transition::new(e.meta, (e.from, e.to), at, e.thread, start, e.nanos);
         if let Some(output) = &mut self.output {
-            output.transition(&t, live.depth);
+            output.transition(&t, depth as usize);
         }
         if self.keep {
             self.transitions.push(t);
             if let Some(depths) = &mut self.depths {
-                depths.push(u16::try_from(live.depth).unwrap_or(u16::MAX));
+                depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
+            }
+        }
+    }
+
+    fn pended(&mut self, meta: &'static FnMeta, points: Pended) {
+        for index in points.indices() {
+            match self
+                .pended
+                .iter_mut()
+                .find(|(m, i, _)| std::ptr::eq(*m, meta) && *i == index)
+            {
+                Some((_, _, n)) => *n += 1,
+                None => self.pended.push((meta, index, 1)),
             }
         }
     }

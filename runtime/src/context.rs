@@ -7,19 +7,17 @@
 //! `Traced` reads it after the body returns. Nested points write first and the outer ones last, so
 //! the value left is the await point of the frame being polled.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
-use crate::activity::Mode;
-use crate::marks::{Marks, NONE};
+use crate::marks::{Marks, NONE, Pended};
+use crate::state::SEVERAL;
 
 pub(crate) struct Ctx {
     /// Invocation id of the innermost traced frame being polled; 0 when none.
     call: Cell<u64>,
     /// What the current poll of that frame has marked so far.
     marks: Cell<Marks>,
-    /// Recording mode of the capture scope active on this thread.
-    mode: Cell<Mode>,
     /// Next invocation id to hand out, and the end of this thread's block of ids.
     ids: Cell<(u32, u32)>,
     /// The executor task being polled on this thread (0 outside a traced-async executor).
@@ -30,14 +28,12 @@ pub(crate) struct Ctx {
     /// fn's slot number (slot + 1; 0 for none): most polls hit them, which saves walking the
     /// thread's counter table.
     last_cells: Cell<(u32, &'static [AtomicU64])>,
+    /// The await points that returned `Pending` in the current poll of the frame whose marks
+    /// say several did; empty otherwise.
+    pended: Cell<Pended>,
 }
 
 impl Ctx {
-    #[inline(always)]
-    pub(crate) fn mode(&self) -> Mode {
-        self.mode.get()
-    }
-
     /// [`enter`] for counting only: invocation ids and parents are not tracked.
     #[inline(always)]
     pub(crate) fn enter_counting(&self, region: u16) -> Marks {
@@ -60,13 +56,17 @@ thread_local! {
         Ctx {
             call: Cell::new(0),
             marks: Cell::new(Marks::entering(NONE)),
-            mode: Cell::new(Mode::Off),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
+            pended: Cell::new(Pended::EMPTY),
         }
     };
+    /// Sets of outer frames put aside while an inner frame's poll had several points pending.
+    /// Apart from [`CTX`], which holds no type with a destructor, so that its every access
+    /// stays a plain thread-local load (no registration check).
+    static OUTER_PENDED: RefCell<Vec<Pended>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with this thread's context: one thread-local access for a whole poll. The
@@ -122,8 +122,58 @@ pub(crate) fn current_call() -> u64 {
 #[inline(always)]
 pub(crate) fn suspended_at(index: u16) {
     CTX.with(|c| {
-        c.marks.set(c.marks.get().suspending_at(index));
+        let marks = c.marks.get();
+        let next = marks.suspending_at(index);
+        if next.suspended() & SEVERAL != 0 {
+            pended_too(c, marks.suspended(), index);
+        }
+        c.marks.set(next);
     });
+}
+
+/// A second (or further) await point of the frame returned `Pending` in one poll: the set of
+/// pending points starts (putting an outer frame's live set aside) or grows.
+#[cold]
+fn pended_too(c: &Ctx, before: u16, index: u16) {
+    if before & SEVERAL == 0 {
+        let live = c.pended.get();
+        // Put back at this set's end only what was put aside (not during teardown).
+        let restore = !live.is_empty()
+            && OUTER_PENDED
+                .try_with(|outer| outer.try_borrow_mut().map(|mut o| o.push(live)).is_ok())
+                .unwrap_or(false);
+        c.pended.set(Pended::of(before, index, restore));
+    } else {
+        c.pended.set(c.pended.get().with(index));
+    }
+}
+
+/// Takes the set of pending await points of the poll that just ended (its marks said several:
+/// see [`Marks::end_code`]), putting back the outer frame's set it had put aside.
+#[cold]
+pub(crate) fn take_pended() -> Pended {
+    CTX.with(|c| {
+        let mine = c.pended.get();
+        let next = if mine.restore {
+            OUTER_PENDED
+                .try_with(|outer| outer.try_borrow_mut().ok().and_then(|mut o| o.pop()))
+                .ok()
+                .flatten()
+                .unwrap_or(Pended::EMPTY)
+        } else {
+            Pended::EMPTY
+        };
+        c.pended.set(next);
+        mine
+    })
+}
+
+/// Drops the set of pending points of a poll that unwound, when its marks say it has one.
+#[inline]
+pub(crate) fn discard_pended(marks: Marks) {
+    if marks.has_several() {
+        take_pended();
+    }
 }
 
 /// Called when the body enters the statement or macro call of await point `index`.
@@ -132,10 +182,6 @@ pub(crate) fn enter_region(index: u16) {
     CTX.with(|c| {
         c.marks.set(c.marks.get().entering_region(index));
     });
-}
-
-pub(crate) fn set_mode(mode: Mode) -> Mode {
-    CTX.with(|c| c.mode.replace(mode))
 }
 
 /// An invocation id, never 0, unique among the invocations in flight: ids are 32 bits (4 bytes

@@ -3,7 +3,6 @@
 //! [`Transition`](crate::Transition).
 
 use crate::meta::FnMeta;
-use crate::state::State;
 
 /// One poll's event, before any recorder numbered it.
 #[derive(Debug, Clone, Copy)]
@@ -14,8 +13,10 @@ pub(crate) struct Event {
     /// The thread the poll ran on, numbered from 1
     /// (see [`thread_number`](crate::context::thread_number)).
     pub(crate) thread: u32,
-    pub(crate) from: State,
-    pub(crate) to: State,
+    /// The state before the poll, encoded (see [`State::encode`](crate::State)).
+    pub(crate) from: u16,
+    /// The state after the poll, encoded.
+    pub(crate) to: u16,
     /// The clock's raw reading when the poll started, when the poll was timed.
     pub(crate) started: Option<u64>,
     /// How long the poll took, in nanoseconds, when it was timed.
@@ -24,7 +25,8 @@ pub(crate) struct Event {
 
 impl Event {
     /// The event of a poll of invocation `call` of `meta` on `thread` (this thread's
-    /// [`thread_number`](crate::context::thread_number)) from `from` to `to`, started at raw
+    /// [`thread_number`](crate::context::thread_number)) from `from` to `to` (encoded states: the
+    /// frame keeps them so, and the recorders store them so), started at raw
     /// clock reading `started` and lasting `nanos` when timed. A cancellation (a drop
     /// mid-flight) is not a poll: it has neither.
     #[inline]
@@ -32,7 +34,7 @@ impl Event {
         meta: &'static FnMeta,
         call: u32,
         thread: u32,
-        (from, to): (State, State),
+        (from, to): (u16, u16),
         started: Option<u64>,
         nanos: Option<u64>,
     ) -> Self {

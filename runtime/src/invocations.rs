@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::context;
 use crate::meta::FnMeta;
 use crate::state::State;
+use crate::transition::Numbered;
 
 /// An invocation that has started and not yet ended.
 #[derive(Debug, Clone, Copy)]
@@ -20,14 +21,37 @@ pub(crate) struct Live {
     pub(crate) meta: &'static FnMeta,
     /// State after the last poll.
     pub(crate) state: State,
-    /// Polls recorded so far.
-    pub(crate) polls: u32,
     /// The executor's task that first polled it (0 outside a traced-async executor).
     pub(crate) task: u64,
 }
 
 /// Slots of the direct-mapped table in front of the map: a power of two.
 const SLOTS: usize = 256;
+
+/// An invocation in flight as the table keeps it: numbered already as its transitions store
+/// it (32-bit numbers, saturated), so that numbering a transition copies, not converts.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    meta: &'static FnMeta,
+    /// What a transition of this invocation carries; `poll` is the polls recorded so far.
+    at: Numbered,
+    depth: u32,
+    /// State after the last poll, encoded.
+    state: u16,
+}
+
+impl Entry {
+    fn live(&self) -> Live {
+        Live {
+            id: u64::from(self.at.call),
+            depth: self.depth as usize,
+            parent: u64::from(self.at.parent),
+            meta: self.meta,
+            state: State::decode(self.state),
+            task: u64::from(self.at.task),
+        }
+    }
+}
 
 /// The invocations in flight, keyed by process-wide invocation id; an invocation is dropped
 /// when it ends, so long runs stay small.
@@ -39,15 +63,20 @@ const SLOTS: usize = 256;
 pub(crate) struct Invocations {
     /// `(call, invocation)` by `call % SLOTS`; call 0 (never an invocation id) marks a free
     /// slot. Allocated at the first invocation.
-    slots: Vec<(u64, Live)>,
-    overflow: FxHashMap<u64, Live>,
+    slots: Option<Box<[(u64, Entry); SLOTS]>>,
+    overflow: FxHashMap<u64, Entry>,
     next_id: u64,
+}
+
+/// A 32-bit number as transitions store it: saturated.
+fn narrow(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Invocations {
     pub(crate) fn new() -> Self {
         Invocations {
-            slots: Vec::new(),
+            slots: None,
             overflow: FxHashMap::default(),
             next_id: 1,
         }
@@ -65,74 +94,89 @@ impl Invocations {
         }
     }
 
-    /// Invocation `call` moved to `to`, by a poll unless it was cancelled: the invocation as
-    /// numbered, after the move. One that ended is forgotten.
+    /// Invocation `call` moved to `to` (encoded), by a poll unless it was cancelled: what the
+    /// move's transition carries (the poll counted) and the invocation's depth. One that ended
+    /// is forgotten. Run on every poll a collector records.
     #[inline]
-    pub(crate) fn note(&mut self, meta: &'static FnMeta, call: u64, to: State) -> Live {
-        let live = match self.get(call) {
-            Some(live) => live,
-            // Recording began while the invocation was in flight: its caller is unknown.
-            None => self.insert(meta, call, None),
-        };
-        live.state = to;
-        if to != State::Cancelled {
-            live.polls += 1;
-        }
-        let live = *live;
-        if to.is_final() {
-            self.remove(call);
-        }
-        live
+    pub(crate) fn number(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
+        let entry = self.advance(meta, call, to);
+        (entry.at, entry.depth)
     }
 
     #[inline]
-    fn get(&mut self, call: u64) -> Option<&mut Live> {
-        match self.slots.get_mut(slot_of(call)) {
-            Some((key, live)) if *key == call => Some(live),
-            _ => self.overflow.get_mut(&call),
+    fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
+        let entry = match self.get(call) {
+            Some(entry) => entry,
+            // Recording began while the invocation was in flight: its caller is unknown.
+            None => self.insert(meta, call, None),
+        };
+        entry.state = to;
+        if to != State::Cancelled.encode() {
+            entry.at.poll += 1;
+        }
+        let entry = *entry;
+        if State::is_final_code(to) {
+            self.remove(call);
+        }
+        entry
+    }
+
+    #[inline]
+    fn get(&mut self, call: u64) -> Option<&mut Entry> {
+        match &mut self.slots {
+            Some(slots) => match &mut slots[slot_of(call)] {
+                (key, entry) if *key == call => Some(entry),
+                _ => self.overflow.get_mut(&call),
+            },
+            None => None,
         }
     }
 
     /// Numbers the new invocation `call`, awaited by `parent`.
-    fn insert(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Live>) -> &mut Live {
-        let live = Live {
-            id: self.next_id,
-            depth: parent.map_or(0, |p| p.depth + 1),
-            parent: parent.map_or(0, |p| p.id),
+    fn insert(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Entry>) -> &mut Entry {
+        let entry = Entry {
             meta,
-            state: State::Start,
-            polls: 0,
-            task: parent.map_or_else(context::current_task, |p| p.task),
+            at: Numbered {
+                call: narrow(self.next_id),
+                parent: parent.map_or(0, |p| p.at.call),
+                poll: 0,
+                task: parent.map_or_else(|| narrow(context::current_task()), |p| p.at.task),
+            },
+            depth: parent.map_or(0, |p| p.depth.saturating_add(1)),
+            state: State::Start.encode(),
         };
         self.next_id += 1;
-        if self.slots.is_empty() {
-            self.slots = vec![(0, live); SLOTS];
-        }
-        let slot = &mut self.slots[slot_of(call)];
+        let slots = self
+            .slots
+            .get_or_insert_with(|| Box::new([(0, entry); SLOTS]));
+        let slot = &mut slots[slot_of(call)];
         if slot.0 == 0 {
-            *slot = (call, live);
+            *slot = (call, entry);
             &mut slot.1
         } else {
-            self.overflow.entry(call).or_insert(live)
+            self.overflow.entry(call).or_insert(entry)
         }
     }
 
     #[inline]
     fn remove(&mut self, call: u64) {
-        match self.slots.get_mut(slot_of(call)) {
-            Some(slot) if slot.0 == call => slot.0 = 0,
-            _ => {
-                self.overflow.remove(&call);
+        if let Some(slots) = &mut self.slots {
+            let slot = &mut slots[slot_of(call)];
+            if slot.0 == call {
+                slot.0 = 0;
+                return;
             }
         }
+        self.overflow.remove(&call);
     }
 
     /// The invocations in flight, in the order they started.
     pub(crate) fn in_flight(&self) -> Vec<Live> {
-        let slotted = self.slots.iter().filter(|(call, _)| *call != 0);
+        let slotted = self.slots.iter().flat_map(|slots| slots.iter());
         let mut live: Vec<Live> = slotted
-            .map(|(_, live)| *live)
-            .chain(self.overflow.values().copied())
+            .filter(|(call, _)| *call != 0)
+            .map(|(_, entry)| entry.live())
+            .chain(self.overflow.values().map(Entry::live))
             .collect();
         live.sort_by_key(|l| l.id);
         live
@@ -168,14 +212,16 @@ mod tests {
             .map(|l| (l.id, l.parent, l.depth))
             .collect();
         assert_eq!(ids, [(1, 0, 0), (2, 1, 1)]);
-        let done = invocations.note(&META, inner, State::Returned);
-        assert_eq!((done.id, done.polls), (2, 1));
+        let returned = State::Returned.encode();
+        let (done, depth) = invocations.number(&META, inner, returned);
+        assert_eq!((done.call, done.parent, done.poll, depth), (2, 1, 1, 1));
         assert_eq!(invocations.in_flight().len(), 1);
-        let suspended = invocations.note(&META, outer, State::Hidden);
-        assert_eq!((suspended.id, suspended.polls), (1, 1));
-        invocations.note(&META, outer, State::Returned);
+        let (suspended, _) = invocations.number(&META, outer, State::Hidden.encode());
+        assert_eq!((suspended.call, suspended.poll), (1, 1));
+        let (cancelled, _) = invocations.number(&META, outer, State::Cancelled.encode());
+        assert_eq!(cancelled.poll, 1, "a cancellation is not a poll");
         assert!(invocations.in_flight().is_empty());
         // A new invocation in the freed slot is numbered next.
-        assert_eq!(invocations.note(&META, inner, State::Returned).id, 3);
+        assert_eq!(invocations.number(&META, inner, returned).0.call, 3);
     }
 }

@@ -1,95 +1,147 @@
-//! Where transitions go. A capture scope (see [`Captured`](crate::Captured)) lends its collector
-//! to the thread for the length of one of its polls; every transition produced on the thread
-//! meanwhile lands there. No lock is taken: the collector belongs to the scope, and only the
-//! thread polling it sees it. Elsewhere transitions go to the process-wide recorder.
+//! Where transitions go. A capture scope (see [`Captured`](crate::Captured)) lends itself to the
+//! thread for the length of one of its polls: entering is one store of its address in a
+//! thread-local, and every transition produced on the thread meanwhile lands in its collector.
+//! No lock is taken: the collector belongs to the scope, and only the thread polling it sees it.
+//! Elsewhere transitions go to the process-wide recorder.
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
+use std::ptr;
 
 use crate::activity::{self, Mode, ScopeCount};
+use crate::clock;
 use crate::collector::Collector;
-use crate::context::{self, Ctx};
 use crate::event::Event;
 use crate::global;
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 
-scoped_tls::scoped_thread_local!(static SCOPE: RefCell<Collector>);
+thread_local! {
+    /// The capture scope recording on this thread, null when none. Only [`Scope::enter`] writes
+    /// it, and it puts back what it found before it returns, also by unwinding.
+    static CURRENT: Cell<*const Scope> = const { Cell::new(ptr::null()) };
+}
 
 /// Who records a poll, and how much.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Target {
+#[derive(Clone, Copy)]
+pub(crate) enum Target<'s> {
     /// No one.
     Off,
     /// The capture scope active on this thread.
-    Scope(Mode),
+    Scope(&'s Scope),
     /// The process-wide recorder.
     Global(Mode),
 }
 
-/// Who records a poll of `meta` starting now on this thread: the capture scope if one is
-/// active here, else the process-wide recorder if it selects `meta`.
-#[inline(always)]
-pub(crate) fn target(meta: &'static FnMeta) -> Target {
-    if !activity::any() {
-        return Target::Off;
+impl Target<'_> {
+    /// How much this target records.
+    #[inline(always)]
+    pub(crate) fn mode(self) -> Mode {
+        match self {
+            Target::Off => Mode::Off,
+            Target::Scope(scope) => scope.mode,
+            Target::Global(mode) => mode,
+        }
     }
-    target_here(meta)
+
+    /// Tells the recorder that invocation `call` starts its first poll.
+    #[inline]
+    pub(crate) fn begin(self, meta: &'static FnMeta, call: u64, parent: u64) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => scope.with_collector(|c| c.begin(meta, call, parent)),
+            Target::Global(_) => global::Recorder.begin(meta, call, parent),
+        }
+    }
+
+    /// Hands a poll's event, built by `event` only if someone records it, to its recorder.
+    /// Built in each branch, so that on the capture scope's (whose collector's `record` is
+    /// inlined here) the event stays in registers and the transition is written once, in place.
+    #[inline(always)]
+    pub(crate) fn emit(self, event: impl FnOnce() -> Event) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => scope.with_collector(|c| c.record(&event())),
+            Target::Global(_) => global::Recorder.record(&event()),
+        }
+    }
+
+    /// Emits the end of one poll of invocation `call` of `meta` on `thread`, moved from and to
+    /// encoded states, with the clock's raw readings at its start and end when timed: a
+    /// capture scope's collector converts them when it builds the trace.
+    #[inline(always)]
+    pub(crate) fn emit_poll(
+        self,
+        meta: &'static FnMeta,
+        call: u32,
+        thread: u32,
+        moved: (u16, u16),
+        times: (Option<u64>, Option<u64>),
+    ) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => {
+                scope.with_collector(|c| c.record_timed(meta, call, thread, moved, times));
+            }
+            Target::Global(_) => {
+                let nanos = times
+                    .0
+                    .zip(times.1)
+                    .map(|(s, e)| clock::nanos_between(s, e));
+                global::Recorder.record(&Event::new(meta, call, thread, moved, times.0, nanos));
+            }
+        }
+    }
+
+    /// Hands the set of await points pending together in one poll to the target's sink (see
+    /// [`Sink::pended`]).
+    #[cold]
+    pub(crate) fn pended(self, meta: &'static FnMeta, points: Pended) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => scope.with_collector(|c| c.pended(meta, points)),
+            Target::Global(_) => global::Recorder.pended(meta, points),
+        }
+    }
 }
 
-/// [`target`] once someone is known to record somewhere.
+/// Runs `f` with who records a poll of `meta` starting now on this thread: the capture scope
+/// if one is active here, else the process-wide recorder if it selects `meta`. Callers check
+/// [`activity::any`] first (or know that someone records somewhere).
 #[inline(always)]
-pub(crate) fn target_here(meta: &'static FnMeta) -> Target {
-    context::with(|ctx| target_in(ctx, meta))
-}
-
-/// [`target`] with the thread's context at hand.
-#[inline(always)]
-pub(crate) fn target_in(ctx: &Ctx, meta: &'static FnMeta) -> Target {
-    match ctx.mode() {
-        Mode::Off => match global::mode(meta) {
+pub(crate) fn with_target<R>(meta: &'static FnMeta, f: impl FnOnce(Target<'_>) -> R) -> R {
+    let current = CURRENT.with(Cell::get);
+    // SAFETY: a non-null `CURRENT` was stored by `Scope::enter(&self, ..)` on this thread, which
+    // restores the previous value before it returns or unwinds (its `Restore` guard), so the
+    // scope it points to is borrowed by a frame further up this thread's stack for as long as
+    // the pointer is set, and that frame cannot return before `f` does. No one can mutate or
+    // drop the scope meanwhile (it is borrowed shared; its collector sits in a `RefCell`), and
+    // `Scope` is not `Sync`, so no other thread holds it. The reference is only lent to `f`,
+    // for any lifetime `f` accepts, so it cannot outlive this call.
+    let scope = unsafe { current.as_ref() };
+    let target = match scope {
+        Some(scope) => Target::Scope(scope),
+        None => match global::mode(meta) {
             Mode::Off => Target::Off,
             mode => Target::Global(mode),
         },
-        scoped => Target::Scope(scoped),
-    }
+    };
+    f(target)
 }
 
-/// Tells the recorder that invocation `call` starts its first poll.
-#[inline]
-pub(crate) fn begin(target: Target, meta: &'static FnMeta, call: u64, parent: u64) {
-    match target {
-        Target::Off => {}
-        Target::Scope(_) => with_collector(|collector| collector.begin(meta, call, parent)),
-        Target::Global(_) => global::Recorder.begin(meta, call, parent),
+/// Hands `event` of `meta` to whoever records on this thread now, if anyone does.
+pub(crate) fn emit_now(meta: &'static FnMeta, event: impl FnOnce() -> Event) {
+    if !activity::any() {
+        return;
     }
-}
-
-/// Hands a poll's event to its recorder.
-#[inline]
-pub(crate) fn emit(target: Target, event: &Event) {
-    match target {
-        Target::Off => {}
-        Target::Scope(_) => with_collector(|collector| collector.record(event)),
-        Target::Global(_) => global::Recorder.record(event),
-    }
-}
-
-#[inline]
-fn with_collector(f: impl FnOnce(&mut Collector)) {
-    if SCOPE.is_set() {
-        SCOPE.with(|collector| {
-            // A panic inside the collector (it only formats and writes) must not turn into a
-            // double panic while a traced frame unwinds, so a busy collector drops the event.
-            if let Ok(mut collector) = collector.try_borrow_mut() {
-                f(&mut collector);
-            }
-        });
-    }
+    with_target(meta, |target| {
+        target.emit(event);
+    });
 }
 
 /// A capture scope: a collector, and the means to make it the one that records on this thread
 /// for the length of a closure (one poll). The collector stays where it is; the thread only
-/// borrows it (through `scoped-tls`), so entering costs no copy.
+/// holds its address, so entering costs one thread-local store.
 pub(crate) struct Scope {
     collector: RefCell<Collector>,
     /// The collector's mode and whether it has an output, both fixed when it is built: read
@@ -109,10 +161,28 @@ impl Scope {
         }
     }
 
-    /// Runs `f` (one poll) with this scope recording on the current thread.
+    /// Runs `f` (one poll) with this scope recording on the current thread. A scope that
+    /// records nothing (`Mode::Off`) hides any scope around it, so that polls inside go to the
+    /// process-wide recorder.
+    #[inline]
     pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _outer = RestoreMode(context::set_mode(self.mode));
-        SCOPE.set(&self.collector, f)
+        let this: *const Scope = if self.mode == Mode::Off {
+            ptr::null()
+        } else {
+            self
+        };
+        let _restore = Restore(CURRENT.replace(this));
+        f()
+    }
+
+    /// Calls `f` with the collector, during one of the scope's polls. A panic inside the
+    /// collector (it only formats and writes) must not turn into a double panic while a traced
+    /// frame unwinds, so a busy collector drops the event.
+    #[inline]
+    fn with_collector(&self, f: impl FnOnce(&mut Collector)) {
+        if let Ok(mut collector) = self.collector.try_borrow_mut() {
+            f(&mut collector);
+        }
     }
 
     /// The collector, between polls.
@@ -122,10 +192,16 @@ impl Scope {
 
     /// Writes what the output buffered during a poll. Never panics, so that it may run while a
     /// poll unwinds: a collector still borrowed (a panic inside it) keeps its lines.
+    #[inline]
     pub(crate) fn flush(&self) {
-        if !self.prints {
-            return;
+        if self.prints {
+            self.write_out();
         }
+    }
+
+    /// [`flush`](Self::flush) for a scope that prints: kept out of the poll path.
+    #[cold]
+    fn write_out(&self) {
         if let Ok(mut collector) = self.collector.try_borrow_mut() {
             collector.flush();
         }
@@ -137,11 +213,13 @@ impl Scope {
     }
 }
 
-/// Restores the thread's recording mode when a scope's poll ends, also by panic.
-struct RestoreMode(Mode);
+/// Puts back the scope that was recording on this thread when a scope's poll ends, also by
+/// panic.
+struct Restore(*const Scope);
 
-impl Drop for RestoreMode {
+impl Drop for Restore {
+    #[inline]
     fn drop(&mut self) {
-        context::set_mode(self.0);
+        CURRENT.set(self.0);
     }
 }

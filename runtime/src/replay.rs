@@ -291,15 +291,17 @@ fn build(lines: &[Line]) -> Trace {
                     }
                 }
             };
+            // The recorder numbers with u32, so a recording's numbers fit; a line whose numbers
+            // do not was not written by it and is left out like an unknown function's.
             let at = Numbered {
-                call: line.call,
-                parent: line.parent.unwrap_or(0),
+                call: u32::try_from(line.call).ok()?,
+                parent: u32::try_from(line.parent.unwrap_or(0)).ok()?,
                 poll: line.poll,
-                task: line.task.unwrap_or(0),
+                task: u32::try_from(line.task.unwrap_or(0)).ok()?,
             };
             Some(Transition::new(
                 meta,
-                (state(&line.from), state(&line.to)),
+                (state(&line.from).encode(), state(&line.to).encode()),
                 at,
                 line.thread.unwrap_or(1),
                 line.start,

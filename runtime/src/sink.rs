@@ -4,6 +4,7 @@
 //! counter cells directly.
 
 use crate::event::Event;
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 
 /// A consumer of the events of traced polls.
@@ -15,4 +16,9 @@ pub(crate) trait Sink {
 
     /// One poll (or a drop mid-flight) ended.
     fn record(&mut self, event: &Event);
+
+    /// The await points of `meta` in `points` each returned `Pending` in a poll that several
+    /// did: the poll's event (which follows) names the whole `join!`/`select!` call, these
+    /// count as suspended too. Sinks that keep no totals ignore it.
+    fn pended(&mut self, _meta: &'static FnMeta, _points: Pended) {}
 }

@@ -31,7 +31,9 @@ pub struct AwaitStats {
 }
 
 impl AwaitStats {
-    /// Polls that returned `Pending` at this await point.
+    /// Polls that returned `Pending` at this await point. For a branch of a `join!` or
+    /// `select!`, the polls in which that branch returned `Pending` (alone or beside other
+    /// branches); for the macro call, the polls that returned `Pending` inside it.
     pub fn suspensions(&self) -> u64 {
         self.suspensions
     }
@@ -97,6 +99,7 @@ impl FnStats {
                 if let Some(a) = self.awaits.get_mut(usize::from(i)) {
                     a.suspensions += 1;
                 }
+                self.add_in_call(i, 1);
             }
             State::Hidden => self.hidden += 1,
             State::Returned => self.returned += 1,
@@ -104,6 +107,25 @@ impl FnStats {
             State::Start => {}
         }
         self.polls += 1;
+    }
+
+    /// Adds `n` polls in which await point `index` returned `Pending` beside other points of
+    /// one `join!` or `select!`: suspensions there, in polls counted at the whole call.
+    pub(crate) fn add_pended(&mut self, index: u16, n: u64) {
+        if let Some(a) = self.awaits.get_mut(usize::from(index)) {
+            a.suspensions += n;
+        }
+    }
+
+    /// Adds `n` suspensions at branch `index` to its `join!`/`select!` call too: the call was
+    /// pending as well.
+    pub(crate) fn add_in_call(&mut self, index: u16, n: u64) {
+        let call = self.meta.branch_call(index);
+        if call != index
+            && let Some(a) = self.awaits.get_mut(usize::from(call))
+        {
+            a.suspensions += n;
+        }
     }
 
     /// The count of invocations waiting at `state`, if it is a place to wait.

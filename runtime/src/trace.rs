@@ -34,6 +34,9 @@ pub struct Trace {
     transitions: Vec<Transition>,
     /// Stamped on a deterministic runtime's virtual clock.
     deterministic: bool,
+    /// Per fn and await point, the polls in which the point returned `Pending` beside other
+    /// points of one `join!` or `select!`: those polls' transitions name the whole call.
+    pended: Vec<(&'static FnMeta, u16, u64)>,
 }
 
 impl Trace {
@@ -41,7 +44,14 @@ impl Trace {
         Trace {
             transitions,
             deterministic,
+            pended: Vec::new(),
         }
+    }
+
+    /// This trace with the counts of await points pending beside others (see
+    /// [`Sink::pended`](crate::sink::Sink::pended)).
+    pub(crate) fn with_pended(self, pended: Vec<(&'static FnMeta, u16, u64)>) -> Self {
+        Trace { pended, ..self }
     }
 
     /// The trace laid out in time, a lane per thread (or per task, for a trace of a
@@ -146,6 +156,14 @@ impl<'a> FunctionTrace<'a> {
         let mut stats = FnStats::new(self.meta);
         for t in self.transitions() {
             stats.add(t);
+        }
+        for (_, index, n) in self
+            .trace
+            .pended
+            .iter()
+            .filter(|p| std::ptr::eq(p.0, self.meta))
+        {
+            stats.add_pended(*index, *n);
         }
         stats
     }

@@ -54,15 +54,13 @@ pin_project! {
             if State::is_start_code(frame.state) || State::is_final_code(frame.state) {
                 return;
             }
-            let from = State::decode(frame.state);
+            let from = frame.state;
             let meta = (this.meta)();
-            let target = record::target(meta);
-            if target != Target::Off {
+            record::emit_now(meta, || {
                 let thread = context::thread_number();
-                let moved = (from, State::Cancelled);
-                let event = Event::new(meta, frame.call, thread, moved, None, None);
-                record::emit(target, &event);
-            }
+                let moved = (from, State::Cancelled.encode());
+                Event::new(meta, frame.call, thread, moved, None, None)
+            });
         }
     }
 }
@@ -131,19 +129,16 @@ fn poll_full<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    match record::target_here(meta) {
+    record::with_target(meta, |target| match target {
         Target::Off => body.poll(cx),
-        target @ (Target::Scope(mode) | Target::Global(mode)) => {
-            poll_recorded(target, mode, meta, frame, body, cx)
-        }
-    }
+        target => poll_recorded(target, meta, frame, body, cx),
+    })
 }
 
 /// The full path: invocation ids, parents, timing, one [`Event`] per poll.
 #[inline(always)]
 fn poll_recorded<F: Future>(
-    target: Target,
-    mode: Mode,
+    target: Target<'_>,
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
@@ -152,11 +147,11 @@ fn poll_recorded<F: Future>(
     if frame.call == 0 {
         let parent = context::current_call();
         frame.call = context::next_call_id();
-        record::begin(target, meta, u64::from(frame.call), parent);
+        target.begin(meta, u64::from(frame.call), parent);
     }
-    let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
+    let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let finish = PollFinish {
+    let mut finish = PollFinish {
         saved,
         target,
         meta,
@@ -165,6 +160,9 @@ fn poll_recorded<F: Future>(
     };
     let poll = body.poll(cx);
     finish.finish(poll.is_ready());
+    // Finished: not a panic. Forgetting in place, rather than moving the guard into `finish`,
+    // spares copying it.
+    std::mem::forget(finish);
     poll
 }
 
@@ -190,7 +188,12 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let marks = context::exit_counting(finish.saved);
     let frame = &mut *finish.frame;
     frame.region = marks.region();
-    let to = marks.end_code(meta(), poll.is_ready());
+    let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
+        let points = context::take_pended();
+        if suspended {
+            counters::count_pended(lean.cells, meta(), points);
+        }
+    });
     let nanos = lean
         .timed
         .then(|| clock::nanos_between(started, clock::now()));
@@ -209,58 +212,57 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::exit_counting(self.saved);
-        let from = State::decode(self.frame.state);
+        context::discard_pended(context::exit_counting(self.saved));
+        let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();
         let thread = context::thread_number();
-        let moved = (from, State::Panicked);
+        let moved = (from, State::Panicked.encode());
         counters::count(&Event::new(meta, 0, thread, moved, None, None));
     }
 }
 
 /// The full poll's finishing guard: restores the thread's context and records the poll's
-/// event. Dropped without [`finish`](PollFinish::finish) only while the body's poll unwinds,
+/// event. Dropped (not forgotten after [`finish`](PollFinish::finish)) only while the body's poll unwinds,
 /// which it records as a panic.
-struct PollFinish<'a> {
+struct PollFinish<'a, 's> {
     saved: Saved,
-    target: Target,
+    target: Target<'s>,
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     started: Option<u64>,
 }
 
-impl PollFinish<'_> {
+impl PollFinish<'_, '_> {
+    /// Ends a poll that returned (`ready` or not); the caller then forgets the guard.
     #[inline]
-    fn finish(self, ready: bool) {
-        let mut this = ManuallyDrop::new(self);
-        let (marks, thread) = context::exit(this.saved);
-        this.frame.region = marks.region();
-        let to = marks.end_state(this.meta, ready);
-        this.record(to, thread);
+    fn finish(&mut self, ready: bool) {
+        let (marks, thread) = context::exit(self.saved);
+        self.frame.region = marks.region();
+        let (target, meta) = (self.target, self.meta);
+        let to = marks.end_code(meta, ready, |suspended| {
+            let points = context::take_pended();
+            if suspended {
+                target.pended(meta, points);
+            }
+        });
+        self.record(to, thread);
     }
 
-    fn record(&mut self, to: State, thread: u32) {
-        let nanos = self
-            .started
-            .map(|start| clock::nanos_between(start, clock::now()));
-        let from = State::decode(std::mem::replace(&mut self.frame.state, to.encode()));
-        let moved = (from, to);
-        let event = Event::new(
-            self.meta,
-            self.frame.call,
-            thread,
-            moved,
-            self.started,
-            nanos,
-        );
-        record::emit(self.target, &event);
+    /// Records the poll's move to `to` (encoded).
+    fn record(&mut self, to: u16, thread: u32) {
+        let ended = self.started.map(|_| clock::now());
+        let from = std::mem::replace(&mut self.frame.state, to);
+        let (meta, call, started) = (self.meta, self.frame.call, self.started);
+        self.target
+            .emit_poll(meta, call, thread, (from, to), (started, ended));
     }
 }
 
-impl Drop for PollFinish<'_> {
+impl Drop for PollFinish<'_, '_> {
     fn drop(&mut self) {
-        let (_, thread) = context::exit(self.saved);
-        self.record(State::Panicked, thread);
+        let (marks, thread) = context::exit(self.saved);
+        context::discard_pended(marks);
+        self.record(State::Panicked.encode(), thread);
     }
 }

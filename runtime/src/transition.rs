@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::clock;
 use crate::meta::{AwaitMeta, FnMeta};
 use crate::state::State;
 
@@ -33,35 +34,47 @@ const _: () = assert!(size_of::<Transition>() <= 48);
 /// What a recorder knows of an invocation when it numbers one of its transitions.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Numbered {
-    pub(crate) call: u64,
-    pub(crate) parent: u64,
+    pub(crate) call: u32,
+    pub(crate) parent: u32,
     pub(crate) poll: u32,
-    pub(crate) task: u64,
+    pub(crate) task: u32,
 }
 
 impl Transition {
-    /// A transition of `meta` from `from` to `to`, numbered `at`, that ran on `thread` and
+    /// A transition of `meta` from `from` to `to` (encoded states), numbered `at`, that ran on
+    /// `thread` and
     /// started at `start` ns on the trace's clock and lasted `nanos` ns when timed.
     pub(crate) fn new(
         meta: &'static FnMeta,
-        (from, to): (State, State),
+        (from, to): (u16, u16),
         at: Numbered,
         thread: u32,
         start: Option<u64>,
         nanos: Option<u64>,
     ) -> Self {
-        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
         Transition {
             meta,
             start: start.map_or(UNTIMED, |n| n.min(UNTIMED - 1)),
             nanos: nanos.map_or(UNTIMED, |n| n.min(UNTIMED - 1)),
-            call: narrow(at.call),
-            parent: narrow(at.parent),
+            call: at.call,
+            parent: at.parent,
             poll: at.poll,
             thread,
-            task: narrow(at.task),
-            from: from.encode(),
-            to: to.encode(),
+            task: at.task,
+            from,
+            to,
+        }
+    }
+
+    /// Converts a transition kept with raw clock readings (start a raw reading, duration raw
+    /// ticks: see `Collector::record_timed`) to ns, its start since raw reading `origin`.
+    #[inline]
+    pub(crate) fn convert_raw(&mut self, origin: u64, scale: clock::Scale) {
+        if self.start != UNTIMED {
+            self.start = scale.between(origin, self.start).min(UNTIMED - 1);
+        }
+        if self.nanos != UNTIMED {
+            self.nanos = scale.between(0, self.nanos).min(UNTIMED - 1);
         }
     }
 
@@ -160,7 +173,7 @@ mod tests {
         };
         let t = Transition::new(
             &META,
-            (State::Await(0), State::Returned),
+            (State::Await(0).encode(), State::Returned.encode()),
             at,
             2,
             Some(5),
@@ -176,7 +189,14 @@ mod tests {
         );
         assert_eq!(t.start(), Some(Duration::from_nanos(5)));
         assert_eq!(t.duration(), Some(Duration::from_nanos(9)));
-        let untimed = Transition::new(&META, (State::Start, State::Returned), at, 1, None, None);
+        let untimed = Transition::new(
+            &META,
+            (State::Start.encode(), State::Returned.encode()),
+            at,
+            1,
+            None,
+            None,
+        );
         assert_eq!((untimed.start(), untimed.duration()), (None, None));
     }
 }

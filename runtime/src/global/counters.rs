@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::context::{self, Ctx};
 use crate::event::Event;
-use crate::marks::Marks;
+use crate::marks::{Marks, Pended};
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
@@ -22,10 +22,12 @@ const CHUNKS: usize = 64;
 /// How many traced fns the recorder counts; transitions of further fns are counted as lost.
 pub(crate) const MAX_FNS: usize = CHUNK * CHUNKS;
 
-// Cells of a fn's counters, followed by four per place an invocation can wait at: each await
-// point, then `await#?`. A poll bumps one cell when it ends where it started (suspended at the
+// Cells of a fn's counters, followed by four per place an invocation can wait at: `await#?`,
+// then each await point. A poll bumps one cell when it ends where it started (suspended at the
 // same place again), else the place it left and the place or outcome it reached; so the
 // number of polls is a sum, and so is the number of invocations waiting at each place now.
+// Last, one cell per await point: the polls in which it returned `Pending` beside other points
+// of a `join!` or `select!` (the poll itself counts at the whole call).
 const CALLS: usize = 0;
 const RETURNED: usize = 1;
 const PANICKED: usize = 2;
@@ -39,19 +41,25 @@ const REPEATED: usize = 1;
 const LEFT: usize = 2;
 const CANCELLED_AT: usize = 3;
 const PER_PLACE: usize = 4;
+/// The first cell of await point 0's place (`await#?` is first).
+const AWAITS: usize = PLACES + PER_PLACE;
 
 /// Cells for a fn with `awaits` await points.
 const fn cell_count(awaits: usize) -> usize {
-    PLACES + PER_PLACE * (awaits + 1)
+    pended_cells(awaits) + awaits
+}
+
+/// The first of the per-point cells of pending beside other points, for `awaits` points.
+const fn pended_cells(awaits: usize) -> usize {
+    AWAITS + PER_PLACE * awaits
 }
 
 /// The first cell of the place `state` waits at, if it is one.
 #[inline(always)]
-fn place(cells: &[AtomicU64], state: State) -> Option<usize> {
+fn place(state: State) -> Option<usize> {
     match state {
-        State::Await(i) => Some(PLACES + PER_PLACE * usize::from(i)),
-        // `await#?` is the last place.
-        State::Hidden => Some(cells.len() - PER_PLACE),
+        State::Await(i) => Some(AWAITS + PER_PLACE * usize::from(i)),
+        State::Hidden => Some(PLACES),
         _ => None,
     }
 }
@@ -287,7 +295,7 @@ pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option
     }
     if from == to && State::is_await_code(to) {
         // Suspended again at the same await point: the common poll, one cell.
-        bump_at(cells, PLACES + PER_PLACE * usize::from(to) + REPEATED, 1);
+        bump_at(cells, AWAITS + PER_PLACE * usize::from(to) + REPEATED, 1);
     } else {
         count_move(cells, State::decode(from), State::decode(to));
     }
@@ -300,7 +308,7 @@ fn count_move(cells: &[AtomicU64], from: State, to: State) {
     if from == State::Start {
         bump_at(cells, CALLS, 1);
     }
-    match (place(cells, from), place(cells, to)) {
+    match (place(from), place(to)) {
         (Some(was), Some(now)) if was == now => bump_at(cells, now + REPEATED, 1),
         (was, now) => {
             if let Some(was) = was {
@@ -327,6 +335,22 @@ impl Sink for Counters {
     fn record(&mut self, event: &Event) {
         count(event);
     }
+
+    fn pended(&mut self, meta: &'static FnMeta, points: Pended) {
+        if let Some(cells) = context::with(|ctx| cells(ctx, meta)) {
+            count_pended(cells, meta, points);
+        }
+    }
+}
+
+/// Counts the await points of `meta` in `points` as suspended: they returned `Pending` beside
+/// other points of one `join!` or `select!` in a poll counted at the whole call.
+#[cold]
+pub(crate) fn count_pended(cells: &[AtomicU64], meta: &'static FnMeta, points: Pended) {
+    let awaits = meta.awaits().len();
+    for i in points.indices().map(usize::from).filter(|&i| i < awaits) {
+        bump_at(cells, pended_cells(awaits) + i, 1);
+    }
 }
 
 /// Counts one poll's event on this thread's table.
@@ -335,13 +359,13 @@ pub(crate) fn count(t: &Event) {
     let Some(cells) = context::with(|ctx| cells(ctx, t.meta)) else {
         return;
     };
-    if t.to == State::Cancelled {
-        if let Some(was) = place(cells, t.from) {
+    if t.to == State::Cancelled.encode() {
+        if let Some(was) = place(State::decode(t.from)) {
             bump_at(cells, was + CANCELLED_AT, 1);
         }
         bump_at(cells, CANCELLED, 1);
     } else {
-        count_codes(cells, t.from.encode(), t.to.encode(), t.nanos);
+        count_codes(cells, t.from, t.to, t.nanos);
     }
 }
 
@@ -383,7 +407,9 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     if sums[TIMED] > 0 {
         stats.busy_nanos = Some(sums[BUSY]);
     }
-    let places = sums[PLACES..].chunks_exact(PER_PLACE).map(|place| {
+    let awaits = meta.awaits().len();
+    let place_sums = &sums[PLACES..pended_cells(awaits)];
+    let places = place_sums.chunks_exact(PER_PLACE).map(|place| {
         let suspensions = place[ARRIVED].wrapping_add(place[REPEATED]);
         // Threads are read one after another while others count: a departure can be seen
         // without its arrival, so a difference below zero reads as none.
@@ -398,11 +424,20 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
         }
     });
     let mut places: Vec<AwaitStats> = places.collect();
-    let hidden = places.pop().unwrap_or_default();
+    let hidden = places.remove(0);
     stats.polls += places.iter().map(|a| a.suspensions).sum::<u64>() + hidden.suspensions;
     stats.hidden = hidden.suspensions;
     stats.hidden_waiting = hidden.waiting;
     stats.awaits = places;
+    // A poll suspended at one branch of a `join!`/`select!` suspended at the call too; and
+    // pending beside other branches is not a poll of its own: both counted after the polls.
+    let direct: Vec<u64> = stats.awaits.iter().map(|a| a.suspensions).collect();
+    for (i, n) in (0u16..).zip(direct) {
+        stats.add_in_call(i, n);
+    }
+    for (i, pended) in (0u16..).zip(&sums[pended_cells(awaits)..]) {
+        stats.add_pended(i, *pended);
+    }
     stats
 }
 
@@ -415,7 +450,7 @@ mod tests {
     static META: FnMeta = FnMeta::new("churn", "tests", "t.rs", 1, &AWAITS, false);
 
     fn transition(from: State, to: State) -> Event {
-        Event::new(&META, 1, 1, (from, to), None, None)
+        Event::new(&META, 1, 1, (from.encode(), to.encode()), None, None)
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
 use crate::invocations::Live;
+use crate::marks::Pended;
 use crate::meta::{self, FnMeta};
 use crate::output::stream::Stream;
 use crate::output::{self, Format, Output, json, width};
@@ -79,6 +80,10 @@ impl Sink for Recorder {
         if timeline::is_on() {
             TimelineStream.record(event);
         }
+    }
+
+    fn pended(&mut self, meta: &'static FnMeta, points: Pended) {
+        Counters.pended(meta, points);
     }
 }
 

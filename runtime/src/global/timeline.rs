@@ -261,6 +261,8 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
                 (untimed, 0)
             }
         };
+        // Events carry encoded states; the stream names them.
+        let (from_state, to_state) = (State::decode(e.from), State::decode(e.to));
         let wait_tid = WAIT_TIDS + call;
         if let Some((since, state)) = flight.waiting.take() {
             let f = frags.get(meta);
@@ -269,7 +271,7 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
                 fast::wait_track(&mut out.buf, f, call, wait_tid);
             }
             let last = last.get(&e.thread).copied().unwrap_or(0);
-            let (end, until) = if e.to == State::Cancelled {
+            let (end, until) = if to_state == State::Cancelled {
                 (last.max(since), "cancelled")
             } else {
                 (start.max(since), "resumed")
@@ -279,11 +281,11 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
             fast::wait(&mut out.buf, f, call, state, place, until);
             ok &= out.spill().is_ok();
         }
-        if e.to == State::Cancelled {
+        if to_state == State::Cancelled {
             let name = format!(
                 "{}#{call} cancelled at {}",
                 meta.display_name(),
-                e.from.name(meta)
+                from_state.name(meta)
             );
             let at = last.get(&e.thread).copied().unwrap_or(0);
             let text = serde_json::to_vec(&Instant {
@@ -316,8 +318,8 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
             call,
             parent: (flight.parent != 0).then_some(flight.parent),
             poll: flight.polls,
-            from: e.from,
-            to: e.to,
+            from: from_state,
+            to: to_state,
             start,
             dur,
             tid: u64::from(e.thread),
@@ -336,10 +338,10 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
                 ok &= flush(&mut out, buffer);
             }
         }
-        if e.to.is_final() {
+        if to_state.is_final() {
             flights.remove(&call);
         } else {
-            flight.waiting = Some((start + dur, e.to));
+            flight.waiting = Some((start + dur, to_state));
         }
     }
     for buffer in pending.values_mut() {

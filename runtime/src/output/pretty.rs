@@ -214,7 +214,14 @@ mod tests {
             for (from, to) in moves {
                 for nanos in [None, Some(123_456_789)] {
                     for (at, deepest, _) in cases.into_iter().filter(|c| c.2 <= width) {
-                        let t = Transition::new(&META, (from, to), at, 1, Some(0), nanos);
+                        let t = Transition::new(
+                            &META,
+                            (from.encode(), to.encode()),
+                            at,
+                            1,
+                            Some(0),
+                            nanos,
+                        );
                         for depth in [0, deepest] {
                             let text = line(&t, depth, width);
                             assert!(width::columns(&text) <= width, "{width}: {text}");
@@ -223,7 +230,14 @@ mod tests {
                 }
             }
         }
-        let t = Transition::new(&META, moves[0], usual, 1, None, None);
+        let t = Transition::new(
+            &META,
+            (moves[0].0.encode(), moves[0].1.encode()),
+            usual,
+            1,
+            None,
+            None,
+        );
         let text = anstream::adapter::strip_str(&line(&t, 0, 100)).to_string();
         assert!(text.contains("line 1234  select_biased! { … }"), "{text}");
     }

@@ -607,11 +607,11 @@ mod tests {
             let at = (i as u64 / 4) * 100;
             let inner = Numbered {
                 call,
-                parent: u64::from(thread),
+                parent: thread,
                 poll: 1,
                 task: 0,
             };
-            let done = (State::Start, State::Returned);
+            let done = (State::Start.encode(), State::Returned.encode());
             ts.push(Transition::new(
                 &INNER,
                 done,
@@ -621,13 +621,13 @@ mod tests {
                 Some(20),
             ));
             let outer = Numbered {
-                call: u64::from(thread),
+                call: thread,
                 parent: 0,
                 poll: (i / 4) as u32 + 1,
                 task: 0,
             };
             let from = if i < 4 { State::Start } else { State::Await(0) };
-            let step = (from, State::Await(0));
+            let step = (from.encode(), State::Await(0).encode());
             ts.push(Transition::new(
                 &OUTER,
                 step,
