@@ -390,7 +390,7 @@ mod tests {
         };
         let first = Transition::new(
             &META,
-            (State::Start, State::Await(0)),
+            (State::Start.encode(), State::Await(0).encode()),
             at,
             1,
             Some(0),
@@ -399,7 +399,7 @@ mod tests {
         let at = Numbered { poll: 2, ..at };
         let last = Transition::new(
             &META,
-            (State::Await(0), State::Returned),
+            (State::Await(0).encode(), State::Returned.encode()),
             at,
             1,
             Some(9),
