@@ -20,7 +20,7 @@ use crate::event::Event;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
-use crate::timeline::chrome::fast;
+use crate::timeline::chrome::{Instant, InstantArgs, fast};
 use crate::timeline::fragments::FragCache;
 
 /// Events the channel holds before the poll path starts dropping them: 131 072 (about 9 MiB,
@@ -137,23 +137,6 @@ impl Sink for TimelineStream {
     fn record(&mut self, event: &Event) {
         send(Msg::Event(*event));
     }
-}
-
-#[derive(Serialize)]
-struct Instant<'a> {
-    name: &'a str,
-    cat: &'a str,
-    ph: &'a str,
-    s: &'a str,
-    ts: f64,
-    pid: u32,
-    tid: u64,
-    args: Message<'a>,
-}
-
-#[derive(Serialize)]
-struct Message<'a> {
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -296,7 +279,7 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
                 ts: micros(at),
                 pid: 1,
                 tid: u64::from(e.thread),
-                args: Message { message: &name },
+                args: InstantArgs { message: &name },
             })
             .unwrap_or_default();
             let parent = flight.parent;

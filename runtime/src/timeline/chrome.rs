@@ -59,21 +59,24 @@ struct TimerArgs {
     timers: usize,
 }
 
+/// An instant event (`"ph":"i"`) with a message: an anomaly, a cancellation. Also written by
+/// the recorder's timeline stream.
 #[derive(Serialize)]
-struct Instant<'a> {
-    name: &'a str,
-    cat: &'a str,
-    ph: &'a str,
-    s: &'a str,
-    ts: f64,
-    pid: u32,
-    tid: u64,
-    args: InstantArgs<'a>,
+pub(crate) struct Instant<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) cat: &'a str,
+    pub(crate) ph: &'a str,
+    pub(crate) s: &'a str,
+    pub(crate) ts: f64,
+    pub(crate) pid: u32,
+    pub(crate) tid: u64,
+    pub(crate) args: InstantArgs<'a>,
 }
 
+/// An instant's args.
 #[derive(Serialize)]
-struct InstantArgs<'a> {
-    message: &'a str,
+pub(crate) struct InstantArgs<'a> {
+    pub(crate) message: &'a str,
 }
 
 #[derive(Serialize)]
