@@ -2,6 +2,7 @@
 //! methods, `Send` and `?Send`), `#[tracing::instrument]` and a local helper attribute in both
 //! orders, and `#[tokio::main]` / `#[tokio::test]` in both orders.
 
+#[path = "../../../common/mod.rs"]
 mod common;
 
 use std::cell::RefCell;

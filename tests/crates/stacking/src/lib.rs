@@ -1,0 +1,1 @@
+//! Tests only: `tests/stacking.rs`, `#[traced_async]` stacked with other attributes.
