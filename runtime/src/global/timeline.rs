@@ -13,14 +13,13 @@ use std::sync::{Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::clock::TraceClock;
 use crate::event::Event;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
-use crate::timeline::chrome::{Instant, InstantArgs, fast};
+use crate::timeline::chrome::{Instant, InstantArgs, Meta, NameArgs, fast};
 use crate::timeline::fragments::FragCache;
 
 /// Events the channel holds before the poll path starts dropping them: 131 072 (about 9 MiB,
@@ -139,20 +138,6 @@ impl Sink for TimelineStream {
     }
 }
 
-#[derive(Serialize)]
-struct Name<'a> {
-    name: &'a str,
-    ph: &'a str,
-    pid: u32,
-    tid: u64,
-    args: NameArgs<'a>,
-}
-
-#[derive(Serialize)]
-struct NameArgs<'a> {
-    name: &'a str,
-}
-
 /// An invocation in flight, as the writer follows it.
 struct Flight {
     parent: u64,
@@ -188,7 +173,7 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
         .write_all(b"{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n")
         .is_ok()
         && erased::Json::write(
-            &Name {
+            &Meta {
                 name: "process_name",
                 ph: "M",
                 pid: 1,
@@ -222,7 +207,7 @@ fn write_all(rx: Receiver<Msg>, mut out: Chunked, clock: TraceClock, path: &Path
             let name = format!("thread {}", e.thread);
             ok &= write(
                 &mut out,
-                &Name {
+                &Meta {
                     name: "thread_name",
                     ph: "M",
                     pid: 1,

@@ -5,20 +5,45 @@
 
 use serde::Serialize;
 
+use crate::meta::FnMeta;
 use crate::output::place::Place;
 use crate::stats::FnStats;
 use crate::transition::Transition;
 
+/// A line of the stream: its `type`, then its fields.
 #[derive(Serialize)]
-struct Line<'a> {
+struct Typed<'a, T: Serialize> {
     #[serde(rename = "type")]
-    kind: &'static str,
+    kind: &'a str,
+    #[serde(flatten)]
+    fields: T,
+}
+
+/// Which fn a line is about: the first fields of `transition`, `fn` and `await` lines.
+#[derive(Serialize)]
+struct FnId<'a> {
     #[serde(rename = "fn")]
     function: &'a str,
     /// For a method, the type it is a method of.
     #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
     owner: Option<&'a str>,
     module: &'a str,
+}
+
+impl<'a> FnId<'a> {
+    fn of(meta: &'a FnMeta) -> Self {
+        FnId {
+            function: meta.name(),
+            owner: meta.owner(),
+            module: meta.module_path(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    #[serde(flatten)]
+    id: FnId<'a>,
     /// Where the fn is declared (what a replayed summary and timeline show for it).
     file: &'a str,
     line: u32,
@@ -48,10 +73,7 @@ struct AwaitPoint<'a> {
 pub(crate) fn line(t: &Transition) -> String {
     let meta = t.function();
     let line = Line {
-        kind: "transition",
-        function: meta.name(),
-        owner: meta.owner(),
-        module: meta.module_path(),
+        id: FnId::of(meta),
         file: meta.file(),
         line: meta.line(),
         call: t.call(),
@@ -75,19 +97,14 @@ pub(crate) fn line(t: &Transition) -> String {
             expr: p.expr(),
         }),
     };
-    serde_json::to_string(&line).unwrap_or_default()
+    to_line("transition", line)
 }
 
 /// Totals of one fn, a line of the summary.
 #[derive(Serialize)]
 struct FnLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(rename = "fn")]
-    function: &'a str,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    owner: Option<&'a str>,
-    module: &'a str,
+    #[serde(flatten)]
+    id: FnId<'a>,
     file: &'a str,
     line: u32,
     calls: u64,
@@ -105,13 +122,8 @@ struct FnLine<'a> {
 /// Totals of one await point of a fn, a line of the summary.
 #[derive(Serialize)]
 struct AwaitLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    #[serde(rename = "fn")]
-    function: &'a str,
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    owner: Option<&'a str>,
-    module: &'a str,
+    #[serde(flatten)]
+    id: FnId<'a>,
     label: &'a str,
     line: u32,
     column: u32,
@@ -127,11 +139,9 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
         let meta = f.meta();
         push(
             out,
-            &FnLine {
-                kind: "fn",
-                function: meta.name(),
-                owner: meta.owner(),
-                module: meta.module_path(),
+            "fn",
+            FnLine {
+                id: FnId::of(meta),
                 file: meta.file(),
                 line: meta.line(),
                 calls: f.calls(),
@@ -148,11 +158,9 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
         for (point, stats) in meta.awaits().iter().zip(f.awaits()) {
             push(
                 out,
-                &AwaitLine {
-                    kind: "await",
-                    function: meta.name(),
-                    owner: meta.owner(),
-                    module: meta.module_path(),
+                "await",
+                AwaitLine {
+                    id: FnId::of(meta),
                     label: point.label(),
                     line: point.line(),
                     column: point.column(),
@@ -168,23 +176,17 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
 
 /// `{"type":"lost","transitions":3}`: transitions that could not be counted.
 pub(crate) fn lost(transitions: u64) -> String {
-    serde_json::json!({ "type": "lost", "transitions": transitions }).to_string()
+    #[derive(Serialize)]
+    struct Lost {
+        transitions: u64,
+    }
+    to_line("lost", Lost { transitions })
 }
 
 /// `{"type":"event","message":".."}`: one of a `Runtime`'s own lines (a spawn, a clock jump, a
 /// task's end), kept inside the JSON stream.
 pub(crate) fn event(message: &str) -> String {
-    #[derive(Serialize)]
-    struct Event<'a> {
-        #[serde(rename = "type")]
-        kind: &'a str,
-        message: &'a str,
-    }
-    serde_json::to_string(&Event {
-        kind: "event",
-        message,
-    })
-    .unwrap_or_default()
+    to_line("event", Message { message })
 }
 
 /// `{"type":"anomaly","kind":"deadlock","task":"main (1)","message":".."}`: a problem a
@@ -192,29 +194,39 @@ pub(crate) fn event(message: &str) -> String {
 pub(crate) fn anomaly(kind: &str, task: &str, message: &str) -> String {
     #[derive(Serialize)]
     struct Anomaly<'a> {
-        #[serde(rename = "type")]
-        line: &'a str,
         kind: &'a str,
         task: &'a str,
         message: &'a str,
     }
-    serde_json::to_string(&Anomaly {
-        line: "anomaly",
-        kind,
-        task,
-        message,
-    })
-    .unwrap_or_default()
+    to_line(
+        "anomaly",
+        Anomaly {
+            kind,
+            task,
+            message,
+        },
+    )
 }
 
 /// `{"type":"warning","message":".."}`: a warning, kept inside the JSON stream.
 pub(crate) fn warning(message: &str) -> String {
-    serde_json::json!({ "type": "warning", "message": message }).to_string()
+    to_line("warning", Message { message })
 }
 
-fn push(out: &mut String, line: &impl Serialize) {
-    if let Ok(text) = serde_json::to_string(line) {
-        out.push_str(&text);
+#[derive(Serialize)]
+struct Message<'a> {
+    message: &'a str,
+}
+
+/// One line of type `kind` holding `fields`, without its newline.
+fn to_line(kind: &str, fields: impl Serialize) -> String {
+    serde_json::to_string(&Typed { kind, fields }).unwrap_or_default()
+}
+
+fn push(out: &mut String, kind: &str, fields: impl Serialize) {
+    let line = to_line(kind, fields);
+    if !line.is_empty() {
+        out.push_str(&line);
         out.push('\n');
     }
 }

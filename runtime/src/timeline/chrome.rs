@@ -19,19 +19,21 @@ fn micros(ns: u64) -> f64 {
     ns as f64 / 1000.0
 }
 
+/// A metadata event (`"ph":"M"`) naming a process or a track. Also written by the recorder's
+/// timeline stream.
 #[derive(Serialize)]
-struct Meta<'a> {
-    name: &'a str,
-    ph: &'a str,
-    pid: u32,
-    tid: u64,
-    args: MetaArgs<'a>,
+pub(crate) struct Meta<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) ph: &'a str,
+    pub(crate) pid: u32,
+    pub(crate) tid: u64,
+    pub(crate) args: NameArgs<'a>,
 }
 
+/// A metadata event's args: the name given.
 #[derive(Serialize)]
-#[serde(untagged)]
-enum MetaArgs<'a> {
-    Name { name: &'a str },
+pub(crate) struct NameArgs<'a> {
+    pub(crate) name: &'a str,
 }
 
 /// One complete slice.
@@ -416,7 +418,7 @@ impl Timeline {
                 ph: "M",
                 pid: PID,
                 tid: 0,
-                args: MetaArgs::Name {
+                args: NameArgs {
                     name: "traced-async",
                 },
             },
@@ -446,7 +448,7 @@ impl Timeline {
                     ph: "M",
                     pid: PID,
                     tid: lane_tid(lane),
-                    args: MetaArgs::Name { name: &info.name },
+                    args: NameArgs { name: &info.name },
                 },
             )?;
             track_meta(&mut out.buf, lane_tid(lane), sort_index);
