@@ -14,7 +14,8 @@ use crate::state::State;
 use crate::transition::Transition;
 
 /// Width given to one poll when the run has no measured durations (deterministic mode, where
-/// time is virtual and polls take none of it, or a trace recorded without timing): polls are
+/// time is virtual and polls take none of it but a blocking poll's charge, or a trace recorded
+/// without timing): polls are
 /// drawn in the order they ran, this far apart.
 pub(crate) const STEP: u64 = 1_000;
 
@@ -564,7 +565,9 @@ impl Timeline {
                             .iter()
                             .map(|&r| forest.nodes[r as usize].size)
                             .sum();
-                        (start, start + STEP + inner)
+                        // A blocking poll moved the virtual clock (its charge): it spans that.
+                        let charged = p.end.saturating_sub(p.start);
+                        (start, start + (STEP + inner).max(charged))
                     } else {
                         (p.start, p.end.max(p.start))
                     };

@@ -267,7 +267,7 @@ impl Timeline {
              <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
         );
         let clock = if self.deterministic {
-            "virtual time; polls take none of it, so each is drawn 1 µs wide in the order they ran"
+            "virtual time: polls take none of it (a blocking one, its charge), so most are drawn 1 µs wide"
         } else if self.synthetic {
             "recorded without timing: polls drawn 1 µs wide in the order they ran"
         } else {
