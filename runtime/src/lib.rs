@@ -21,6 +21,7 @@ mod captured;
 mod clock;
 mod collector;
 mod context;
+mod deferred;
 mod diagnostics;
 mod event;
 mod executor;
