@@ -3,8 +3,6 @@
 
 use crate::activity::Mode;
 use crate::clock::{self, TraceClock};
-use crate::context;
-use crate::deferred::Deferred;
 use crate::event::Event;
 use crate::invocations::{Invocations, Live};
 use crate::marks::Pended;
@@ -31,10 +29,10 @@ pub(crate) struct Collector {
     /// points of one `join!` or `select!` (see [`Sink::pended`]): few entries, looked up in
     /// order.
     pended: Vec<(&'static FnMeta, u16, u64)>,
-    /// When nothing reads the transitions before the trace is built (no output, no depths, the
-    /// real clock), the raw events, numbered and converted to ns by
-    /// [`finish`](Self::finish) rather than one by one as they are recorded; `None` otherwise.
-    deferred: Option<Deferred>,
+    /// Whether timed polls are kept with raw clock readings, converted to ns when the trace is
+    /// built ([`finish`](Self::finish)) rather than one by one as they are recorded: on the
+    /// real clock, when nothing reads the transitions before (no output, no depths).
+    raw: bool,
 }
 
 impl Collector {
@@ -46,8 +44,7 @@ impl Collector {
     /// A collector stamping poll starts on `clock`.
     pub(crate) fn on_clock(mode: Mode, output: Option<Output>, clock: TraceClock) -> Self {
         Collector {
-            deferred: (output.is_none() && matches!(clock, TraceClock::Real { .. }))
-                .then(Deferred::default),
+            raw: output.is_none() && matches!(clock, TraceClock::Real { .. }),
             clock,
             depths: None,
             mode,
@@ -72,7 +69,7 @@ impl Collector {
     pub(crate) fn with_depths(self) -> Self {
         Collector {
             depths: Some(Vec::new()),
-            deferred: None,
+            raw: false,
             ..self
         }
     }
@@ -100,16 +97,13 @@ impl Collector {
     /// Every transition recorded so far (for a collector with depths: the runtime's, whose
     /// transitions are in ns as they come).
     pub(crate) fn transitions(&self) -> &[Transition] {
-        debug_assert!(
-            self.deferred.is_none(),
-            "deferred transitions are numbered only by `finish`"
-        );
+        debug_assert!(!self.raw, "raw transitions are converted only by `finish`");
         &self.transitions
     }
 
     /// One poll ended: [`Sink::record`] for the poll path, given the clock's raw readings at
-    /// the poll's start and end when timed. Kept raw (see [`deferred`](Self::deferred)) when
-    /// it can be, which spares numbering and converting per poll.
+    /// the poll's start and end when timed. Kept raw (see [`raw`](Self::raw)) when it can be,
+    /// which spares two conversions per poll.
     #[inline]
     pub(crate) fn record_timed(
         &mut self,
@@ -119,11 +113,13 @@ impl Collector {
         moved: (u16, u16),
         (started, ended): (Option<u64>, Option<u64>),
     ) {
-        if let Some(deferred) = &mut self.deferred {
-            let task = context::current_task();
-            deferred.moved(meta, (call, thread, task), moved, (started, ended));
+        let ticks = started.zip(ended).map(|(s, e)| clock::ticks(s, e));
+        if self.raw {
+            let (at, _) = self.invocations.number(meta, u64::from(call), moved.1);
+            let t = Transition::new(meta, moved, at, thread, started, ticks);
+            self.transitions.push(t);
         } else {
-            let nanos = started.zip(ended).map(|(s, e)| clock::nanos_between(s, e));
+            let nanos = ticks.map(|t| clock::nanos_between(0, t));
             self.record(&Event::new(meta, call, thread, moved, started, nanos));
         }
     }
@@ -138,13 +134,13 @@ impl Collector {
     /// Ends the scope: prints the summary if the output wants one and returns the trace.
     pub(crate) fn finish(self) -> Trace {
         let deterministic = matches!(self.clock, TraceClock::Virtual(_));
-        let transitions = match (self.deferred, &self.clock) {
-            (Some(deferred), TraceClock::Real { origin }) => {
-                let mut invocations = self.invocations;
-                deferred.number(&mut invocations, *origin, clock::Scale::now())
+        let mut transitions = self.transitions;
+        if let (true, TraceClock::Real { origin }) = (self.raw, &self.clock) {
+            let scale = clock::Scale::now();
+            for t in &mut transitions {
+                t.convert_raw(*origin, scale);
             }
-            _ => self.transitions,
-        };
+        }
         let trace = Trace::new(transitions, deterministic).with_pended(self.pended);
         if let Some(output) = self.output {
             output.summary(&trace.stats());
@@ -155,31 +151,16 @@ impl Collector {
 
 impl Sink for Collector {
     /// An invocation's first poll begins: number it now, so that callers number before callees.
-    /// Deferred (see [`deferred`](Self::deferred)), the begin is kept, to be numbered in order.
-    #[inline]
     fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
-        match &mut self.deferred {
-            Some(deferred) => deferred.begin(meta, call, parent, context::current_task()),
-            None => {
-                let task = context::current_task;
-                self.invocations.begin(meta, call, parent, task);
-            }
-        }
+        self.invocations.begin(meta, call, parent);
     }
 
     /// An event with times comes only from [`record_timed`](Self::record_timed) while kept in
     /// ns; others (cancellations) have none.
     #[inline]
     fn record(&mut self, e: &Event) {
-        if let Some(deferred) = &mut self.deferred {
-            debug_assert!(e.started.is_none());
-            let task = context::current_task();
-            let moved = (e.from, e.to);
-            deferred.moved(e.meta, (e.call, e.thread, task), moved, (None, None));
-            return;
-        }
-        let task = context::current_task;
-        let (at, depth) = self.invocations.number(e.meta, u64::from(e.call), e.to, task);
+        debug_assert!(!self.raw || e.started.is_none());
+        let (at, depth) = self.invocations.number(e.meta, u64::from(e.call), e.to);
         let start = e.started.map(|raw| self.clock.at(raw));
         let t = Transition::new(e.meta, (e.from, e.to), at, e.thread, start, e.nanos);
         if let Some(output) = &mut self.output {

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::context;
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::transition::Numbered;
@@ -82,52 +83,32 @@ impl Invocations {
     }
 
     /// Invocation `call` starts its first poll, awaited by `parent` (0 for none): number it
-    /// now, so that callers number before callees. `task` is the executor task polling it (0
-    /// for none), asked only for an invocation without a known parent.
-    pub(crate) fn begin(
-        &mut self,
-        meta: &'static FnMeta,
-        call: u64,
-        parent: u64,
-        task: impl FnOnce() -> u64,
-    ) {
+    /// now, so that callers number before callees.
+    pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
         let parent = match parent {
             0 => None,
             parent => self.get(parent).copied(),
         };
         if self.get(call).is_none() {
-            self.insert(meta, call, parent, task);
+            self.insert(meta, call, parent);
         }
     }
 
     /// Invocation `call` moved to `to` (encoded), by a poll unless it was cancelled: what the
     /// move's transition carries (the poll counted) and the invocation's depth. One that ended
-    /// is forgotten. Run on every poll a collector records; `task` (as for
-    /// [`begin`](Self::begin)) is asked only for an invocation not seen to begin.
+    /// is forgotten. Run on every poll a collector records.
     #[inline]
-    pub(crate) fn number(
-        &mut self,
-        meta: &'static FnMeta,
-        call: u64,
-        to: u16,
-        task: impl FnOnce() -> u64,
-    ) -> (Numbered, u32) {
-        let entry = self.advance(meta, call, to, task);
+    pub(crate) fn number(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
+        let entry = self.advance(meta, call, to);
         (entry.at, entry.depth)
     }
 
     #[inline]
-    fn advance(
-        &mut self,
-        meta: &'static FnMeta,
-        call: u64,
-        to: u16,
-        task: impl FnOnce() -> u64,
-    ) -> Entry {
+    fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
         let entry = match self.get(call) {
             Some(entry) => entry,
             // Recording began while the invocation was in flight: its caller is unknown.
-            None => self.insert(meta, call, None, task),
+            None => self.insert(meta, call, None),
         };
         entry.state = to;
         if to != State::Cancelled.encode() {
@@ -151,21 +132,15 @@ impl Invocations {
         }
     }
 
-    /// Numbers the new invocation `call`, awaited by `parent`, else in `task`.
-    fn insert(
-        &mut self,
-        meta: &'static FnMeta,
-        call: u64,
-        parent: Option<Entry>,
-        task: impl FnOnce() -> u64,
-    ) -> &mut Entry {
+    /// Numbers the new invocation `call`, awaited by `parent`.
+    fn insert(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Entry>) -> &mut Entry {
         let entry = Entry {
             meta,
             at: Numbered {
                 call: narrow(self.next_id),
                 parent: parent.map_or(0, |p| p.at.call),
                 poll: 0,
-                task: parent.map_or_else(|| narrow(task()), |p| p.at.task),
+                task: parent.map_or_else(|| narrow(context::current_task()), |p| p.at.task),
             },
             depth: parent.map_or(0, |p| p.depth.saturating_add(1)),
             state: State::Start.encode(),
@@ -229,8 +204,8 @@ mod tests {
         let mut invocations = Invocations::new();
         let outer = 7;
         let inner = outer + SLOTS as u64;
-        invocations.begin(&META, outer, 0, || 0);
-        invocations.begin(&META, inner, outer, || 0);
+        invocations.begin(&META, outer, 0);
+        invocations.begin(&META, inner, outer);
         let ids: Vec<(u64, u64, usize)> = invocations
             .in_flight()
             .iter()
@@ -238,15 +213,15 @@ mod tests {
             .collect();
         assert_eq!(ids, [(1, 0, 0), (2, 1, 1)]);
         let returned = State::Returned.encode();
-        let (done, depth) = invocations.number(&META, inner, returned, || 0);
+        let (done, depth) = invocations.number(&META, inner, returned);
         assert_eq!((done.call, done.parent, done.poll, depth), (2, 1, 1, 1));
         assert_eq!(invocations.in_flight().len(), 1);
-        let (suspended, _) = invocations.number(&META, outer, State::Hidden.encode(), || 0);
+        let (suspended, _) = invocations.number(&META, outer, State::Hidden.encode());
         assert_eq!((suspended.call, suspended.poll), (1, 1));
-        let (cancelled, _) = invocations.number(&META, outer, State::Cancelled.encode(), || 0);
+        let (cancelled, _) = invocations.number(&META, outer, State::Cancelled.encode());
         assert_eq!(cancelled.poll, 1, "a cancellation is not a poll");
         assert!(invocations.in_flight().is_empty());
         // A new invocation in the freed slot is numbered next.
-        assert_eq!(invocations.number(&META, inner, returned, || 0).0.call, 3);
+        assert_eq!(invocations.number(&META, inner, returned).0.call, 3);
     }
 }

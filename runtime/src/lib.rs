@@ -21,7 +21,6 @@ mod captured;
 mod clock;
 mod collector;
 mod context;
-mod deferred;
 mod diagnostics;
 mod event;
 mod executor;

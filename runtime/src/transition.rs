@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::clock;
 use crate::meta::{AwaitMeta, FnMeta};
 use crate::state::State;
 
@@ -62,6 +63,18 @@ impl Transition {
             task: at.task,
             from,
             to,
+        }
+    }
+
+    /// Converts a transition kept with raw clock readings (start a raw reading, duration raw
+    /// ticks: see `Collector::record_timed`) to ns, its start since raw reading `origin`.
+    #[inline]
+    pub(crate) fn convert_raw(&mut self, origin: u64, scale: clock::Scale) {
+        if self.start != UNTIMED {
+            self.start = scale.between(origin, self.start).min(UNTIMED - 1);
+        }
+        if self.nanos != UNTIMED {
+            self.nanos = scale.between(0, self.nanos).min(UNTIMED - 1);
         }
     }
 

@@ -20,13 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("poll context", &["marks.rs", "context.rs"]),
     (
         "events, invocations, stats",
-        &[
-            "event.rs",
-            "transition.rs",
-            "invocations.rs",
-            "deferred.rs",
-            "stats.rs",
-        ],
+        &["event.rs", "transition.rs", "invocations.rs", "stats.rs"],
     ),
     ("output formats", &["output/"]),
     ("timeline", &["timeline/"]),
