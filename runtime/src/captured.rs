@@ -64,25 +64,39 @@ impl<F: Future> Captured<F> {
 impl<F: Future> Future for Captured<F> {
     type Output = (F::Output, Trace);
 
+    /// Every poll of the scope pays for this one: the end of the scope (building the trace)
+    /// and the misuse are kept out of line.
+    #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let scope = this
-            .scope
-            .as_ref()
-            .expect("`Captured` polled after it completed");
+        let Some(scope) = this.scope.as_ref() else {
+            polled_after_completion()
+        };
         let future = this.future;
         let poll = {
             let _flush = FlushOnExit(scope);
             scope.enter(|| future.poll(cx))
         };
         match poll {
-            Poll::Ready(output) => {
-                let scope = this.scope.take().expect("checked above");
-                Poll::Ready((output, scope.into_collector().finish()))
-            }
+            Poll::Ready(output) => Poll::Ready((output, finish(this.scope))),
             Poll::Pending => Poll::Pending,
         }
     }
+}
+
+/// The scope's future is ready: the trace, from the collector taken out of `scope`.
+#[inline(never)]
+fn finish(scope: &mut Option<Scope>) -> Trace {
+    match scope.take() {
+        Some(scope) => scope.into_collector().finish(),
+        None => polled_after_completion(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn polled_after_completion() -> ! {
+    panic!("`Captured` polled after it completed")
 }
 
 /// Writes what one poll of the scope recorded when the poll ends, also when it unwinds: the

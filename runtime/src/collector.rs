@@ -135,7 +135,9 @@ impl Collector {
     pub(crate) fn finish(self) -> Trace {
         let deterministic = matches!(self.clock, TraceClock::Virtual(_));
         let mut transitions = self.transitions;
-        if let (true, TraceClock::Real { origin }) = (self.raw, &self.clock) {
+        // Counting times no poll: nothing to convert.
+        let timed = self.mode == Mode::Timing;
+        if let (true, true, TraceClock::Real { origin }) = (self.raw, timed, &self.clock) {
             let scale = clock::Scale::now();
             for t in &mut transitions {
                 t.convert_raw(*origin, scale);

@@ -225,6 +225,7 @@ fn new_thread_number(c: &Ctx) -> u32 {
 }
 
 /// The executor task being polled on this thread, 0 when none.
+#[inline]
 pub(crate) fn current_task() -> u64 {
     CTX.with(|c| c.task.get())
 }

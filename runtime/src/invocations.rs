@@ -146,9 +146,7 @@ impl Invocations {
             state: State::Start.encode(),
         };
         self.next_id += 1;
-        let slots = self
-            .slots
-            .get_or_insert_with(|| Box::new([(0, entry); SLOTS]));
+        let slots = self.slots.get_or_insert_with(|| new_slots(entry));
         let slot = &mut slots[slot_of(call)];
         if slot.0 == 0 {
             *slot = (call, entry);
@@ -181,6 +179,15 @@ impl Invocations {
         live.sort_by_key(|l| l.id);
         live
     }
+}
+
+/// The direct-mapped table, all slots free (their entries copies of `fill`, never read: a
+/// free slot's key is 0). Allocated once per recorder, out of line, so that building the table
+/// does not weigh on every [`Invocations::insert`].
+#[cold]
+#[inline(never)]
+fn new_slots(fill: Entry) -> Box<[(u64, Entry); SLOTS]> {
+    Box::new([(0, fill); SLOTS])
 }
 
 /// The slot of invocation `call` in the direct-mapped table.
