@@ -83,15 +83,14 @@ impl Invocations {
     }
 
     /// Invocation `call` starts its first poll, awaited by `parent` (0 for none): number it
-    /// now, so that callers number before callees.
+    /// now, so that callers number before callees (unless it is in flight already).
+    #[inline]
     pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
         let parent = match parent {
             0 => None,
             parent => self.get(parent).copied(),
         };
-        if self.get(call).is_none() {
-            self.insert(meta, call, parent);
-        }
+        self.insert(meta, call, parent);
     }
 
     /// Invocation `call` moved to `to` (encoded), by a poll unless it was cancelled: what the
@@ -132,7 +131,8 @@ impl Invocations {
         }
     }
 
-    /// Numbers the new invocation `call`, awaited by `parent`.
+    /// Numbers the new invocation `call`, awaited by `parent`; an invocation in flight already
+    /// keeps its entry.
     fn insert(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Entry>) -> &mut Entry {
         let entry = Entry {
             meta,
@@ -145,15 +145,24 @@ impl Invocations {
             depth: parent.map_or(0, |p| p.depth.saturating_add(1)),
             state: State::Start.encode(),
         };
-        self.next_id += 1;
-        let slots = self.slots.get_or_insert_with(|| new_slots(entry));
-        let slot = &mut slots[slot_of(call)];
-        if slot.0 == 0 {
-            *slot = (call, entry);
-            &mut slot.1
-        } else {
-            self.overflow.entry(call).or_insert(entry)
+        let Invocations {
+            slots,
+            overflow,
+            next_id,
+        } = self;
+        let slot = &mut slots.get_or_insert_with(|| new_slots(entry))[slot_of(call)];
+        if slot.0 == call {
+            return &mut slot.1;
         }
+        if slot.0 == 0 && (overflow.is_empty() || !overflow.contains_key(&call)) {
+            *next_id += 1;
+            *slot = (call, entry);
+            return &mut slot.1;
+        }
+        overflow.entry(call).or_insert_with(|| {
+            *next_id += 1;
+            entry
+        })
     }
 
     #[inline]
@@ -230,5 +239,25 @@ mod tests {
         assert!(invocations.in_flight().is_empty());
         // A new invocation in the freed slot is numbered next.
         assert_eq!(invocations.number(&META, inner, returned).0.call, 3);
+    }
+
+    /// A second begin of an invocation in flight keeps its number, in its slot or in the map
+    /// (also once its slot is free again).
+    #[test]
+    fn a_second_begin_keeps_the_entry() {
+        let mut invocations = Invocations::new();
+        let (first, second) = (9, 9 + SLOTS as u64);
+        invocations.begin(&META, first, 0);
+        invocations.begin(&META, first, 0);
+        invocations.begin(&META, second, first);
+        let returned = State::Returned.encode();
+        assert_eq!(invocations.number(&META, first, returned).0.call, 1);
+        // `second` lives in the map; its slot is free now.
+        invocations.begin(&META, second, 0);
+        let (at, depth) = invocations.number(&META, second, returned);
+        assert_eq!((at.call, at.parent, depth), (2, 1, 1));
+        assert!(invocations.in_flight().is_empty());
+        invocations.begin(&META, first, 0);
+        assert_eq!(invocations.number(&META, first, returned).0.call, 3);
     }
 }
