@@ -116,7 +116,7 @@ impl Collector {
         let ticks = started.zip(ended).map(|(s, e)| clock::ticks(s, e));
         if self.raw {
             let (at, _) = self.invocations.number(meta, u64::from(call), moved.1);
-            let t = Transition::new(meta, moved, at, thread, started, ticks);
+            let t = Transition::raw(meta, moved, at, thread, started, ticks);
             self.transitions.push(t);
         } else {
             let nanos = ticks.map(|t| clock::nanos_between(0, t));
