@@ -3,13 +3,16 @@
 //!
 //! `cargo bench -p traced-async-benches --bench callgrind --no-run`, then
 //! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
-//! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`, and
-//! `workload` `yield1000` or `calls100k`. Add `--collect-atstart=no
-//! --toggle-collect=*measured_runs*` to count only the runs after a warm-up one; `benches/callgrind.sh`
-//! does that for each variant and prints instructions per poll or call.
+//! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`,
+//! `GlobalTiming`, `ClockReads`, and `workload` `yield1000` or `calls100k`. Add
+//! `--collect-atstart=no --toggle-collect=*measured_runs*` to count only the runs after a
+//! warm-up one; `benches/callgrind.sh` does that for each variant and prints instructions per
+//! poll or call.
 
 #[path = "overhead/baseline.rs"]
 mod baseline;
+#[path = "overhead/clock_reads.rs"]
+mod clock_reads;
 #[path = "overhead/drive.rs"]
 mod drive;
 #[path = "overhead/ours.rs"]
@@ -26,6 +29,7 @@ mod workload;
 use std::hint::black_box;
 
 use crate::baseline::{AsyncWrapper, Baseline};
+use crate::clock_reads::ClockReads;
 use crate::drive::run;
 use crate::ours::{Counting, RecorderOff, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
@@ -71,6 +75,7 @@ fn main() {
         "Timing" => runs::<Timing>(workload, count),
         "GlobalCounting" => runs::<GlobalCounting>(workload, count),
         "GlobalTiming" => runs::<GlobalTiming>(workload, count),
+        "ClockReads" => runs::<ClockReads>(workload, count),
         other => panic!("unknown variant {other:?}"),
     }
 }

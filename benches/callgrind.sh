@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 bin=$(cargo bench -p traced-async-benches --bench callgrind --no-run --message-format=json \
     2>/dev/null | sed -n 's/.*"executable":"\([^"]*callgrind[^"]*\)".*/\1/p' | tail -1)
 printf '%-16s %12s %12s\n' variant instr/poll instr/call
-for variant in ${VARIANTS:-Baseline AsyncWrapper RecorderOff Counting Timing GlobalCounting}; do
+for variant in ${VARIANTS:-Baseline AsyncWrapper RecorderOff Counting Timing GlobalCounting ClockReads}; do
     line="$variant"
     for workload in yield1000 calls100k; do
         out=$(mktemp)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the overhead bench under five code layouts and runs the yield1000 variants whose cost
 # is a few nanoseconds (baseline, the async-fn shape, recorder off, process-wide counting and
-# timing) and the capture scope's Counting and Timing twice in each, then prints a Markdown
+# timing, two clock reads per poll: timing's floor) and the capture scope's Counting and Timing
+# twice in each, then prints a Markdown
 # table of the deltas to the baseline
 # (benches/layouts_table.py). Code alignment alone moves these by a nanosecond or more, so one
 # build's number is one sample: BENCHMARKS.md reports the median over layouts.
@@ -29,7 +30,7 @@ for flags in "" \
     for run in 1 2; do
         echo "== layout $i [${flags:-default}] run $run" >> "$out/results.txt"
         "$bench" --bench 'yield1000' 2>&1 \
-            | grep -E 'Baseline|AsyncWrapper|RecorderOff|Counting|Timing' \
+            | grep -E 'Baseline|AsyncWrapper|RecorderOff|Counting|Timing|ClockReads' \
             | grep 'µs' >> "$out/results.txt"
     done
 done

@@ -7,7 +7,15 @@ import statistics
 import sys
 
 POLLS = 1001
-VARIANTS = ["AsyncWrapper", "RecorderOff", "Counting", "Timing", "GlobalCounting", "GlobalTiming"]
+VARIANTS = [
+    "AsyncWrapper",
+    "RecorderOff",
+    "Counting",
+    "Timing",
+    "GlobalCounting",
+    "GlobalTiming",
+    "ClockReads",
+]
 UNITS = {"ns": 1e-3, "µs": 1.0, "ms": 1e3}
 
 

@@ -12,6 +12,7 @@
 //! The sizes of each variant's futures are printed once before the benches.
 
 mod baseline;
+mod clock_reads;
 mod drive;
 mod ours;
 mod ours_global;
@@ -28,6 +29,7 @@ use divan::Bencher;
 use divan::counter::ItemsCount;
 
 use crate::baseline::{AsyncWrapper, Baseline};
+use crate::clock_reads::ClockReads;
 use crate::drive::{YIELDS, run};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
@@ -87,6 +89,7 @@ variants!(
     Timing,
     GlobalCounting,
     GlobalTiming,
+    ClockReads,
     TracingInstrument,
     TokioMetrics,
     AsyncBacktrace,
