@@ -3,9 +3,9 @@
 //!
 //! `cargo bench -p traced-async-benches --bench callgrind --no-run`, then
 //! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
-//! `Baseline`, `AsyncWrapper`, `RecorderOff`, `Counting`, `Timing`, `GlobalCounting`,
-//! `GlobalTiming`, `ClockReads`, and `workload` `yield1000` or `calls100k`. Add
-//! `--collect-atstart=no --toggle-collect=*measured_runs*` to count only the runs after a
+//! `Baseline`, `AsyncWrapper`, `RecorderOff`, `ScopeOnly`, `Counting`, `Timing`,
+//! `GlobalCounting`, `GlobalTiming`, `ClockReads`, and `workload` `yield1000` or `calls100k`.
+//! Add `--collect-atstart=no --toggle-collect=*measured_runs*` to count only the runs after a
 //! warm-up one; `benches/callgrind.sh` does that for each variant and prints instructions per
 //! poll or call.
 
@@ -31,7 +31,7 @@ use std::hint::black_box;
 use crate::baseline::{AsyncWrapper, Baseline};
 use crate::clock_reads::ClockReads;
 use crate::drive::run;
-use crate::ours::{Counting, RecorderOff, Timing};
+use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
 use crate::variant::Variant;
 
@@ -71,6 +71,7 @@ fn main() {
         "Baseline" => runs::<Baseline>(workload, count),
         "AsyncWrapper" => runs::<AsyncWrapper>(workload, count),
         "RecorderOff" => runs::<RecorderOff>(workload, count),
+        "ScopeOnly" => runs::<ScopeOnly>(workload, count),
         "Counting" => runs::<Counting>(workload, count),
         "Timing" => runs::<Timing>(workload, count),
         "GlobalCounting" => runs::<GlobalCounting>(workload, count),
