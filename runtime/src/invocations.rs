@@ -41,6 +41,22 @@ struct Entry {
 }
 
 impl Entry {
+    /// Invocation number `number` of `meta`, awaited by `parent`, else in the task polling now.
+    #[inline]
+    fn new(meta: &'static FnMeta, number: u64, parent: Option<Entry>) -> Self {
+        Entry {
+            meta,
+            at: Numbered {
+                call: narrow(number),
+                parent: parent.map_or(0, |p| p.at.call),
+                poll: 0,
+                task: parent.map_or_else(|| narrow(context::current_task()), |p| p.at.task),
+            },
+            depth: parent.map_or(0, |p| p.depth.saturating_add(1)),
+            state: State::Start.encode(),
+        }
+    }
+
     fn live(&self) -> Live {
         Live {
             id: u64::from(self.at.call),
@@ -90,6 +106,16 @@ impl Invocations {
             0 => None,
             parent => self.get(parent).copied(),
         };
+        // The common case inline: the invocation's slot is free and no id waits in the map.
+        if let (Some(slots), true) = (&mut self.slots, self.overflow.is_empty()) {
+            let slot = &mut slots[slot_of(call)];
+            if slot.0 == 0 {
+                let entry = Entry::new(meta, self.next_id, parent);
+                self.next_id += 1;
+                *slot = (call, entry);
+                return;
+            }
+        }
         self.insert(meta, call, parent);
     }
 
@@ -133,18 +159,9 @@ impl Invocations {
 
     /// Numbers the new invocation `call`, awaited by `parent`; an invocation in flight already
     /// keeps its entry.
+    #[inline(never)]
     fn insert(&mut self, meta: &'static FnMeta, call: u64, parent: Option<Entry>) -> &mut Entry {
-        let entry = Entry {
-            meta,
-            at: Numbered {
-                call: narrow(self.next_id),
-                parent: parent.map_or(0, |p| p.at.call),
-                poll: 0,
-                task: parent.map_or_else(|| narrow(context::current_task()), |p| p.at.task),
-            },
-            depth: parent.map_or(0, |p| p.depth.saturating_add(1)),
-            state: State::Start.encode(),
-        };
+        let entry = Entry::new(meta, self.next_id, parent);
         let Invocations {
             slots,
             overflow,
