@@ -128,18 +128,32 @@ impl Invocations {
         (entry.at, entry.depth)
     }
 
+    /// [`number`](Self::number)'s work: inline for an invocation in its slot (the common case:
+    /// one lookup, and an ended one's slot freed in place), out of line otherwise.
     #[inline]
     fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
+        if let Some(slots) = &mut self.slots {
+            let slot = &mut slots[slot_of(call)];
+            if slot.0 == call {
+                let entry = moved(&mut slot.1, to);
+                if State::is_final_code(to) {
+                    slot.0 = 0;
+                }
+                return entry;
+            }
+        }
+        self.advance_elsewhere(meta, call, to)
+    }
+
+    /// [`advance`](Self::advance) for an invocation in the map, or not seen to begin.
+    #[inline(never)]
+    fn advance_elsewhere(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
         let entry = match self.get(call) {
             Some(entry) => entry,
             // Recording began while the invocation was in flight: its caller is unknown.
             None => self.insert(meta, call, None),
         };
-        entry.state = to;
-        if to != State::Cancelled.encode() {
-            entry.at.poll += 1;
-        }
-        let entry = *entry;
+        let entry = moved(entry, to);
         if State::is_final_code(to) {
             self.remove(call);
         }
@@ -205,6 +219,17 @@ impl Invocations {
         live.sort_by_key(|l| l.id);
         live
     }
+}
+
+/// Moves `entry` to `to` (encoded): a poll counted unless it was a cancellation. Returns the
+/// entry as it is now.
+#[inline]
+fn moved(entry: &mut Entry, to: u16) -> Entry {
+    entry.state = to;
+    if to != State::Cancelled.encode() {
+        entry.at.poll += 1;
+    }
+    *entry
 }
 
 /// The direct-mapped table, all slots free (their entries copies of `fill`, never read: a
