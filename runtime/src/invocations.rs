@@ -124,14 +124,13 @@ impl Invocations {
     /// is forgotten. Run on every poll a collector records.
     #[inline]
     pub(crate) fn number(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
-        let entry = self.advance(meta, call, to);
-        (entry.at, entry.depth)
+        self.advance(meta, call, to)
     }
 
     /// [`number`](Self::number)'s work: inline for an invocation in its slot (the common case:
     /// one lookup, and an ended one's slot freed in place), out of line otherwise.
     #[inline]
-    fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
+    fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
         if let Some(slots) = &mut self.slots {
             let slot = &mut slots[slot_of(call)];
             if slot.0 == call {
@@ -147,7 +146,7 @@ impl Invocations {
 
     /// [`advance`](Self::advance) for an invocation in the map, or not seen to begin.
     #[inline(never)]
-    fn advance_elsewhere(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> Entry {
+    fn advance_elsewhere(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
         let entry = match self.get(call) {
             Some(entry) => entry,
             // Recording began while the invocation was in flight: its caller is unknown.
@@ -221,15 +220,15 @@ impl Invocations {
     }
 }
 
-/// Moves `entry` to `to` (encoded): a poll counted unless it was a cancellation. Returns the
-/// entry as it is now.
+/// Moves `entry` to `to` (encoded): a poll counted unless it was a cancellation. Returns what
+/// the move's transition carries and the invocation's depth.
 #[inline]
-fn moved(entry: &mut Entry, to: u16) -> Entry {
+fn moved(entry: &mut Entry, to: u16) -> (Numbered, u32) {
     entry.state = to;
     if to != State::Cancelled.encode() {
         entry.at.poll += 1;
     }
-    *entry
+    (entry.at, entry.depth)
 }
 
 /// The direct-mapped table, all slots free (their entries copies of `fill`, never read: a
