@@ -45,11 +45,13 @@ impl Scale {
         }
     }
 
-    /// The ns between raw readings `start` and `end` (0 when `end` is not later).
+    /// The ns between raw readings `start` and `end` (0 when `end` is not later), at most
+    /// `max`.
     #[inline]
-    pub(crate) fn between(self, start: u64, end: u64) -> u64 {
+    pub(crate) fn between(self, start: u64, end: u64, max: u64) -> u64 {
         let ticks = u128::from(end.saturating_sub(start));
-        u64::try_from((ticks * u128::from(self.per_2_32)) >> 32).unwrap_or(u64::MAX)
+        let ns = (ticks * u128::from(self.per_2_32)) >> 32;
+        u64::try_from(ns.min(u128::from(max))).unwrap_or(max)
     }
 }
 
@@ -95,12 +97,13 @@ mod tests {
         let start = now();
         for ticks in [0, 1, 7, 1_000, 123_456, 3_000_000_000, 1 << 40] {
             let exact = nanos_between(start, start + ticks);
-            let ours = scale.between(start, start + ticks);
+            let ours = scale.between(start, start + ticks, u64::MAX);
             assert!(
                 exact.abs_diff(ours) <= 1 + exact / 1_000_000_000,
                 "{ticks}: {exact} {ours}"
             );
         }
-        assert_eq!(scale.between(start + 5, start), 0);
+        assert_eq!(scale.between(start + 5, start, u64::MAX), 0);
+        assert_eq!(scale.between(start, start + (1 << 40), 7), 7);
     }
 }

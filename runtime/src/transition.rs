@@ -93,10 +93,10 @@ impl Transition {
     #[inline]
     pub(crate) fn convert_raw(&mut self, origin: u64, scale: clock::Scale) {
         if self.start != UNTIMED {
-            self.start = scale.between(origin, self.start).min(UNTIMED - 1);
+            self.start = scale.between(origin, self.start, UNTIMED - 1);
         }
         if self.nanos != UNTIMED {
-            self.nanos = scale.between(0, self.nanos).min(UNTIMED - 1);
+            self.nanos = scale.between(0, self.nanos, UNTIMED - 1);
         }
     }
 
