@@ -224,11 +224,17 @@ impl Invocations {
 /// the move's transition carries and the invocation's depth.
 #[inline]
 fn moved(entry: &mut Entry, to: u16) -> (Numbered, u32) {
+    // Read the numbers before writing the poll count back: reading them after the write (a
+    // wider load over a narrow store) would stall on the store instead of forwarding it.
+    let before = entry.at;
+    let counted = u32::from(to != State::Cancelled.encode());
+    let at = Numbered {
+        poll: before.poll + counted,
+        ..before
+    };
     entry.state = to;
-    if to != State::Cancelled.encode() {
-        entry.at.poll += 1;
-    }
-    (entry.at, entry.depth)
+    entry.at.poll = at.poll;
+    (at, entry.depth)
 }
 
 /// The direct-mapped table, all slots free (their entries copies of `fill`, never read: a
