@@ -102,12 +102,21 @@ impl Invocations {
     /// now, so that callers number before callees (unless it is in flight already).
     #[inline]
     pub(crate) fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
-        let parent = match parent {
-            0 => None,
-            parent => self.get(parent).copied(),
-        };
-        // The common case inline: the invocation's slot is free and no id waits in the map.
+        // The common case inline: the invocation's slot is free and no id waits in the map (so
+        // a parent in flight is in its slot). Everything else out of line, so that this path
+        // keeps its values in registers.
         if let (Some(slots), true) = (&mut self.slots, self.overflow.is_empty()) {
+            let slot = &mut slots[slot_of(call)];
+            if slot.0 == 0 && parent == 0 {
+                let entry = Entry::new(meta, self.next_id, None);
+                self.next_id += 1;
+                *slot = (call, entry);
+                return;
+            }
+            let parent = match &slots[slot_of(parent)] {
+                (key, entry) if *key == parent && parent != 0 => Some(*entry),
+                _ => None,
+            };
             let slot = &mut slots[slot_of(call)];
             if slot.0 == 0 {
                 let entry = Entry::new(meta, self.next_id, parent);
@@ -116,6 +125,17 @@ impl Invocations {
                 return;
             }
         }
+        self.begin_elsewhere(meta, call, parent);
+    }
+
+    /// [`begin`](Self::begin) for the first invocation, one whose slot is taken, or while ids
+    /// wait in the map.
+    #[inline(never)]
+    fn begin_elsewhere(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
+        let parent = match parent {
+            0 => None,
+            parent => self.get(parent).copied(),
+        };
         self.insert(meta, call, parent);
     }
 
