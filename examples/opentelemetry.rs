@@ -16,9 +16,9 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+use traced_async::traced_async;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use traced_async::traced_async;
 
 /// A request: load the user, then render the page.
 #[tracing::instrument]
@@ -102,7 +102,10 @@ fn provider(counts: &Arc<Counts>) -> (SdkTracerProvider, String) {
     };
     if let Ok(endpoint) = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT") {
         // The exporter reads the endpoint (and OTEL_EXPORTER_OTLP_TIMEOUT, ..) itself.
-        match opentelemetry_otlp::SpanExporter::builder().with_http().build() {
+        match opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .build()
+        {
             Ok(exporter) => {
                 let provider = builder.with_batch_exporter(Tally {
                     inner: exporter,
@@ -114,7 +117,10 @@ fn provider(counts: &Arc<Counts>) -> (SdkTracerProvider, String) {
         }
     }
     let exporter = tally(opentelemetry_stdout::SpanExporter::default());
-    (builder.with_simple_exporter(exporter).build(), "stdout".into())
+    (
+        builder.with_simple_exporter(exporter).build(),
+        "stdout".into(),
+    )
 }
 
 fn main() {
@@ -150,7 +156,12 @@ fn main() {
     eprintln!("{exported} spans exported to {destination}");
     let failed = counts.failed.load(Ordering::Relaxed);
     if failed > 0 {
-        let error = counts.error.lock().ok().and_then(|e| e.clone()).unwrap_or_default();
+        let error = counts
+            .error
+            .lock()
+            .ok()
+            .and_then(|e| e.clone())
+            .unwrap_or_default();
         eprintln!("{failed} spans not exported: {error}");
     }
 }
