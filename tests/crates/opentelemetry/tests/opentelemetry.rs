@@ -76,13 +76,13 @@ async fn load_user(id: u64) -> u64 {
 async fn render(user: u64) -> u64 {
     spin(5);
     pause(1).await;
-    pause(1).await;
+    pause(2).await;
     user * 2
 }
 
 #[tracing::instrument]
 async fn bad_request() -> u64 {
-    pause(1).await;
+    pause(3).await;
     panic!("bad request")
 }
 
@@ -159,6 +159,22 @@ fn only<'a>(spans: &'a [SpanData], name: &str) -> &'a SpanData {
     }
 }
 
+/// The line of this file that ends with `needle` (or `needle;`): there must be one.
+fn line_of(needle: &str) -> i64 {
+    let source = include_str!("opentelemetry.rs");
+    let lines: Vec<usize> = (source.lines().enumerate())
+        .filter(|(_, line)| {
+            let line = line.trim_end();
+            line.ends_with(needle) || line.strip_suffix(';').is_some_and(|l| l.ends_with(needle))
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    match lines[..] {
+        [line] => line as i64,
+        _ => panic!("{needle:?} stands on lines {lines:?}, expected one"),
+    }
+}
+
 /// The suspension events of a span: (await.index, await.line, await.expr).
 fn suspensions(span: &SpanData) -> Vec<(i64, i64, String)> {
     span.events
@@ -217,21 +233,28 @@ fn a_request_is_a_tree_of_spans_with_its_suspensions() {
     );
     assert!(string(&handle.attributes, "code.filepath").ends_with("tests/opentelemetry.rs"));
 
-    assert_eq!(suspensions(load_user), [(0, 71, "pause(20)".to_string())]);
+    let at = |expr: &str| (line_of(&format!("{expr}.await")), expr.to_string());
+    let [pause20, pause1, pause2, load, render_] = [
+        "pause(20)",
+        "pause(1)",
+        "pause(2)",
+        "load_user(id)",
+        "render(user)",
+    ]
+    .map(at);
+    let indexed = |i, (line, expr)| (i, line, expr);
+    assert_eq!(suspensions(load_user), [indexed(0, pause20)]);
     assert_eq!(
         suspensions(render),
-        [
-            (0, 78, "pause(1)".to_string()),
-            (1, 79, "pause(1)".to_string())
-        ]
+        [indexed(0, pause1), indexed(1, pause2)]
     );
     // handle suspends whenever a child does, at the await that polls the child.
     assert_eq!(
         suspensions(handle),
         [
-            (0, 65, "load_user(id)".to_string()),
-            (1, 66, "render(user)".to_string()),
-            (1, 66, "render(user)".to_string()),
+            indexed(0, load),
+            indexed(1, render_.clone()),
+            indexed(1, render_)
         ]
     );
 
@@ -300,5 +323,6 @@ fn a_panic_is_an_error_span() {
         "{:?}",
         span.status
     );
-    assert_eq!(suspensions(span), [(0, 84, "pause(1)".to_string())]);
+    let line = line_of("pause(3).await");
+    assert_eq!(suspensions(span), [(0, line, "pause(3)".to_string())]);
 }
