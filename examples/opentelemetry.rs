@@ -21,19 +21,19 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// A request: load the user, then render the page.
-#[tracing::instrument]
+#[traced_async]
 async fn handle(id: u64) -> String {
     let user = load_user(id).await;
     render(&user).await
 }
 
-#[tracing::instrument]
+#[traced_async]
 async fn load_user(id: u64) -> String {
     tokio::time::sleep(Duration::from_millis(10 * id)).await;
     format!("user{id}")
 }
 
-#[tracing::instrument]
+#[traced_async]
 async fn render(user: &str) -> String {
     tokio::task::yield_now().await;
     tokio::time::sleep(Duration::from_millis(5)).await;

@@ -9,7 +9,7 @@ use crate::variant::Variant;
 use crate::workload::call_loop;
 
 mod bridge {
-    crate::workload::workload!(#[::traced_async::traced_async]);
+    crate::workload::workload!(#[::traced_async::traced_async(skip_all)]);
 }
 
 mod instrument {

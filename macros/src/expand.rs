@@ -23,6 +23,7 @@ use syn::{Attribute, Block, Expr, ReturnType, Stmt, Type};
 
 use crate::args::{self, Args};
 use crate::bindings;
+use crate::fields;
 use crate::input::{self, FnInput};
 use crate::not_async;
 use crate::rewrite::{self, Kind, Rewriter};
@@ -114,6 +115,11 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         stmts,
     };
 
+    // The `tracing` bridge's span, opened by the body's first statement (feature `tracing`).
+    let bridged = cfg!(feature = "tracing");
+    fields::check(&sig, &args.bridge, sig.asyncness.is_some())?;
+    let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate));
+    let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate));
     let traced_body = if sig.asyncness.is_some() {
         let suspends = may_suspend(body.to_token_stream());
         match instrumented_body(&mut body) {
@@ -130,6 +136,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
         inner.extend(lets);
+        inner.extend(open_span);
         // `async_yields_async` reports the traced body's async block when its tail is a future
         // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
         // hide the user's own async blocks that yield futures; keeping the body out of the
@@ -150,7 +157,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             body.to_tokens(&mut inner);
         }
         let allow = may_be_future && !typed_let;
-        let call = user_spanned_call(&krate, &output, inner, brace.span, allow, suspends);
+        let bridge = bridged.then_some(&args.bridge);
+        let call = user_spanned_call(&krate, &output, inner, brace.span, allow, suspends, bridge);
         let owner = note_owner(&sig, &krate);
         let call = quote_spanned! {Span::mixed_site()=>
             #owner
@@ -161,6 +169,9 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         // `#[async_trait]` already turned the method into `fn f(..) -> Pin<Box<dyn Future>>`
         // whose body is `Box::pin(async move { .. })`: trace that inner async block.
         rewriter.visit_block_mut(&mut boxed.block);
+        if let Some(open_span) = &open_span {
+            boxed.block.stmts.insert(0, syn::parse_quote!(#open_span));
+        }
         let inner = &boxed.block;
         let owner = note_owner(&sig, &krate);
         let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
@@ -180,6 +191,9 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         // body is an async block in tokio's expansion. Trace that block in place.
         if let Expr::Async(block) = slot {
             rewriter.visit_block_mut(&mut block.block);
+            if let Some(open_span) = &open_span {
+                block.block.stmts.insert(0, syn::parse_quote!(#open_span));
+            }
         }
         let owner = note_owner(&sig, &krate);
         let block = &*slot;
@@ -211,6 +225,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             attr.to_tokens(out);
         }
         out.extend(meta);
+        out.extend(span_site);
         out.extend(traced_body);
     });
     Ok(out)
@@ -234,14 +249,20 @@ fn user_spanned_call(
     brace: proc_macro2::extra::DelimSpan,
     may_be_future: bool,
     suspends: bool,
+    bridge: Option<&fields::Bridge>,
 ) -> TokenStream {
     // A span of the user's code at the attribute's place: the call is located there, as today.
     let at_attribute = brace.open().located_at(Span::call_site());
     let mut async_body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, inner);
     async_body.set_span(brace.join());
     let async_kw = quote_spanned!(brace.open()=> async move);
+    let body = quote!(#async_kw #async_body);
+    let body = match bridge {
+        Some(bridge) => fields::wrap_output(body, bridge, krate),
+        None => body,
+    };
     let args = quote_spanned! {Span::mixed_site()=>
-        || &__TRACED_ASYNC_FN, #async_kw #async_body
+        || &__TRACED_ASYNC_FN, #body
     };
     let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, args);
     args.set_span(at_attribute);

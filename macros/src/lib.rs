@@ -15,6 +15,7 @@ mod bindings;
 mod block;
 mod branches;
 mod expand;
+mod fields;
 mod input;
 mod macros;
 #[cfg(test)]

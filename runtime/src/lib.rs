@@ -17,6 +17,8 @@
 mod activity;
 mod await_point;
 mod block_on;
+#[cfg(feature = "tracing")]
+mod bridge;
 mod captured;
 mod clock;
 mod collector;
@@ -83,4 +85,12 @@ pub mod __private {
     pub use crate::one_poll::complete_in_one_poll;
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};
+    /// The `tracing` bridge's parts the expansion names (feature `tracing`).
+    #[cfg(feature = "tracing")]
+    pub mod bridge {
+        pub use crate::bridge::{Arg, DebugArg, FIXED_FIELDS, NotDebug, Output, SpanSite};
+    }
+    /// `tracing`, for the expansion's `ret` and `err` events (feature `tracing`).
+    #[cfg(feature = "tracing")]
+    pub use tracing;
 }

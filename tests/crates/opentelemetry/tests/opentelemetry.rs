@@ -60,19 +60,19 @@ fn spin(ms: u64) {
 
 // The handler: a request loads a user, then renders a page; a bad request panics.
 
-#[tracing::instrument]
+#[traced_async::traced_async]
 async fn handle(id: u64) -> u64 {
     let user = load_user(id).await;
     render(user).await
 }
 
-#[tracing::instrument]
+#[traced_async::traced_async]
 async fn load_user(id: u64) -> u64 {
     pause(20).await;
     id + 100
 }
 
-#[tracing::instrument]
+#[traced_async::traced_async]
 async fn render(user: u64) -> u64 {
     spin(5);
     pause(1).await;
@@ -80,7 +80,7 @@ async fn render(user: u64) -> u64 {
     user * 2
 }
 
-#[tracing::instrument]
+#[traced_async::traced_async]
 async fn bad_request() -> u64 {
     pause(3).await;
     panic!("bad request")
