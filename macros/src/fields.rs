@@ -160,8 +160,8 @@ pub(crate) fn parse_format(meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> 
     })
 }
 
-/// The arguments recorded by default: plain bindings (and `self`), less `skip`ped ones and
-/// those a field of the same name replaces; all of them left out with `skip_all`.
+/// The arguments recorded by default: plain bindings (and `self`), less `skip`ped ones, those
+/// a field of the same name replaces and those under `#[cfg]`; all left out with `skip_all`.
 fn recorded_args(sig: &Signature, bridge: &Bridge) -> Vec<TokenStream> {
     if bridge.skip_all.is_some() {
         return Vec::new();
@@ -176,6 +176,12 @@ fn recorded_args(sig: &Signature, bridge: &Bridge) -> Vec<TokenStream> {
             FnArg::Receiver(receiver) if !skipped("self") => {
                 args.push(receiver.self_token.to_token_stream());
             }
+            // An argument that may be configured out is left out: the field list is static.
+            FnArg::Typed(typed)
+                if typed
+                    .attrs
+                    .iter()
+                    .any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr")) => {}
             FnArg::Typed(typed) => match &*typed.pat {
                 Pat::Ident(binding) if binding.by_ref.is_none() && binding.subpat.is_none() => {
                     let name = binding.ident.unraw().to_string();
@@ -193,23 +199,14 @@ fn recorded_args(sig: &Signature, bridge: &Bridge) -> Vec<TokenStream> {
 
 /// The names `skip(..)` may give: the fn's plain arguments, and `self`.
 fn arg_names(sig: &Signature) -> Vec<String> {
-    sig.inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Receiver(_) => Some("self".to_owned()),
-            FnArg::Typed(typed) => {
-                let mut names = Vec::new();
-                collect_idents(&typed.pat, &mut names);
-                Some(names.join(" "))
-            }
-        })
-        .flat_map(|names| {
-            names
-                .split(' ')
-                .map(str::to_owned)
-                .collect::<Vec<String>>()
-        })
-        .collect()
+    let mut names = Vec::new();
+    for arg in &sig.inputs {
+        match arg {
+            FnArg::Receiver(_) => names.push("self".to_owned()),
+            FnArg::Typed(typed) => collect_idents(&typed.pat, &mut names),
+        }
+    }
+    names
 }
 
 fn collect_idents(pat: &Pat, names: &mut Vec<String>) {

@@ -157,3 +157,214 @@ fn a_span_per_invocation_with_its_fields_parent_and_a_suspension_event() {
     let events = lines.iter().filter(|l| l.starts_with("event")).count();
     assert_eq!(events, 4, "{lines:#?}");
 }
+
+/// Not `Debug`: an argument of this type is left out, and the fn still compiles.
+struct Opaque;
+
+#[derive(Debug)]
+struct Counter(u32);
+
+impl Counter {
+    #[traced_async(level = "debug", skip(unused))]
+    async fn get<T>(&self, _opaque: Opaque, generic: T, unused: u8) -> u32 {
+        let _ = (generic, unused);
+        io(1, ()).await;
+        self.0
+    }
+}
+
+#[test]
+fn a_method_is_named_type_method_and_records_what_is_debug() {
+    let counter = Counter(3);
+    let (out, lines) = seen(|| futures::executor::block_on(counter.get(Opaque, 5u8, 1)));
+    assert_eq!(out, 3);
+    let new = lines.iter().find(|l| l.starts_with("new")).unwrap();
+    // `self` with Debug; `_opaque` (no Debug) and `generic` (no Debug bound) left out.
+    assert!(
+        new.starts_with("new Counter::get target=bridge level=DEBUG parent=- "),
+        "{new}"
+    );
+    assert!(new.ends_with("code.namespace=bridge self=Counter(3)"), "{new}");
+}
+
+#[traced_async(skip_all, fields(user = "ann"))]
+async fn skipped(secret: &str) -> usize {
+    secret.len()
+}
+
+#[test]
+fn skip_all_leaves_every_argument_out() {
+    let (_, lines) = seen(|| futures::executor::block_on(skipped("hunter2")));
+    assert!(lines[0].ends_with("code.namespace=bridge user=ann"), "{lines:#?}");
+}
+
+#[traced_async(level = "debug")]
+async fn quiet() {
+    io(1, ()).await;
+}
+
+#[test]
+fn filtering_is_the_subscribers() {
+    let layer = Seen::default();
+    let filter = tracing_subscriber::filter::LevelFilter::INFO;
+    let subscriber = tracing_subscriber::registry().with(layer.clone().with_filter(filter));
+    tracing::subscriber::with_default(subscriber, || futures::executor::block_on(quiet()));
+    assert_eq!(layer.lines(), Vec::<String>::new());
+    let (_, lines) = seen(|| futures::executor::block_on(quiet()));
+    assert_eq!(lines[0].split(' ').take(4).collect::<Vec<_>>(), [
+        "new",
+        "quiet",
+        "target=bridge",
+        "level=DEBUG"
+    ]);
+}
+
+const FAILS: u32 = line!() + 2;
+#[traced_async]
+async fn fails(when: u32) -> u32 {
+    io(1, ()).await;
+    assert!(when != 1, "failed on purpose");
+    when
+}
+
+#[test]
+fn a_panic_is_an_error_event_and_sets_the_status() {
+    let (out, lines) = seen(|| {
+        std::panic::catch_unwind(|| futures::executor::block_on(fails(1)))
+    });
+    assert!(out.is_err());
+    let tail: Vec<&str> = lines.iter().rev().take(4).rev().map(String::as_str).collect();
+    assert_eq!(tail, [
+        "record fails otel.status_code=error",
+        "event in=fails target=traced_async::panic level=ERROR message=panicked",
+        "exit fails",
+        "close fails",
+    ]);
+}
+
+#[test]
+fn a_cancellation_is_an_event_at_the_await_point() {
+    let (_, lines) = seen(|| {
+        let mut future = Box::pin(fails(2));
+        let waker = std::task::Waker::noop();
+        let pending = future.as_mut().poll(&mut std::task::Context::from_waker(waker));
+        assert!(pending.is_pending());
+        drop(future);
+    });
+    let tail: Vec<&str> = lines.iter().rev().take(4).rev().map(String::as_str).collect();
+    let cancel = format!(
+        "event in=fails target=traced_async::cancel level=INFO message=cancelled at await#0 \
+         await.index=0 await.line={} await.expr=io(1, ())",
+        FAILS + 1
+    );
+    assert_eq!(tail, ["enter fails", cancel.as_str(), "exit fails", "close fails"]);
+}
+
+
+#[traced_async(ret, err)]
+async fn parse(text: &str) -> Result<u32, std::num::ParseIntError> {
+    io(1, ()).await;
+    text.parse()
+}
+
+#[traced_async(ret(Display))]
+async fn shout(text: &str) -> String {
+    text.to_uppercase()
+}
+
+#[test]
+fn ret_and_err_are_events_in_the_span() {
+    let (_, lines) = seen(|| {
+        futures::executor::block_on(async {
+            let _ = parse("12").await;
+            let _ = parse("x").await;
+            shout("hi").await
+        })
+    });
+    let events: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("event") && !l.contains("traced_async::"))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(events, [
+        "event in=parse target=bridge level=INFO return=12",
+        "event in=parse target=bridge level=ERROR error=invalid digit found in string",
+        "event in=shout target=bridge level=INFO return=HI",
+    ]);
+}
+
+#[test]
+fn spans_of_two_tasks_stay_apart_on_a_multi_thread_runtime() {
+    let (_, lines) = seen(|| {
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .on_thread_start(move || {
+                // Each worker thread records into the test's subscriber.
+                let guard = tracing::dispatcher::set_default(&dispatch);
+                std::mem::forget(guard);
+            })
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let a = tokio::spawn(handler(1));
+            let b = tokio::spawn(handler(2));
+            (a.await.unwrap(), b.await.unwrap())
+        });
+    });
+    let new: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("new"))
+        .map(|l| l.split(" code.").next().unwrap())
+        .collect();
+    let roots = new.iter().filter(|l| l.ends_with("parent=-")).count();
+    let children = new.iter().filter(|l| l.ends_with("parent=handler")).count();
+    assert_eq!((new.len(), roots, children), (6, 2, 4), "{lines:#?}");
+}
+
+#[test]
+fn fmt_span_close_shows_busy_and_idle_time() {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let buffer = Seen::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || Writer(writer.clone()))
+        .finish();
+    tracing::subscriber::with_default(subscriber, || futures::executor::block_on(leaf(1, "x")));
+    let out = buffer.lines().concat();
+    assert!(out.contains("ms=1 name=\"x\"}: bridge: close time.busy="), "{out}");
+    assert!(out.contains(" time.idle="), "{out}");
+}
+
+/// A `MakeWriter` target collecting what the fmt layer writes.
+struct Writer(Seen);
+
+impl std::io::Write for Writer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.push(String::from_utf8_lossy(bytes).into_owned());
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn with_a_capture_scope_both_record() {
+    let ((out, trace), lines) = seen(|| traced_async::capture(handler(3)));
+    assert_eq!(out, 10 + 6 + 20 + 4);
+    assert_eq!(trace.function("leaf").calls(), 2);
+    let suspensions: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.contains("traced_async::await"))
+        .map(|l| l.split(" message=").nth(1).unwrap().split(" await.line").next().unwrap())
+        .collect();
+    assert_eq!(suspensions, [
+        "suspended at await#0 await.index=0",
+        "suspended at await#0 await.index=0",
+        "suspended at await#0 await.index=0",
+        "suspended at await#1 await.index=1",
+    ]);
+}
