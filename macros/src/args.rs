@@ -93,9 +93,8 @@ pub(crate) fn parse_keys(tokens: TokenStream, usage: &str, bridge: bool) -> syn:
             "level" if bridge => set(&mut args.bridge.level, &meta, "level", || {
                 let what = "one of `\"trace\"`, `\"debug\"`, `\"info\"`, `\"warn\"`, `\"error\"`";
                 let lit: LitStr = value(&meta, "level", what)?;
-                fields::level(&lit).ok_or_else(|| {
-                    syn::Error::new(lit.span(), format!("`level` takes {what}"))
-                })
+                fields::level(&lit)
+                    .ok_or_else(|| syn::Error::new(lit.span(), format!("`level` takes {what}")))
             }),
             "fields" if bridge => set(&mut args.bridge.fields, &meta, "fields", || {
                 fields::parse_fields(&meta)
@@ -238,6 +237,35 @@ mod tests {
         assert!(error(quote!(name = "a", name = "b")).contains("given twice"));
         assert!(error(quote!("x")).contains("name = \"x\""));
         assert!(error(quote!(crate = 5)).starts_with("`crate` takes a path"));
+    }
+
+    #[test]
+    fn bridge_arguments_in_instruments_syntax() {
+        let args = parse(quote!(
+            level = "Debug",
+            fields(id = %req.id, "http.method" = ?m, a.b = 1, empty),
+            skip(body, r#type),
+            ret(Display),
+            err
+        ))
+        .unwrap();
+        assert_eq!(args.bridge.level, Some("DEBUG"));
+        assert_eq!(args.bridge.fields.as_ref().map(Vec::len), Some(4));
+        assert_eq!(args.bridge.skip.as_ref().map(Vec::len), Some(2));
+        assert_eq!(args.bridge.ret.as_ref().and_then(|r| r.display), Some(true));
+        assert_eq!(args.bridge.err.as_ref().map(|e| e.display), Some(None));
+        assert!(parse(quote!(skip_all)).unwrap().bridge.skip_all.is_some());
+        assert!(error(quote!(level = "loud")).starts_with("`level` takes one of"));
+        assert!(error(quote!(skip_all = true)).contains("takes no value"));
+        assert!(error(quote!(err(Pretty))).contains("`Debug` or `Display`"));
+        assert!(error(quote!(skip)).contains("`skip(body, conn)`"));
+        assert!(error(quote!(levle = "x")).contains("did you mean `level`?"));
+        // `traced!` takes none of them.
+        let usage = "traced! options";
+        let not = parse_keys(quote!(level = "debug"), usage, false)
+            .err()
+            .unwrap();
+        assert!(not.to_string().starts_with("unknown argument `level`"));
     }
 
     #[test]

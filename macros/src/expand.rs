@@ -28,7 +28,9 @@ use crate::input::{self, FnInput};
 use crate::not_async;
 use crate::rewrite::{self, Kind, Rewriter};
 
-pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
+/// The expansion; `bridged` adds the `tracing` bridge's span (the `tracing` feature), a
+/// parameter so that tests expand both ways whatever the build's features.
+pub(crate) fn traced_async(args: TokenStream, item: TokenStream, bridged: bool) -> TokenStream {
     // An item that does not parse at all is one the compiler reports a syntax error in.
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
         return match input::explain_misuse(&item) {
@@ -53,7 +55,7 @@ pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream 
     let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
         return item;
     };
-    match expand(input, body, &args) {
+    match expand(input, body, &args, bridged) {
         Ok(tokens) => tokens,
         Err(error) => with_error(error, item),
     }
@@ -98,7 +100,7 @@ impl syn::parse::Parse for BlockBody {
     }
 }
 
-fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStream> {
+fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::Result<TokenStream> {
     let FnInput {
         attrs,
         vis,
@@ -116,7 +118,6 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
     };
 
     // The `tracing` bridge's span, opened by the body's first statement (feature `tracing`).
-    let bridged = cfg!(feature = "tracing");
     fields::check(&sig, &args.bridge, sig.asyncness.is_some())?;
     let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate));
     let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate));
@@ -795,7 +796,7 @@ mod tests {
 
     /// The expansion of `#[traced_async]` on `item`, as text.
     fn expand(item: proc_macro2::TokenStream) -> String {
-        super::traced_async(proc_macro2::TokenStream::new(), item).to_string()
+        super::traced_async(proc_macro2::TokenStream::new(), item, false).to_string()
     }
 
     #[test]

@@ -128,7 +128,10 @@ pub(crate) fn parse_skip(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<V
 }
 
 /// `ret`, `ret(Debug)`, `ret(Display)` (and the same for `err`).
-pub(crate) fn parse_format(meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> syn::Result<Format> {
+pub(crate) fn parse_format(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    key: &str,
+) -> syn::Result<Format> {
     let span = meta.path.span();
     if !meta.input.peek(syn::token::Paren) {
         if meta.input.peek(Token![=]) {
@@ -305,16 +308,20 @@ pub(crate) fn site(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> Tok
 pub(crate) fn open(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> TokenStream {
     let value = quote!(&dyn #krate::__private::tracing::Value);
     let some = quote!(::core::option::Option::Some);
-    let user = bridge.fields.iter().flatten().map(|field| match &field.value {
-        None => quote!(#some(&#krate::__private::tracing::field::Empty as #value)),
-        Some((Sigil::Display, expr)) => {
-            quote!(#some(&#krate::__private::tracing::field::display(&#expr) as #value))
-        }
-        Some((Sigil::Debug, expr)) => {
-            quote!(#some(&#krate::__private::tracing::field::debug(&#expr) as #value))
-        }
-        Some((Sigil::Value, expr)) => quote!(#some(&#expr as #value)),
-    });
+    let user = bridge
+        .fields
+        .iter()
+        .flatten()
+        .map(|field| match &field.value {
+            None => quote!(#some(&#krate::__private::tracing::field::Empty as #value)),
+            Some((Sigil::Display, expr)) => {
+                quote!(#some(&#krate::__private::tracing::field::display(&#expr) as #value))
+            }
+            Some((Sigil::Debug, expr)) => {
+                quote!(#some(&#krate::__private::tracing::field::debug(&#expr) as #value))
+            }
+            Some((Sigil::Value, expr)) => quote!(#some(&#expr as #value)),
+        });
     let args = recorded_args(sig, bridge).into_iter().map(|arg| {
         quote! {
             #some(&(&#krate::__private::bridge::Arg(&#arg)).__traced_async_value() as #value)

@@ -143,7 +143,7 @@ pub fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     if cfg!(feature = "off") {
         off::traced_async(args.into(), item.into()).into()
     } else {
-        expand::traced_async(args.into(), item.into()).into()
+        expand::traced_async(args.into(), item.into(), cfg!(feature = "tracing")).into()
     }
 }
 

@@ -365,7 +365,11 @@ impl Bridge {
         let span = std::mem::replace(&mut self.span, Span::none());
         self.phase = Phase::Off;
         enter(&span);
-        cancelled(meta, self.at, span.metadata().map_or(Level::INFO, |m| *m.level()));
+        cancelled(
+            meta,
+            self.at,
+            span.metadata().map_or(Level::INFO, |m| *m.level()),
+        );
         exit(&span);
     }
 }
@@ -414,10 +418,7 @@ impl Polling<'_> {
             bridge.span = Span::none();
             bridge.phase = Phase::Off;
         } else {
-            let level = bridge
-                .span
-                .metadata()
-                .map_or(Level::INFO, |m| *m.level());
+            let level = bridge.span.metadata().map_or(Level::INFO, |m| *m.level());
             suspended(meta, code, level);
             exit(&bridge.span);
         }

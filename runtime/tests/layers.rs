@@ -27,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("trace", &["trace.rs", "replay.rs"]),
     ("sinks", &["sink.rs", "collector.rs", "global/"]),
     ("routing", &["record.rs"]),
+    ("tracing bridge", &["bridge.rs"]),
     ("poll path", &["traced.rs", "await_point.rs", "one_poll.rs"]),
     ("capture scopes", &["captured.rs", "block_on.rs"]),
     ("executor and diagnostics", &["executor/", "diagnostics/"]),

@@ -74,7 +74,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Seen {
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
-        let span = ctx.event_span(event).map_or("-".to_owned(), |s| s.name().to_owned());
+        let span = ctx
+            .event_span(event)
+            .map_or("-".to_owned(), |s| s.name().to_owned());
         let meta = event.metadata();
         self.push(format!(
             "event in={span} target={} level={} {}",
@@ -92,7 +94,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Seen {
         self.push(format!("exit {name}"));
     }
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        let name = ctx.span(&id).map_or("?".to_owned(), |s| s.name().to_owned());
+        let name = ctx
+            .span(&id)
+            .map_or("?".to_owned(), |s| s.name().to_owned());
         self.push(format!("close {name}"));
     }
 }
@@ -153,7 +157,11 @@ fn a_span_per_invocation_with_its_fields_parent_and_a_suspension_event() {
         "close leaf".into(),
     ];
     assert_eq!(lines[..expected.len()], expected, "{lines:#?}");
-    assert_eq!(lines.last().map(String::as_str), Some("close handler"), "{lines:#?}");
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("close handler"),
+        "{lines:#?}"
+    );
     let events = lines.iter().filter(|l| l.starts_with("event")).count();
     assert_eq!(events, 4, "{lines:#?}");
 }
@@ -184,7 +192,10 @@ fn a_method_is_named_type_method_and_records_what_is_debug() {
         new.starts_with("new Counter::get target=bridge level=DEBUG parent=- "),
         "{new}"
     );
-    assert!(new.ends_with("code.namespace=bridge self=Counter(3)"), "{new}");
+    assert!(
+        new.ends_with("code.namespace=bridge self=Counter(3)"),
+        "{new}"
+    );
 }
 
 #[traced_async(skip_all, fields(user = "ann"))]
@@ -195,7 +206,10 @@ async fn skipped(secret: &str) -> usize {
 #[test]
 fn skip_all_leaves_every_argument_out() {
     let (_, lines) = seen(|| futures::executor::block_on(skipped("hunter2")));
-    assert!(lines[0].ends_with("code.namespace=bridge user=ann"), "{lines:#?}");
+    assert!(
+        lines[0].ends_with("code.namespace=bridge user=ann"),
+        "{lines:#?}"
+    );
 }
 
 #[traced_async(level = "debug")]
@@ -211,12 +225,10 @@ fn filtering_is_the_subscribers() {
     tracing::subscriber::with_default(subscriber, || futures::executor::block_on(quiet()));
     assert_eq!(layer.lines(), Vec::<String>::new());
     let (_, lines) = seen(|| futures::executor::block_on(quiet()));
-    assert_eq!(lines[0].split(' ').take(4).collect::<Vec<_>>(), [
-        "new",
-        "quiet",
-        "target=bridge",
-        "level=DEBUG"
-    ]);
+    assert_eq!(
+        lines[0].split(' ').take(4).collect::<Vec<_>>(),
+        ["new", "quiet", "target=bridge", "level=DEBUG"]
+    );
 }
 
 const FAILS: u32 = line!() + 2;
@@ -229,17 +241,24 @@ async fn fails(when: u32) -> u32 {
 
 #[test]
 fn a_panic_is_an_error_event_and_sets_the_status() {
-    let (out, lines) = seen(|| {
-        std::panic::catch_unwind(|| futures::executor::block_on(fails(1)))
-    });
+    let (out, lines) = seen(|| std::panic::catch_unwind(|| futures::executor::block_on(fails(1))));
     assert!(out.is_err());
-    let tail: Vec<&str> = lines.iter().rev().take(4).rev().map(String::as_str).collect();
-    assert_eq!(tail, [
-        "record fails otel.status_code=error",
-        "event in=fails target=traced_async::panic level=ERROR message=panicked",
-        "exit fails",
-        "close fails",
-    ]);
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            "record fails otel.status_code=error",
+            "event in=fails target=traced_async::panic level=ERROR message=panicked",
+            "exit fails",
+            "close fails",
+        ]
+    );
 }
 
 #[test]
@@ -247,19 +266,29 @@ fn a_cancellation_is_an_event_at_the_await_point() {
     let (_, lines) = seen(|| {
         let mut future = Box::pin(fails(2));
         let waker = std::task::Waker::noop();
-        let pending = future.as_mut().poll(&mut std::task::Context::from_waker(waker));
+        let pending = future
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker));
         assert!(pending.is_pending());
         drop(future);
     });
-    let tail: Vec<&str> = lines.iter().rev().take(4).rev().map(String::as_str).collect();
+    let tail: Vec<&str> = lines
+        .iter()
+        .rev()
+        .take(4)
+        .rev()
+        .map(String::as_str)
+        .collect();
     let cancel = format!(
         "event in=fails target=traced_async::cancel level=INFO message=cancelled at await#0 \
          await.index=0 await.line={} await.expr=io(1, ())",
         FAILS + 1
     );
-    assert_eq!(tail, ["enter fails", cancel.as_str(), "exit fails", "close fails"]);
+    assert_eq!(
+        tail,
+        ["enter fails", cancel.as_str(), "exit fails", "close fails"]
+    );
 }
-
 
 #[traced_async(ret, err)]
 async fn parse(text: &str) -> Result<u32, std::num::ParseIntError> {
@@ -286,11 +315,14 @@ fn ret_and_err_are_events_in_the_span() {
         .filter(|l| l.starts_with("event") && !l.contains("traced_async::"))
         .map(String::as_str)
         .collect();
-    assert_eq!(events, [
-        "event in=parse target=bridge level=INFO return=12",
-        "event in=parse target=bridge level=ERROR error=invalid digit found in string",
-        "event in=shout target=bridge level=INFO return=HI",
-    ]);
+    assert_eq!(
+        events,
+        [
+            "event in=parse target=bridge level=INFO return=12",
+            "event in=parse target=bridge level=ERROR error=invalid digit found in string",
+            "event in=shout target=bridge level=INFO return=HI",
+        ]
+    );
 }
 
 #[test]
@@ -334,7 +366,10 @@ fn fmt_span_close_shows_busy_and_idle_time() {
         .finish();
     tracing::subscriber::with_default(subscriber, || futures::executor::block_on(leaf(1, "x")));
     let out = buffer.lines().concat();
-    assert!(out.contains("ms=1 name=\"x\"}: bridge: close time.busy="), "{out}");
+    assert!(
+        out.contains("ms=1 name=\"x\"}: bridge: close time.busy="),
+        "{out}"
+    );
     assert!(out.contains(" time.idle="), "{out}");
 }
 
@@ -359,12 +394,22 @@ fn with_a_capture_scope_both_record() {
     let suspensions: Vec<&str> = lines
         .iter()
         .filter(|l| l.contains("traced_async::await"))
-        .map(|l| l.split(" message=").nth(1).unwrap().split(" await.line").next().unwrap())
+        .map(|l| {
+            l.split(" message=")
+                .nth(1)
+                .unwrap()
+                .split(" await.line")
+                .next()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(suspensions, [
-        "suspended at await#0 await.index=0",
-        "suspended at await#0 await.index=0",
-        "suspended at await#0 await.index=0",
-        "suspended at await#1 await.index=1",
-    ]);
+    assert_eq!(
+        suspensions,
+        [
+            "suspended at await#0 await.index=0",
+            "suspended at await#0 await.index=0",
+            "suspended at await#0 await.index=0",
+            "suspended at await#1 await.index=1",
+        ]
+    );
 }

@@ -246,10 +246,13 @@ fn bridge_spans_nest_with_tracing_instrument_in_both_orders() {
             instrument_above_traced(3).await;
         })
     });
-    assert_eq!(*spans.0.lock().unwrap(), [
-        "traced_above_instrument <- ",
-        "traced_above_instrument (bridge) <- traced_above_instrument",
-        "instrument_above_traced (bridge) <- ",
-        "instrument_above_traced <- instrument_above_traced (bridge)",
-    ]);
+    assert_eq!(
+        *spans.0.lock().unwrap(),
+        [
+            "traced_above_instrument <- ",
+            "traced_above_instrument (bridge) <- traced_above_instrument",
+            "instrument_above_traced (bridge) <- ",
+            "instrument_above_traced <- instrument_above_traced (bridge)",
+        ]
+    );
 }
