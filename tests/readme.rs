@@ -51,7 +51,11 @@ fn examples_behind_features() -> Vec<String> {
         .filter(|table| table.contains("\nrequired-features"))
         .filter_map(|table| {
             let line = table.lines().find(|line| line.starts_with("name = "))?;
-            Some(line.trim_start_matches("name = ").trim_matches('"').to_owned())
+            Some(
+                line.trim_start_matches("name = ")
+                    .trim_matches('"')
+                    .to_owned(),
+            )
         })
         .collect()
 }
@@ -64,7 +68,11 @@ fn the_tour_shows_every_example_as_written() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
     let tour = std::fs::read_to_string(format!("{dir}/README.md")).expect("examples/README.md");
     let behind_features = examples_behind_features();
-    assert_eq!(behind_features, ["opentelemetry"], "examples behind features in Cargo.toml");
+    assert_eq!(
+        behind_features,
+        ["opentelemetry"],
+        "examples behind features in Cargo.toml"
+    );
     let mut examples = 0;
     for entry in std::fs::read_dir(dir).expect("examples/") {
         let path = entry.expect("a directory entry").path();

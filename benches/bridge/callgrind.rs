@@ -10,6 +10,7 @@
 mod baseline;
 #[path = "../overhead/drive.rs"]
 mod drive;
+#[allow(dead_code)] // counts: the divan bench prints them; here callgrind counts instructions.
 mod subscriber;
 #[path = "../overhead/variant.rs"]
 #[allow(dead_code)] // settle: no variant here leaves work on other threads.
