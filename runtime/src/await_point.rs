@@ -13,11 +13,11 @@ use crate::marks;
 use crate::meta::FnMeta;
 
 /// Whether the poll context listens to await points: a recorder may record, or (feature
-/// `tracing`) the bridge has made spans, whose suspension events name the await point.
+/// `tracing`) a subscriber may want spans, whose suspension events name the await point.
 #[inline(always)]
 fn listening() -> bool {
     #[cfg(feature = "tracing")]
-    return activity::any() || crate::bridge::ever();
+    return activity::any() || crate::bridge::maybe();
     #[cfg(not(feature = "tracing"))]
     activity::any()
 }

@@ -11,13 +11,12 @@
 //! A span is made while the awaiting invocation's span is entered, so its contextual parent is
 //! that invocation on any executor, and tasks stay apart.
 //!
-//! With no subscriber (or one that filters everything out), a frame asks
-//! `LevelFilter::current()` once, at its first poll, and is never bridged afterwards; a body's
-//! span site asks only tracing's own disabled-callsite check.
+//! With no subscriber, a poll asks `LevelFilter::current()` (one relaxed load) and goes on as
+//! without the bridge; a body's span site asks only tracing's own disabled-callsite check.
 
 use std::cell::Cell;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use tracing::field::Value;
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
@@ -27,6 +26,7 @@ use tracing_core::field::FieldSet;
 use tracing_core::metadata::Kind;
 use tracing_core::subscriber::Interest;
 
+use crate::activity::Activity;
 use crate::context;
 use crate::marks::{Marks, NONE};
 use crate::meta::FnMeta;
@@ -40,15 +40,12 @@ pub const FIXED_FIELDS: [&str; 4] = [
     "otel.status_code",
 ];
 
-/// Whether any traced body ever made a span in this process. Until then (no subscriber, or one
-/// that wants none of our spans) await points and frames skip the bridge's bookkeeping.
-static EVER: AtomicBool = AtomicBool::new(false);
-
-/// Whether the bridge ever made a span: from then on await points report suspensions to the
-/// poll context even while no recorder is active, and unbridged frames isolate their polls.
+/// Whether a subscriber may want anything: tracing's global maximum level is not `OFF` (one
+/// relaxed load; with no subscriber it is `OFF`). Only then are frames bridged, and only then
+/// do await points report suspensions to the poll context while no recorder is active.
 #[inline(always)]
-pub(crate) fn ever() -> bool {
-    EVER.load(Ordering::Relaxed)
+pub(crate) fn maybe() -> bool {
+    LevelFilter::current() != LevelFilter::OFF
 }
 
 /// What this thread's hand-off slot holds.
@@ -119,8 +116,22 @@ impl SpanSite {
     /// The traced body's first statement: when a subscriber wants this span, makes it with
     /// `make` (which records the fields' values, evaluated only then), enters it and hands it
     /// to the frame polling the body. `owner` is `type_name::<Self>` for a method.
-    #[inline]
+    #[inline(never)]
     pub fn open(
+        &'static self,
+        owner: Option<fn() -> &'static str>,
+        make: impl FnOnce(&'static SpanSite) -> Span,
+    ) {
+        // The level filters, inline (with no subscriber the global one is `OFF`); the rest out
+        // of the body, which stays as small as without the bridge.
+        if self.level > STATIC_MAX_LEVEL || self.level > LevelFilter::current() {
+            return;
+        }
+        self.open_enabled(owner, make);
+    }
+
+    #[inline(never)]
+    fn open_enabled(
         &'static self,
         owner: Option<fn() -> &'static str>,
         make: impl FnOnce(&'static SpanSite) -> Span,
@@ -132,7 +143,6 @@ impl SpanSite {
         if span.is_none() {
             return;
         }
-        EVER.store(true, Ordering::Relaxed);
         hand_off(span);
     }
 
@@ -149,13 +159,10 @@ impl SpanSite {
         Span::new(meta, &meta.fields().value_set_all(values))
     }
 
-    /// tracing's check for a disabled callsite: the level filters, then the cached interest,
+    /// tracing's check for a disabled callsite after the level filters: the cached interest,
     /// then (for "sometimes") the current subscriber.
     #[inline]
     fn enabled(&'static self, owner: Option<fn() -> &'static str>) -> bool {
-        if self.level > STATIC_MAX_LEVEL || self.level > LevelFilter::current() {
-            return false;
-        }
         let interest = match self.interest.load(Ordering::Relaxed) {
             UNREGISTERED => self.register(owner),
             interest => interest,
@@ -277,21 +284,6 @@ fn exit(span: &Span) {
     span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
 }
 
-/// Polls with marks of their own: an unbridged frame's poll while the bridge has made spans and
-/// no recorder keeps the frames' marks, so its await points are not taken for the awaiting
-/// frame's. The marks are restored on unwinding too.
-#[inline]
-pub(crate) fn isolated<T>(poll: impl FnOnce() -> T) -> T {
-    struct Restore(Marks);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            context::discard_pended(context::exit_counting(self.0));
-        }
-    }
-    let _restore = Restore(context::with(|c| c.enter_counting(NONE)));
-    poll()
-}
-
 /// A frame's part of the bridge: its span, and where the bridge is with it.
 #[derive(Debug)]
 pub(crate) struct Bridge {
@@ -321,24 +313,38 @@ impl Bridge {
         }
     }
 
-    /// Whether this poll is bridged: the frame holds a span, or this is its first poll and a
-    /// subscriber may want spans (one relaxed load with none).
+    /// Whether this poll, made while a subscriber may want spans ([`maybe`]), is bridged: the
+    /// frame holds a span, or this is its first such poll (whose body may open one).
     #[inline(always)]
     pub(crate) fn wants(&mut self) -> bool {
         match self.phase {
             Phase::Open => true,
             Phase::Off => false,
             Phase::New => {
-                let maybe = LevelFilter::current() != LevelFilter::OFF;
-                self.phase = if maybe { Phase::Open } else { Phase::Off };
-                maybe
+                self.phase = Phase::Open;
+                true
             }
         }
     }
 
-    /// Starts a bridged poll: enters the span, or (first poll) expects the body's. With no
-    /// recorder active (`own_marks`), the bridge keeps its own marks of the poll, from `region`.
-    pub(crate) fn begin(&mut self, own_marks: bool, region: u16) -> Polling<'_> {
+    /// Starts a poll made while a subscriber may want spans ([`maybe`]): a bridged one enters
+    /// the span, or (first poll) expects the body's; with no recorder active, the bridge keeps
+    /// its own marks of the poll, from `region` (an unbridged frame's, from none: see
+    /// [`Polling::end`]). `None`: an unbridged frame's poll that a recorder keeps marks of.
+    #[inline(never)]
+    pub(crate) fn begin(&mut self, region: u16) -> Option<Polling<'_>> {
+        let own_marks = Activity::now().is_idle();
+        if !self.wants() {
+            // Isolated: the frame's await points are not taken for the awaiting frame's.
+            let saved = context::with(|c| c.enter_counting(NONE));
+            return own_marks.then_some(Polling {
+                bridge: self,
+                first: false,
+                isolated: true,
+                outer: Some(Handoff::Idle),
+                saved: Some(saved),
+            });
+        }
         let first = self.span.is_none();
         let outer = if first {
             HANDOFF
@@ -349,12 +355,13 @@ impl Bridge {
             Handoff::Idle
         };
         let saved = own_marks.then(|| context::with(|c| c.enter_counting(region)));
-        Polling {
+        Some(Polling {
             bridge: self,
             first,
+            isolated: false,
             outer: Some(outer),
             saved,
-        }
+        })
     }
 
     /// The frame is dropped: a frame suspended in a span is cancelled there.
@@ -379,6 +386,8 @@ impl Bridge {
 pub(crate) struct Polling<'a> {
     bridge: &'a mut Bridge,
     first: bool,
+    /// An unbridged frame's poll with marks of its own, which are dropped at its end.
+    isolated: bool,
     /// The hand-off slot's value before a first poll, restored after it.
     outer: Option<Handoff>,
     saved: Option<Marks>,
@@ -388,6 +397,7 @@ impl Polling<'_> {
     /// Ends a poll that returned: takes a first poll's span, emits the suspension event (the
     /// span still entered) or closes the span when `ready`. `recorded` is the frame's state
     /// code after the poll, which the recorder's paths set when no own marks were kept.
+    #[inline(never)]
     pub(crate) fn end(
         mut self,
         meta: &'static FnMeta,
@@ -396,6 +406,12 @@ impl Polling<'_> {
         region: &mut u16,
     ) {
         self.take_span();
+        if self.isolated {
+            if let Some(saved) = self.saved.take() {
+                context::discard_pended(context::exit_counting(saved));
+            }
+            return;
+        }
         let code = match self.saved.take() {
             Some(saved) => {
                 let marks = context::exit_counting(saved);
@@ -448,6 +464,9 @@ impl Drop for Polling<'_> {
         self.take_span();
         if let Some(saved) = self.saved.take() {
             context::discard_pended(context::exit_counting(saved));
+        }
+        if self.isolated {
+            return;
         }
         let bridge = &mut *self.bridge;
         bridge.phase = Phase::Off;

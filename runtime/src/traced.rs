@@ -117,13 +117,27 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
+        // With a subscriber that may want spans, the poll runs inside the invocation's span
+        // (see `bridge`). The body's poll stays in one place, so it is inlined as without the
+        // bridge.
         #[cfg(feature = "tracing")]
-        if this.bridge.wants() {
-            return poll_bridged(this.bridge, *this.meta, this.frame, this.body, cx);
-        } else if bridge::ever() && Activity::now().is_idle() {
-            return bridge::isolated(|| this.body.poll(cx));
+        let polling = if bridge::maybe() {
+            this.bridge.begin(this.frame.region)
+        } else {
+            None
+        };
+        let poll = poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx);
+        #[cfg(feature = "tracing")]
+        if let Some(polling) = polling {
+            let frame = this.frame;
+            polling.end(
+                (this.meta)(),
+                poll.is_ready(),
+                frame.state,
+                &mut frame.region,
+            );
         }
-        poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx)
+        poll
     }
 }
 
@@ -155,23 +169,6 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
         Some(lean) => poll_counted(lean, meta_fn, frame, body, cx),
         None => poll_full(meta, frame, body, cx),
     }
-}
-
-/// A poll inside the invocation's `tracing` span (see `bridge`): the span entered around the
-/// recorded poll, and the poll's suspension reported in it.
-#[cfg(feature = "tracing")]
-#[inline(never)]
-fn poll_bridged<F: Future, M: Fn() -> &'static FnMeta + Copy>(
-    bridge: &mut Bridge,
-    meta: M,
-    frame: &mut Frame,
-    body: Pin<&mut F>,
-    cx: &mut Context<'_>,
-) -> Poll<F::Output> {
-    let polling = bridge.begin(Activity::now().is_idle(), frame.region);
-    let poll = poll_traced::<Traced<F, M>, _, _>(meta, frame, body, cx);
-    polling.end(meta(), poll.is_ready(), frame.state, &mut frame.region);
-    poll
 }
 
 /// Every poll but the lean one: a capture scope's; the process-wide recorder's with live
