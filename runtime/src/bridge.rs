@@ -115,15 +115,15 @@ impl SpanSite {
     #[doc(hidden)]
     /// The traced body's first statement: when a subscriber wants this span, makes it with
     /// `make` (which records the fields' values, evaluated only then), enters it and hands it
-    /// to the frame polling the body. `owner` is `type_name::<Self>` for a method.
+    /// to the frame polling the body. `owner` is `type_name::<Self>` for a method. Out of
+    /// line, so the body stays small enough to be inlined into its frame's poll.
     #[inline(never)]
     pub fn open(
         &'static self,
         owner: Option<fn() -> &'static str>,
         make: impl FnOnce(&'static SpanSite) -> Span,
     ) {
-        // The level filters, inline (with no subscriber the global one is `OFF`); the rest out
-        // of the body, which stays as small as without the bridge.
+        // The level filters first (with no subscriber the global one is `OFF`).
         if self.level > STATIC_MAX_LEVEL || self.level > LevelFilter::current() {
             return;
         }
@@ -337,15 +337,23 @@ impl Bridge {
         }
     }
 
-    /// The frame is dropped: a frame suspended in a span is cancelled there.
+    /// The frame is dropped: a frame suspended in a span is cancelled there. Inline, so the
+    /// common drop (no span) costs a compare and leaves nothing for the field's own drop.
+    #[inline(always)]
     pub(crate) fn dropped(&mut self, meta: &'static FnMeta) {
-        let Some(open) = self.0.take() else {
-            return;
-        };
-        enter(&open.span);
-        cancelled(meta, open.at, open.level());
-        exit(&open.span);
+        if let Some(open) = self.0.take() {
+            cancel(meta, open);
+        }
     }
+}
+
+/// The cancellation event of an invocation dropped in its span, then the span's close.
+#[cold]
+#[inline(never)]
+fn cancel(meta: &'static FnMeta, open: Box<Open>) {
+    enter(&open.span);
+    cancelled(meta, open.at, open.level());
+    exit(&open.span);
 }
 
 /// One poll in progress; [`end`](Polling::end) finishes it, a drop without it means the
