@@ -136,8 +136,10 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         let fake_return = fake_return(&output, declared);
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
-        inner.extend(lets);
+        // Before the rebindings: the span borrows the arguments as passed, so the rebindings
+        // stay the arguments' only uses and `unused_variables` fires as for the plain fn.
         inner.extend(open_span);
+        inner.extend(lets);
         // `async_yields_async` reports the traced body's async block when its tail is a future
         // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
         // hide the user's own async blocks that yield futures; keeping the body out of the

@@ -115,15 +115,15 @@ impl SpanSite {
     #[doc(hidden)]
     /// The traced body's first statement: when a subscriber wants this span, makes it with
     /// `make` (which records the fields' values, evaluated only then), enters it and hands it
-    /// to the frame polling the body. `owner` is `type_name::<Self>` for a method.
+    /// to the frame polling the body. `owner` is `type_name::<Self>` for a method. Out of
+    /// line, so the body stays small enough to be inlined into its frame's poll.
     #[inline(never)]
     pub fn open(
         &'static self,
         owner: Option<fn() -> &'static str>,
         make: impl FnOnce(&'static SpanSite) -> Span,
     ) {
-        // The level filters, inline (with no subscriber the global one is `OFF`); the rest out
-        // of the body, which stays as small as without the bridge.
+        // The level filters first (with no subscriber the global one is `OFF`).
         if self.level > STATIC_MAX_LEVEL || self.level > LevelFilter::current() {
             return;
         }
@@ -284,119 +284,94 @@ fn exit(span: &Span) {
     span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
 }
 
-/// A frame's part of the bridge: its span, and where the bridge is with it.
+/// A frame's part of the bridge: its open span, boxed so that a frame grows by one pointer
+/// (spans are made only when a subscriber wants them, which then allocates for them anyway).
 #[derive(Debug)]
-pub(crate) struct Bridge {
+pub(crate) struct Bridge(Option<Box<Open>>);
+
+/// An invocation's open span.
+#[derive(Debug)]
+struct Open {
     span: Span,
-    phase: Phase,
-    /// The code of the state the last bridged poll ended in (an await point's index while
-    /// suspended), for the cancellation event.
+    /// The code of the state the last poll ended in (an await point's index while suspended),
+    /// for the cancellation event.
     at: u16,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Not polled yet.
-    New,
-    /// In its first bridged poll, or holding its open span.
-    Open,
-    /// Not bridged: nobody wanted a span at its first poll, or its span is closed.
-    Off,
+impl Open {
+    fn level(&self) -> Level {
+        self.span.metadata().map_or(Level::INFO, |m| *m.level())
+    }
 }
 
 impl Bridge {
     pub(crate) const fn new() -> Self {
-        Bridge {
-            span: Span::none(),
-            phase: Phase::New,
-            at: NONE,
-        }
+        Bridge(None)
     }
 
-    /// Whether this poll, made while a subscriber may want spans ([`maybe`]), is bridged: the
-    /// frame holds a span, or this is its first such poll (whose body may open one).
-    #[inline(always)]
-    pub(crate) fn wants(&mut self) -> bool {
-        match self.phase {
-            Phase::Open => true,
-            Phase::Off => false,
-            Phase::New => {
-                self.phase = Phase::Open;
-                true
-            }
-        }
-    }
-
-    /// Starts a poll made while a subscriber may want spans ([`maybe`]): a bridged one enters
-    /// the span, or (first poll) expects the body's; with no recorder active, the bridge keeps
-    /// its own marks of the poll, from `region` (an unbridged frame's, from none: see
-    /// [`Polling::end`]). `None`: an unbridged frame's poll that a recorder keeps marks of.
+    /// Starts a poll made while a subscriber may want spans ([`maybe`]): enters the frame's
+    /// span, or, for a frame without one, expects its body's (which only a first poll opens).
+    /// With no recorder active, the bridge keeps the poll's marks itself, from `region`, so
+    /// suspensions are known and the frame's await points are not taken for the awaiting
+    /// frame's.
     #[inline(never)]
-    pub(crate) fn begin(&mut self, region: u16) -> Option<Polling<'_>> {
-        let own_marks = Activity::now().is_idle();
-        if !self.wants() {
-            // Isolated: the frame's await points are not taken for the awaiting frame's.
-            let saved = context::with(|c| c.enter_counting(NONE));
-            return own_marks.then_some(Polling {
-                bridge: self,
-                first: false,
-                isolated: true,
-                outer: Some(Handoff::Idle),
-                saved: Some(saved),
-            });
-        }
-        let first = self.span.is_none();
-        let outer = if first {
-            HANDOFF
-                .try_with(|slot| slot.replace(Handoff::Expecting))
-                .unwrap_or_default()
-        } else {
-            enter(&self.span);
-            Handoff::Idle
+    pub(crate) fn begin(&mut self, region: u16) -> Polling<'_> {
+        let outer = match &self.0 {
+            Some(open) => {
+                enter(&open.span);
+                None
+            }
+            None => Some(
+                HANDOFF
+                    .try_with(|slot| slot.replace(Handoff::Expecting))
+                    .unwrap_or_default(),
+            ),
         };
+        let own_marks = Activity::now().is_idle();
         let saved = own_marks.then(|| context::with(|c| c.enter_counting(region)));
-        Some(Polling {
+        Polling {
             bridge: self,
-            first,
-            isolated: false,
-            outer: Some(outer),
+            outer,
             saved,
-        })
+            done: false,
+        }
     }
 
-    /// The frame is dropped: a frame suspended in a span is cancelled there.
+    /// The frame is dropped: a frame suspended in a span is cancelled there. Inline, so the
+    /// common drop (no span) costs a compare and leaves nothing for the field's own drop.
+    #[inline(always)]
     pub(crate) fn dropped(&mut self, meta: &'static FnMeta) {
-        if self.phase != Phase::Open || self.span.is_none() {
-            return;
+        if let Some(open) = self.0.take() {
+            cancel(meta, open);
         }
-        let span = std::mem::replace(&mut self.span, Span::none());
-        self.phase = Phase::Off;
-        enter(&span);
-        cancelled(
-            meta,
-            self.at,
-            span.metadata().map_or(Level::INFO, |m| *m.level()),
-        );
-        exit(&span);
     }
 }
 
-/// One bridged poll in progress; [`end`](Polling::end) finishes it, a drop means the body's
-/// poll unwound.
+/// The cancellation event of an invocation dropped in its span, then the span's close.
+#[cold]
+#[inline(never)]
+fn cancel(meta: &'static FnMeta, open: Box<Open>) {
+    enter(&open.span);
+    cancelled(meta, open.at, open.level());
+    exit(&open.span);
+}
+
+/// One poll in progress; [`end`](Polling::end) finishes it, a drop without it means the
+/// body's poll unwound.
 pub(crate) struct Polling<'a> {
     bridge: &'a mut Bridge,
-    first: bool,
-    /// An unbridged frame's poll with marks of its own, which are dropped at its end.
-    isolated: bool,
-    /// The hand-off slot's value before a first poll, restored after it.
+    /// For a frame without a span: the hand-off slot's value before the poll, restored after.
     outer: Option<Handoff>,
+    /// The marks the poll replaced, when the bridge keeps its own.
     saved: Option<Marks>,
+    done: bool,
 }
 
 impl Polling<'_> {
-    /// Ends a poll that returned: takes a first poll's span, emits the suspension event (the
-    /// span still entered) or closes the span when `ready`. `recorded` is the frame's state
-    /// code after the poll, which the recorder's paths set when no own marks were kept.
+    /// Ends a poll that returned: takes the span a first poll's body opened, emits the
+    /// suspension event (the span still entered) or closes the span when `ready`. `recorded` is
+    /// the frame's state code after the poll, which the recorder's paths set when the bridge
+    /// kept no marks.
     #[inline(never)]
     pub(crate) fn end(
         mut self,
@@ -405,13 +380,8 @@ impl Polling<'_> {
         recorded: u16,
         region: &mut u16,
     ) {
+        self.done = true;
         self.take_span();
-        if self.isolated {
-            if let Some(saved) = self.saved.take() {
-                context::discard_pended(context::exit_counting(saved));
-            }
-            return;
-        }
         let code = match self.saved.take() {
             Some(saved) => {
                 let marks = context::exit_counting(saved);
@@ -423,60 +393,49 @@ impl Polling<'_> {
             None if ready => State::Returned.encode(),
             None => recorded,
         };
-        let bridge = &mut *self.bridge;
-        bridge.at = code;
-        if bridge.span.is_none() {
-            bridge.phase = Phase::Off;
+        let Some(open) = self.bridge.0.as_mut() else {
             return;
-        }
+        };
+        open.at = code;
         if ready {
-            exit(&bridge.span);
-            bridge.span = Span::none();
-            bridge.phase = Phase::Off;
+            exit(&open.span);
+            // Closes the span.
+            self.bridge.0 = None;
         } else {
-            let level = bridge.span.metadata().map_or(Level::INFO, |m| *m.level());
-            suspended(meta, code, level);
-            exit(&bridge.span);
+            suspended(meta, code, open.level());
+            exit(&open.span);
         }
     }
 
-    /// After a first poll: restores the slot and keeps the span the body opened (entered).
+    /// For a frame without a span: restores the slot, and keeps the span its body opened (and
+    /// entered) in this poll, if it did.
     fn take_span(&mut self) {
         let Some(outer) = self.outer.take() else {
             return;
         };
-        if !self.first {
-            return;
-        }
         let mine = HANDOFF.try_with(|slot| slot.replace(outer)).ok();
         if let Some(Handoff::Opened(span)) = mine {
-            self.bridge.span = span;
+            self.bridge.0 = Some(Box::new(Open { span, at: NONE }));
         }
     }
 }
 
 impl Drop for Polling<'_> {
     fn drop(&mut self) {
-        // Reached with `outer` still set only when the body's poll unwound.
-        if self.outer.is_none() {
+        if self.done {
             return;
         }
+        // The body's poll unwound.
         self.take_span();
         if let Some(saved) = self.saved.take() {
             context::discard_pended(context::exit_counting(saved));
         }
-        if self.isolated {
+        let Some(open) = self.bridge.0.take() else {
             return;
-        }
-        let bridge = &mut *self.bridge;
-        bridge.phase = Phase::Off;
-        let span = std::mem::replace(&mut bridge.span, Span::none());
-        if span.is_none() {
-            return;
-        }
-        span.record("otel.status_code", "error");
+        };
+        open.span.record("otel.status_code", "error");
         panicked();
-        exit(&span);
+        exit(&open.span);
     }
 }
 

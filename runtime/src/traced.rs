@@ -122,7 +122,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
         // bridge.
         #[cfg(feature = "tracing")]
         let polling = if bridge::maybe() {
-            this.bridge.begin(this.frame.region)
+            Some(this.bridge.begin(this.frame.region))
         } else {
             None
         };
