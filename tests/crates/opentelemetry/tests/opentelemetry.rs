@@ -86,6 +86,20 @@ async fn bad_request() -> u64 {
     panic!("bad request")
 }
 
+#[traced_async::traced_async]
+async fn wait_for_ever() {
+    std::future::pending::<()>().await;
+}
+
+/// A request given up on: its call is polled once, then dropped while it waits.
+async fn given_up() -> bool {
+    let mut call = Box::pin(wait_for_ever());
+    let pending = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx).is_pending()));
+    let was_pending = pending.await;
+    drop(call);
+    was_pending
+}
+
 /// A tracer provider exporting synchronously into memory, and a `tracing` dispatcher that feeds
 /// it through `tracing-opentelemetry`.
 fn pipeline() -> (SdkTracerProvider, InMemorySpanExporter, tracing::Dispatch) {
@@ -341,4 +355,22 @@ fn a_panic_is_an_error_span() {
     assert_eq!(last.name, "panicked");
     assert_eq!(string(&last.attributes, "target"), "traced_async::panic");
     assert_eq!(string(&last.attributes, "level"), "ERROR");
+}
+
+#[test]
+fn a_cancelled_call_ends_with_a_cancel_event() {
+    let (outputs, spans) = export(vec![given_up()]);
+    assert_eq!(
+        outputs.into_iter().map(|o| o.ok()).collect::<Vec<_>>(),
+        [Some(true)]
+    );
+    let span = only(&spans, "wait_for_ever");
+    let line = line_of("std::future::pending::<()>().await");
+    let expr = "std::future::pending::<()>()".to_string();
+    assert_eq!(suspensions(span), [(0, line, expr)]);
+    let last = span.events.iter().last().expect("events");
+    assert_eq!(last.name, "cancelled at await#0");
+    assert_eq!(string(&last.attributes, "target"), "traced_async::cancel");
+    assert_eq!(int(&last.attributes, "await.line"), line);
+    assert_eq!(span.status, Status::Unset, "a cancellation is no error");
 }
