@@ -119,8 +119,11 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
 
     // The `tracing` bridge's span, opened by the body's first statement (feature `tracing`).
     fields::check(&sig, &args.bridge, sig.asyncness.is_some())?;
-    let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate));
-    let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate));
+    // Arguments the body never names are not recorded, so `unused_variables` fires for them
+    // as for the plain fn.
+    let named = fields::idents(body.to_token_stream());
+    let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate, &named));
+    let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate, &named));
     let traced_body = if sig.asyncness.is_some() {
         let suspends = may_suspend(body.to_token_stream());
         match instrumented_body(&mut body) {
@@ -136,10 +139,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         let fake_return = fake_return(&output, declared);
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
-        // Before the rebindings: the span borrows the arguments as passed, so the rebindings
-        // stay the arguments' only uses and `unused_variables` fires as for the plain fn.
-        inner.extend(open_span);
         inner.extend(lets);
+        inner.extend(open_span);
         // `async_yields_async` reports the traced body's async block when its tail is a future
         // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
         // hide the user's own async blocks that yield futures; keeping the body out of the
@@ -173,7 +174,14 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         // whose body is `Box::pin(async move { .. })`: trace that inner async block.
         rewriter.visit_block_mut(&mut boxed.block);
         if let Some(open_span) = &open_span {
-            boxed.block.stmts.insert(0, syn::parse_quote!(#open_span));
+            // After async-trait's rebindings (`let __self = self; let key = key;`).
+            let at = boxed
+                .block
+                .stmts
+                .iter()
+                .take_while(|stmt| is_rebinding(stmt))
+                .count();
+            boxed.block.stmts.insert(at, syn::parse_quote!(#open_span));
         }
         let inner = &boxed.block;
         let owner = note_owner(&sig, &krate);
@@ -568,6 +576,20 @@ fn awaited_async_block(stmt: &mut Stmt) -> Option<&mut Block> {
         },
         _ => None,
     }
+}
+
+/// `let x = y;` with a plain binding and a plain path: a rebinding of an argument.
+fn is_rebinding(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let plain = matches!(&local.pat, syn::Pat::Ident(_))
+        || matches!(&local.pat, syn::Pat::Type(typed) if matches!(&*typed.pat, syn::Pat::Ident(_)));
+    plain
+        && local
+            .init
+            .as_ref()
+            .is_some_and(|init| init.diverge.is_none() && matches!(&*init.expr, Expr::Path(_)))
 }
 
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.

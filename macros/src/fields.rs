@@ -17,6 +17,8 @@
 //! ```
 //! and, for `ret`/`err`, the body wrapped in `Output::new(body, |output| event!(..))`.
 
+use std::collections::HashSet;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
@@ -163,14 +165,20 @@ pub(crate) fn parse_format(
     })
 }
 
-/// The arguments recorded by default: plain bindings (and `self`), less `skip`ped ones, those
-/// a field of the same name replaces and those under `#[cfg]`; all left out with `skip_all`.
-fn recorded_args(sig: &Signature, bridge: &Bridge) -> Vec<TokenStream> {
+/// The arguments recorded by default: plain bindings (and `self`) that the body names (in
+/// `named`), less `skip`ped ones, those a field of the same name replaces and those under
+/// `#[cfg]`; all left out with `skip_all`. An argument the body never names is left out, so
+/// that `unused_variables` still fires for it as for the plain fn.
+fn recorded_args(sig: &Signature, bridge: &Bridge, named: &HashSet<String>) -> Vec<TokenStream> {
     if bridge.skip_all.is_some() {
         return Vec::new();
     }
+    // async-trait renames `self` in the body to `__self`.
+    let is_named =
+        |name: &str| named.contains(name) || (name == "self" && named.contains("__self"));
     let skipped = |name: &str| {
-        bridge.skip.iter().flatten().any(|s| s == name)
+        !is_named(name)
+            || bridge.skip.iter().flatten().any(|s| s == name)
             || bridge.fields.iter().flatten().any(|f| f.name == name)
     };
     let mut args = Vec::new();
@@ -198,6 +206,24 @@ fn recorded_args(sig: &Signature, bridge: &Bridge) -> Vec<TokenStream> {
         }
     }
     args
+}
+
+/// Every identifier in `tokens`, at any depth (the body's, to tell which arguments it names).
+pub(crate) fn idents(tokens: TokenStream) -> HashSet<String> {
+    fn walk(tokens: TokenStream, out: &mut HashSet<String>) {
+        for tt in tokens {
+            match tt {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    out.insert(ident.unraw().to_string());
+                }
+                proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashSet::new();
+    walk(tokens, &mut out);
+    out
 }
 
 /// The names `skip(..)` may give: the fn's plain arguments, and `self`.
@@ -284,10 +310,15 @@ fn returns_result(output: &ReturnType) -> bool {
 }
 
 /// `static __TRACED_ASYNC_SPAN: SpanSite = ..;` for the fn of `sig`.
-pub(crate) fn site(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> TokenStream {
+pub(crate) fn site(
+    sig: &Signature,
+    bridge: &Bridge,
+    krate: &TokenStream,
+    named: &HashSet<String>,
+) -> TokenStream {
     let level = Ident::new(bridge.level.unwrap_or("INFO"), Span::call_site());
     let user = bridge.fields.iter().flatten().map(|f| f.name.clone());
-    let args = recorded_args(sig, bridge)
+    let args = recorded_args(sig, bridge, named)
         .into_iter()
         .map(|arg| arg.to_string().trim_start_matches("r#").to_owned());
     let names = user.chain(args);
@@ -305,7 +336,12 @@ pub(crate) fn site(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> Tok
 }
 
 /// The traced body's first statement: opens the span, recording the fields and arguments.
-pub(crate) fn open(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> TokenStream {
+pub(crate) fn open(
+    sig: &Signature,
+    bridge: &Bridge,
+    krate: &TokenStream,
+    named: &HashSet<String>,
+) -> TokenStream {
     let value = quote!(&dyn #krate::__private::tracing::Value);
     let some = quote!(::core::option::Option::Some);
     let user = bridge
@@ -322,7 +358,7 @@ pub(crate) fn open(sig: &Signature, bridge: &Bridge, krate: &TokenStream) -> Tok
             }
             Some((Sigil::Value, expr)) => quote!(#some(&#expr as #value)),
         });
-    let args = recorded_args(sig, bridge).into_iter().map(|arg| {
+    let args = recorded_args(sig, bridge, named).into_iter().map(|arg| {
         quote! {
             #some(&(&#krate::__private::bridge::Arg(&#arg)).__traced_async_value() as #value)
         }

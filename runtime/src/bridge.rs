@@ -342,7 +342,7 @@ impl Bridge {
     #[inline(always)]
     pub(crate) fn dropped(&mut self, meta: &'static FnMeta) {
         if let Some(open) = self.0.take() {
-            cancel(meta, open);
+            cancel(meta, &open);
         }
     }
 }
@@ -350,7 +350,7 @@ impl Bridge {
 /// The cancellation event of an invocation dropped in its span, then the span's close.
 #[cold]
 #[inline(never)]
-fn cancel(meta: &'static FnMeta, open: Box<Open>) {
+fn cancel(meta: &'static FnMeta, open: &Open) {
     enter(&open.span);
     cancelled(meta, open.at, open.level());
     exit(&open.span);
