@@ -57,7 +57,7 @@ enum Handoff {
     /// A frame is in its first bridged poll and waits for its body's span.
     Expecting,
     /// The body opened this span and entered it; its frame takes it when the poll returns.
-    Opened(Span),
+    Opened(Box<Open>),
 }
 
 thread_local! {
@@ -270,7 +270,7 @@ fn hand_off(span: Span) {
     let _ = HANDOFF.try_with(|slot| match slot.take() {
         Handoff::Expecting => {
             enter(&span);
-            slot.set(Handoff::Opened(span));
+            slot.set(Handoff::Opened(Box::new(Open { span, at: NONE })));
         }
         other => slot.set(other),
     });
@@ -414,18 +414,26 @@ impl Polling<'_> {
             return;
         };
         let mine = HANDOFF.try_with(|slot| slot.replace(outer)).ok();
-        if let Some(Handoff::Opened(span)) = mine {
-            self.bridge.0 = Some(Box::new(Open { span, at: NONE }));
+        if let Some(Handoff::Opened(open)) = mine {
+            self.bridge.0 = Some(open);
         }
     }
 }
 
 impl Drop for Polling<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
-        if self.done {
-            return;
+        if !self.done {
+            self.unwound();
         }
-        // The body's poll unwound.
+    }
+}
+
+impl Polling<'_> {
+    /// The body's poll unwound: the span records the error and closes.
+    #[cold]
+    #[inline(never)]
+    fn unwound(&mut self) {
         self.take_span();
         if let Some(saved) = self.saved.take() {
             context::discard_pended(context::exit_counting(saved));
