@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use tracing::field::Value;
 use tracing::level_filters::{LevelFilter, STATIC_MAX_LEVEL};
 use tracing::{Level, Metadata, Span};
-use tracing_core::callsite::{self, Callsite};
+use tracing_core::callsite::{self, Callsite, DefaultCallsite};
 use tracing_core::field::FieldSet;
 use tracing_core::metadata::Kind;
 use tracing_core::subscriber::Interest;
@@ -57,7 +57,7 @@ enum Handoff {
     /// A frame is in its first bridged poll and waits for its body's span.
     Expecting,
     /// The body opened this span and entered it; its frame takes it when the poll returns.
-    Opened(Span),
+    Opened(Box<Open>),
 }
 
 thread_local! {
@@ -143,7 +143,7 @@ impl SpanSite {
         if span.is_none() {
             return;
         }
-        hand_off(span);
+        hand_off(span, self.level);
     }
 
     #[doc(hidden)]
@@ -266,11 +266,15 @@ impl Callsite for PlaceholderSite {
 
 /// Enters `span` and leaves it in the hand-off slot for the frame expecting it; with no frame
 /// expecting one (a body polled outside its frame's first bridged poll), the span just closes.
-fn hand_off(span: Span) {
+fn hand_off(span: Span, level: Level) {
     let _ = HANDOFF.try_with(|slot| match slot.take() {
         Handoff::Expecting => {
             enter(&span);
-            slot.set(Handoff::Opened(span));
+            slot.set(Handoff::Opened(Box::new(Open {
+                span,
+                level,
+                at: NONE,
+            })));
         }
         other => slot.set(other),
     });
@@ -293,15 +297,11 @@ pub(crate) struct Bridge(Option<Box<Open>>);
 #[derive(Debug)]
 struct Open {
     span: Span,
+    /// The span's level (its site's), for the events inside it.
+    level: Level,
     /// The code of the state the last poll ended in (an await point's index while suspended),
     /// for the cancellation event.
     at: u16,
-}
-
-impl Open {
-    fn level(&self) -> Level {
-        self.span.metadata().map_or(Level::INFO, |m| *m.level())
-    }
 }
 
 impl Bridge {
@@ -352,7 +352,7 @@ impl Bridge {
 #[inline(never)]
 fn cancel(meta: &'static FnMeta, open: &Open) {
     enter(&open.span);
-    cancelled(meta, open.at, open.level());
+    cancelled(meta, open.at, open.level);
     exit(&open.span);
 }
 
@@ -402,7 +402,7 @@ impl Polling<'_> {
             // Closes the span.
             self.bridge.0 = None;
         } else {
-            suspended(meta, code, open.level());
+            suspended(meta, code, open);
             exit(&open.span);
         }
     }
@@ -414,18 +414,26 @@ impl Polling<'_> {
             return;
         };
         let mine = HANDOFF.try_with(|slot| slot.replace(outer)).ok();
-        if let Some(Handoff::Opened(span)) = mine {
-            self.bridge.0 = Some(Box::new(Open { span, at: NONE }));
+        if let Some(Handoff::Opened(open)) = mine {
+            self.bridge.0 = Some(open);
         }
     }
 }
 
 impl Drop for Polling<'_> {
+    #[inline(always)]
     fn drop(&mut self) {
-        if self.done {
-            return;
+        if !self.done {
+            self.unwound();
         }
-        // The body's poll unwound.
+    }
+}
+
+impl Polling<'_> {
+    /// The body's poll unwound: the span records the error and closes.
+    #[cold]
+    #[inline(never)]
+    fn unwound(&mut self) {
         self.take_span();
         if let Some(saved) = self.saved.take() {
             context::discard_pended(context::exit_counting(saved));
@@ -457,26 +465,85 @@ macro_rules! event_at {
     }};
 }
 
-/// The event of a poll that suspended at state `code`, at the span's level.
-fn suspended(meta: &'static FnMeta, code: u16, level: Level) {
-    match State::decode(code).await_meta(meta) {
-        Some(point) => event_at!(
-            level,
-            target: "traced_async::await",
-            "await.index" = point.index(),
-            "await.line" = point.line(),
-            "await.expr" = point.expr(),
-            "suspended at await#{}",
-            point.label()
-        ),
-        None if code == State::Hidden.encode() => event_at!(
-            level,
-            target: "traced_async::await",
-            "suspended at await#? (inside a macro call the attribute does not see)"
-        ),
-        // The recorder is active but did not record this fn: the await point is unknown.
-        None => event_at!(level, target: "traced_async::await", "suspended"),
+/// The fields of a suspension event.
+const AWAIT_FIELDS: [&str; 4] = ["message", "await.index", "await.line", "await.expr"];
+
+/// One suspension-event callsite per level (an event's level is its callsite's).
+macro_rules! await_sites {
+    ($($site:ident $meta:ident $level:ident),*) => {
+        $(
+            static $meta: Metadata<'static> = Metadata::new(
+                "suspended",
+                "traced_async::await",
+                Level::$level,
+                Some(file!()),
+                Some(line!()),
+                Some(module_path!()),
+                FieldSet::new(&AWAIT_FIELDS, tracing_core::identify_callsite!(&$site)),
+                Kind::EVENT,
+            );
+            static $site: DefaultCallsite = DefaultCallsite::new(&$meta);
+        )*
+        /// The suspension-event callsite at `level`.
+        fn await_site(level: Level) -> &'static DefaultCallsite {
+            $(if level == Level::$level {
+                return &$site;
+            })*
+            &AWAIT_INFO
+        }
+    };
+}
+
+await_sites!(
+    AWAIT_TRACE AWAIT_TRACE_META TRACE,
+    AWAIT_DEBUG AWAIT_DEBUG_META DEBUG,
+    AWAIT_INFO AWAIT_INFO_META INFO,
+    AWAIT_WARN AWAIT_WARN_META WARN,
+    AWAIT_ERROR AWAIT_ERROR_META ERROR
+);
+
+/// The event of a poll that suspended at state `code`, at the span's level, dispatched to the
+/// span's own subscriber as its child (the span is entered: the same parent as a contextual
+/// event, without looking up the thread's current subscriber).
+fn suspended(meta: &'static FnMeta, code: u16, open: &Open) {
+    let site = await_site(open.level);
+    let interest = site.interest();
+    if interest.is_never() {
+        return;
     }
+    let event_meta = site.metadata();
+    open.span.with_subscriber(|(id, dispatch)| {
+        if !interest.is_always() && !dispatch.enabled(event_meta) {
+            return;
+        }
+        let fields = event_meta.fields();
+        let dispatch_with = |values: &[Option<&dyn Value>]| {
+            let values = fields.value_set_all(values);
+            dispatch.event(&tracing_core::Event::new_child_of(
+                id.clone(),
+                event_meta,
+                &values,
+            ));
+        };
+        match State::decode(code).await_meta(meta) {
+            Some(point) => {
+                let message = format_args!("suspended at await#{}", point.label());
+                let (index, line, expr) = (point.index(), point.line(), point.expr());
+                dispatch_with(&[Some(&message), Some(&index), Some(&line), Some(&expr)]);
+            }
+            None if code == State::Hidden.encode() => {
+                let message = format_args!(
+                    "suspended at await#? (inside a macro call the attribute does not see)"
+                );
+                dispatch_with(&[Some(&message), None, None, None]);
+            }
+            // The recorder is active but did not record this fn: the await point is unknown.
+            None => {
+                let message = format_args!("suspended");
+                dispatch_with(&[Some(&message), None, None, None]);
+            }
+        }
+    });
 }
 
 /// The event of an invocation dropped while suspended at state `code`.
