@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::fields::Fields;
 use crate::meta::FnMeta;
 use crate::output::place::Place;
 use crate::stats::FnStats;
@@ -59,6 +60,19 @@ struct Line<'a> {
     task: Option<u64>,
     #[serde(rename = "await", skip_serializing_if = "Option::is_none")]
     await_point: Option<AwaitPoint<'a>>,
+    /// On a start line, the invocation's fields: name to value as its `Debug` (or, for
+    /// `fields(x = %expr)`, `Display`) writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<FieldMap<'a>>,
+}
+
+/// [`Fields`] as a JSON object, in their order.
+struct FieldMap<'a>(&'a Fields);
+
+impl Serialize for FieldMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.pairs())
+    }
 }
 
 #[derive(Serialize)]
@@ -70,7 +84,8 @@ struct AwaitPoint<'a> {
     expr: &'a str,
 }
 
-pub(crate) fn line(t: &Transition) -> String {
+/// A transition's line; `fields` given for its invocation's start line.
+pub(crate) fn line(t: &Transition, fields: Option<&Fields>) -> String {
     let meta = t.function();
     let line = Line {
         id: FnId::of(meta),
@@ -96,6 +111,7 @@ pub(crate) fn line(t: &Transition) -> String {
             column: p.column(),
             expr: p.expr(),
         }),
+        fields: fields.filter(|f| !f.is_empty()).map(FieldMap),
     };
     to_line("transition", line)
 }
