@@ -251,9 +251,31 @@ fn push(out: &mut String, kind: &str, fields: impl Serialize) {
 mod tests {
     use super::*;
     use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    use crate::state::State;
 
     static AWAITS: [AwaitMeta; 1] = [AwaitMeta::new(0, "0", 4, 9, "sleep(1)", AwaitKind::Await)];
     static META: FnMeta = FnMeta::new("fetch", "app::net", "src/net.rs", 3, &AWAITS, true);
+
+    #[test]
+    fn a_start_line_has_its_fields_as_an_object_in_order() {
+        let at = crate::transition::Numbered {
+            call: 2,
+            parent: 1,
+            poll: 1,
+            task: 0,
+        };
+        let moved = (State::Start.encode(), State::Await(0).encode());
+        let t = Transition::new(&META, moved, at, 1, None, None);
+        let fields = Fields::format(&["name", "ms"], &[Some(&"header"), Some(&10)]);
+        let text = line(&t, Some(&fields));
+        assert!(
+            text.ends_with(r#","fields":{"name":"\"header\"","ms":"10"}}"#),
+            "{text}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["fields"]["ms"], "10");
+        assert!(!line(&t, None).contains("fields"));
+    }
 
     #[test]
     fn every_summary_line_is_an_object_with_a_type() {

@@ -295,6 +295,55 @@ mod tests {
     }
 
     #[test]
+    fn a_start_line_shows_its_fields_shortened_first() {
+        let at = Numbered {
+            call: 2,
+            parent: 1,
+            poll: 1,
+            task: 0,
+        };
+        let moved = (State::Start.encode(), State::Await(1).encode());
+        let t = Transition::new(&META, moved, at, 1, None, None);
+        let fields = Fields::format(&["name", "ms"], &[Some(&"header"), Some(&10)]);
+        let plain =
+            |width| anstream::adapter::strip_str(&line(&t, 0, width, Some(&fields))).to_string();
+        // Room for both: the fields whole after the name, the detail shortened as without them.
+        let wide = plain(200);
+        assert!(
+            wide.contains(r#"#2 {name="header", ms=10} poll 1"#),
+            "{wide}"
+        );
+        assert!(
+            wide.contains("line 1235  a_call_with_many_arguments(first_argument"),
+            "{wide}"
+        );
+        // Narrower: the detail keeps `line N` and a shortened expression, the fields lose their end.
+        for width in [60, 70, 80, 100] {
+            let text = plain(width);
+            assert!(width::columns(&text) <= width, "{width}: {text}");
+            assert!(text.contains("line 1235"), "{width}: {text}");
+            // From 80 columns, some of the fields; at 60, the name and detail leave no room.
+            assert_eq!(
+                text.contains("#2 {") && text.contains("} poll"),
+                width >= 80,
+                "{text}"
+            );
+        }
+        let narrow = plain(80);
+        assert!(narrow.contains("…}"), "{narrow}");
+        // Other lines show none.
+        let later = Transition::new(
+            &META,
+            (moved.1, State::Returned.encode()),
+            at,
+            1,
+            None,
+            None,
+        );
+        assert!(!line(&later, 0, 200, None).contains('{'));
+    }
+
+    #[test]
     fn forced_colour_marks_the_diagnostic_lines_only() {
         let text = "── clock 0s → 10.00ms: every task waits on a timer\n\
                     ⚠ blocking poll in task main: one poll held the thread for 12.00ms \
