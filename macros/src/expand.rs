@@ -124,6 +124,12 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
     let named = fields::idents(body.to_token_stream());
     let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate, &named));
     let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate, &named));
+    // The fields a printed start line shows, with or without the bridge.
+    let show_fields = fields::shown(&sig, &args.bridge, &krate, &named);
+    let open_span: Option<TokenStream> = match (open_span, &show_fields) {
+        (None, None) => None,
+        (open, show) => Some(quote!(#open #show)),
+    };
     let traced_body = if sig.asyncness.is_some() {
         let suspends = may_suspend(body.to_token_stream());
         match instrumented_body(&mut body) {
@@ -181,7 +187,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
                 .iter()
                 .take_while(|stmt| is_rebinding(stmt))
                 .count();
-            boxed.block.stmts.insert(at, syn::parse_quote!(#open_span));
+            let first: Block = syn::parse_quote!({ #open_span });
+            boxed.block.stmts.splice(at..at, first.stmts);
         }
         let inner = &boxed.block;
         let owner = note_owner(&sig, &krate);
@@ -203,7 +210,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         if let Expr::Async(block) = slot {
             rewriter.visit_block_mut(&mut block.block);
             if let Some(open_span) = &open_span {
-                block.block.stmts.insert(0, syn::parse_quote!(#open_span));
+                let first: Block = syn::parse_quote!({ #open_span });
+                block.block.stmts.splice(0..0, first.stmts);
             }
         }
         let owner = note_owner(&sig, &krate);

@@ -208,13 +208,20 @@ fn recorded_args(sig: &Signature, bridge: &Bridge, named: &HashSet<String>) -> V
     args
 }
 
-/// Every identifier in `tokens`, at any depth (the body's, to tell which arguments it names).
+/// Every identifier in `tokens`, at any depth (the body's, to tell which arguments it names),
+/// and those a string literal names as inline format arguments (`"<{name}>"`, `"{ms:>4}"`).
 pub(crate) fn idents(tokens: TokenStream) -> HashSet<String> {
     fn walk(tokens: TokenStream, out: &mut HashSet<String>) {
         for tt in tokens {
             match tt {
                 proc_macro2::TokenTree::Ident(ident) => {
                     out.insert(ident.unraw().to_string());
+                }
+                proc_macro2::TokenTree::Literal(literal) => {
+                    let text = literal.to_string();
+                    if text.ends_with('"') {
+                        format_args_named(&text, out);
+                    }
                 }
                 proc_macro2::TokenTree::Group(group) => walk(group.stream(), out),
                 _ => {}
@@ -224,6 +231,29 @@ pub(crate) fn idents(tokens: TokenStream) -> HashSet<String> {
     let mut out = HashSet::new();
     walk(tokens, &mut out);
     out
+}
+
+/// The identifiers `{name}`, `{name:..}` in a string literal's text (a `{{` escapes).
+fn format_args_named(text: &str, out: &mut HashSet<String>) {
+    let mut rest = text;
+    while let Some(at) = rest.find('{') {
+        rest = &rest[at + 1..];
+        if let Some(after) = rest.strip_prefix('{') {
+            rest = after;
+            continue;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && rest[end..].starts_with(['}', ':'])
+        {
+            out.insert(name.trim_start_matches("r#").to_owned());
+        }
+        rest = &rest[end..];
+    }
 }
 
 /// The names `skip(..)` may give: the fn's plain arguments, and `self`.
@@ -430,4 +460,58 @@ pub(crate) fn wrap_output(body: TokenStream, bridge: &Bridge, krate: &TokenStrea
     quote_spanned! {Span::mixed_site()=>
         #krate::__private::bridge::Output::new(#body, |#out| { #on_output })
     }
+}
+
+/// The traced body's statement that hands the invocation's fields to a start line that is
+/// printed (with or without the `tracing` feature): `fields(..)` with a value and the recorded
+/// arguments, each shown with `Debug` (`%expr` with `Display`; an argument or plain value whose
+/// type is not `Debug` is left out). `None` when there is nothing to show.
+///
+/// ```text
+/// if ::traced_async::__private::fields::wanted() {
+///     ::traced_async::__private::fields::note(&__TRACED_ASYNC_FN, &["id", "req"], &[
+///         Some(&Shown(&req.id) as &dyn Debug),
+///         (&Arg(&req)).__traced_async_field(),   // Some if `Req: Debug`, else None
+///     ]);
+/// }
+/// ```
+pub(crate) fn shown(
+    sig: &Signature,
+    bridge: &Bridge,
+    krate: &TokenStream,
+    named: &HashSet<String>,
+) -> Option<TokenStream> {
+    let fields = quote!(#krate::__private::fields);
+    let debug = quote!(&dyn ::core::fmt::Debug);
+    let mut names = Vec::new();
+    let mut values = Vec::new();
+    for field in bridge.fields.iter().flatten() {
+        let Some((sigil, expr)) = &field.value else {
+            continue;
+        };
+        names.push(LitStr::new(&field.name, Span::call_site()));
+        values.push(match sigil {
+            Sigil::Display => {
+                quote!(::core::option::Option::Some(&#fields::Shown(&#expr) as #debug))
+            }
+            Sigil::Debug | Sigil::Value => {
+                quote!((&#fields::Arg(&#expr)).__traced_async_field())
+            }
+        });
+    }
+    for arg in recorded_args(sig, bridge, named) {
+        let name = arg.to_string().trim_start_matches("r#").to_owned();
+        names.push(LitStr::new(&name, Span::call_site()));
+        values.push(quote!((&#fields::Arg(&#arg)).__traced_async_field()));
+    }
+    if names.is_empty() {
+        return None;
+    }
+    Some(quote_spanned! {Span::mixed_site()=>
+        if #fields::wanted() {
+            #[allow(unused_imports)]
+            use #fields::{DebugField as _, NotDebugField as _};
+            #fields::note(&__TRACED_ASYNC_FN, &[#(#names),*], &[#(#values),*]);
+        }
+    })
 }

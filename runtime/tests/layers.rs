@@ -20,7 +20,13 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("poll context", &["marks.rs", "context.rs"]),
     (
         "events, invocations, stats",
-        &["event.rs", "transition.rs", "invocations.rs", "stats.rs"],
+        &[
+            "event.rs",
+            "transition.rs",
+            "invocations.rs",
+            "stats.rs",
+            "fields.rs",
+        ],
     ),
     ("output formats", &["output/"]),
     ("timeline", &["timeline/"]),
@@ -28,7 +34,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("sinks", &["sink.rs", "collector.rs", "global/"]),
     ("routing", &["record.rs"]),
     ("tracing bridge", &["bridge.rs"]),
-    ("poll path", &["traced.rs", "await_point.rs", "one_poll.rs"]),
+    (
+        "poll path",
+        &[
+            "traced.rs",
+            "await_point.rs",
+            "one_poll.rs",
+            "start_fields.rs",
+        ],
+    ),
     ("capture scopes", &["captured.rs", "block_on.rs"]),
     ("executor and diagnostics", &["executor/", "diagnostics/"]),
     ("crate root", &["lib.rs"]),
