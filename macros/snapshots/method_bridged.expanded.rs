@@ -51,6 +51,26 @@ async fn handle(&self, req: Request, body: Body, __arg3: Token) -> Result<u32, E
                     let __traced_async_return: Result<u32, Error> = loop {};
                     return __traced_async_return;
                 }
+                if ::traced_async::__private::fields::wanted() {
+                    #[allow(unused_imports)]
+                    use ::traced_async::__private::fields::{DebugField as _, NotDebugField as _};
+                    ::traced_async::__private::fields::note(
+                        &__TRACED_ASYNC_FN,
+                        &["id", "self", "req"],
+                        |__traced_async_with| {
+                            __traced_async_with(&[
+                                ::core::option::Option::Some(
+                                    &::traced_async::__private::fields::Shown(&req.id)
+                                        as &dyn ::core::fmt::Debug,
+                                ),
+                                (&::traced_async::__private::fields::Arg(&self))
+                                    .__traced_async_field(),
+                                (&::traced_async::__private::fields::Arg(&req))
+                                    .__traced_async_field(),
+                            ]);
+                        },
+                    );
+                }
                 let req = req;
                 let body = body;
                 let __arg3 = __arg3;

@@ -126,7 +126,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
     let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate, &named));
     // The fields a printed start line shows, with or without the bridge.
     let show_fields = fields::shown(&sig, &args.bridge, &krate, &named);
-    let open_span: Option<TokenStream> = match (open_span, &show_fields) {
+    // After another attribute's rebindings, the span and the fields go in one place.
+    let first_stmts: Option<TokenStream> = match (&open_span, &show_fields) {
         (None, None) => None,
         (open, show) => Some(quote!(#open #show)),
     };
@@ -145,6 +146,9 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         let fake_return = fake_return(&output, declared);
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
+        // The fields borrow the arguments before their rebindings: the body's captured copies,
+        // which its state holds anyway, so borrowing them does not keep a rebinding there too.
+        inner.extend(show_fields);
         inner.extend(lets);
         inner.extend(open_span);
         // `async_yields_async` reports the traced body's async block when its tail is a future
@@ -179,7 +183,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         // `#[async_trait]` already turned the method into `fn f(..) -> Pin<Box<dyn Future>>`
         // whose body is `Box::pin(async move { .. })`: trace that inner async block.
         rewriter.visit_block_mut(&mut boxed.block);
-        if let Some(open_span) = &open_span {
+        if let Some(open_span) = &first_stmts {
             // After async-trait's rebindings (`let __self = self; let key = key;`).
             let at = boxed
                 .block
@@ -209,7 +213,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         // body is an async block in tokio's expansion. Trace that block in place.
         if let Expr::Async(block) = slot {
             rewriter.visit_block_mut(&mut block.block);
-            if let Some(open_span) = &open_span {
+            if let Some(open_span) = &first_stmts {
                 let first: Block = syn::parse_quote!({ #open_span });
                 block.block.stmts.splice(0..0, first.stmts);
             }

@@ -469,10 +469,12 @@ pub(crate) fn wrap_output(body: TokenStream, bridge: &Bridge, krate: &TokenStrea
 ///
 /// ```text
 /// if ::traced_async::__private::fields::wanted() {
-///     ::traced_async::__private::fields::note(&__TRACED_ASYNC_FN, &["id", "req"], &[
-///         Some(&Shown(&req.id) as &dyn Debug),
-///         (&Arg(&req)).__traced_async_field(),   // Some if `Req: Debug`, else None
-///     ]);
+///     ::traced_async::__private::fields::note(&__TRACED_ASYNC_FN, &["id", "req"], |with| {
+///         with(&[
+///             Some(&Shown(&req.id) as &dyn Debug),
+///             (&Arg(&req)).__traced_async_field(),   // Some if `Req: Debug`, else None
+///         ]);
+///     });
 /// }
 /// ```
 pub(crate) fn shown(
@@ -507,11 +509,14 @@ pub(crate) fn shown(
     if names.is_empty() {
         return None;
     }
+    let with = Ident::new("__traced_async_with", Span::mixed_site());
     Some(quote_spanned! {Span::mixed_site()=>
         if #fields::wanted() {
             #[allow(unused_imports)]
             use #fields::{DebugField as _, NotDebugField as _};
-            #fields::note(&__TRACED_ASYNC_FN, &[#(#names),*], &[#(#values),*]);
+            #fields::note(&__TRACED_ASYNC_FN, &[#(#names),*], |#with| {
+                #with(&[#(#values),*]);
+            });
         }
     })
 }

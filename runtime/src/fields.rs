@@ -102,6 +102,8 @@ mod tests {
     struct Opaque;
 
     #[test]
+    // The autoref choice needs the `&` on a `Debug` argument too, as the expansion writes it.
+    #[allow(clippy::needless_borrow)]
     fn debug_values_in_order_and_the_rest_left_out() {
         let name = "header";
         let opaque = Opaque;

@@ -19,11 +19,18 @@ pub fn wanted() -> bool {
     Activity::now().is_full()
 }
 
-/// Formats `values` under `names` and hands them to the target recording this invocation of
-/// `meta`, if it prints start lines. Out of line, so the body stays small.
+/// Formats the values `values` gives (to the function it is handed) under `names` and hands
+/// them to the target recording this invocation of `meta`, if it prints start lines. Cold and
+/// out of line, and the values made inside it, so that the body's first statement is the check
+/// and one call, and the body stays small enough to be inlined into its frame's poll.
 #[doc(hidden)]
+#[cold]
 #[inline(never)]
-pub fn note(meta: &'static FnMeta, names: &'static [&'static str], values: &[Option<&dyn Debug>]) {
+pub fn note(
+    meta: &'static FnMeta,
+    names: &'static [&'static str],
+    values: impl FnOnce(&mut dyn FnMut(&[Option<&dyn Debug>])),
+) {
     // The frame polling this body made its invocation the thread's current one, if recorded.
     let call = context::current_call();
     if call == 0 {
@@ -33,8 +40,9 @@ pub fn note(meta: &'static FnMeta, names: &'static [&'static str], values: &[Opt
         if !target.shows_fields() {
             return;
         }
-        let fields = Fields::format(names, values);
-        if !fields.is_empty() {
+        let mut fields = None;
+        values(&mut |values| fields = Some(Fields::format(names, values)));
+        if let Some(fields) = fields.filter(|f| !f.is_empty()) {
             target.fields(call, fields);
         }
     });
