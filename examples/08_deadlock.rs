@@ -6,7 +6,7 @@
 use futures::channel::oneshot;
 use traced_async::{Runtime, spawn_named, traced_async};
 
-#[traced_async]
+#[traced_async(skip_all)] // A channel's `Debug` says nothing here.
 async fn ping(inbox: oneshot::Receiver<u32>, outbox: oneshot::Sender<u32>) {
     let n = inbox.await.unwrap_or(0);
     let _ = outbox.send(n + 1);

@@ -107,6 +107,13 @@ fn live_lines_and_a_report_that_draws_who_waits_where() {
         assert!(pair[1].starts_with("  inner#"), "{report}");
         assert!(pair[1].contains("at await#0 (line 15: rx)"), "{report}");
     }
+    // An invocation's start line shows its `Debug` argument, formatted for the live line.
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.contains("outer#") && l.contains("{rx=Receiver") && l.contains("start ->")),
+        "no start line with its fields in:\n{stderr}"
+    );
     // Live lines: every transition, as it happened, before and after the report.
     for transition in [
         "start -> await#0",

@@ -233,7 +233,7 @@ fn forgotten_wake_is_flagged() {
     check("forgotten_wake_is_flagged", &rt);
 }
 
-#[traced_async]
+#[traced_async(skip_all)] // The channels' `Debug` would only be noise on the start lines.
 async fn ping(inbox: oneshot::Receiver<u32>, outbox: oneshot::Sender<u32>) {
     let n = inbox.await.unwrap_or(0);
     let _ = outbox.send(n + 1);

@@ -34,6 +34,22 @@ async fn load(a: u32, (b, c): (u32, u32), __arg2: Token, _unused: u32) -> u32 {
                 let __traced_async_return: u32 = loop {};
                 return __traced_async_return;
             }
+            if ::my_framework::tracing::__private::fields::wanted() {
+                #[allow(unused_imports)]
+                use ::my_framework::tracing::__private::fields::{
+                    DebugField as _, NotDebugField as _,
+                };
+                ::my_framework::tracing::__private::fields::note(
+                    &__TRACED_ASYNC_FN,
+                    &["a"],
+                    |__traced_async_with| {
+                        __traced_async_with(&[(&::my_framework::tracing::__private::fields::Arg(
+                            &a,
+                        ))
+                            .__traced_async_field()]);
+                    },
+                );
+            }
             let mut a = a;
             let b = b;
             let c = c;

@@ -84,6 +84,19 @@ async fn race(rx: Receiver) -> u32 {
                 let __traced_async_return: u32 = loop {};
                 return __traced_async_return;
             }
+            if ::traced_async::__private::fields::wanted() {
+                #[allow(unused_imports)]
+                use ::traced_async::__private::fields::{DebugField as _, NotDebugField as _};
+                ::traced_async::__private::fields::note(
+                    &__TRACED_ASYNC_FN,
+                    &["rx"],
+                    |__traced_async_with| {
+                        __traced_async_with(&[
+                            (&::traced_async::__private::fields::Arg(&rx)).__traced_async_field()
+                        ]);
+                    },
+                );
+            }
             let mut rx = rx;
             {
                 let (a, b) = {

@@ -52,6 +52,19 @@ pub async fn fetch(url: &str) -> Result<String, Error> {
                 let __traced_async_return: Result<String, Error> = loop {};
                 return __traced_async_return;
             }
+            if ::traced_async::__private::fields::wanted() {
+                #[allow(unused_imports)]
+                use ::traced_async::__private::fields::{DebugField as _, NotDebugField as _};
+                ::traced_async::__private::fields::note(
+                    &__TRACED_ASYNC_FN,
+                    &["url"],
+                    |__traced_async_with| {
+                        __traced_async_with(&[
+                            (&::traced_async::__private::fields::Arg(&url)).__traced_async_field()
+                        ]);
+                    },
+                );
+            }
             let url = url;
             {
                 ::traced_async::__private::enter_await(0);

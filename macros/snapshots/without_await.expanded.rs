@@ -28,6 +28,19 @@ pub async fn worker(id: u32) -> JoinHandle<u32> {
                 let __traced_async_return: JoinHandle<u32> = loop {};
                 return __traced_async_return;
             }
+            if ::traced_async::__private::fields::wanted() {
+                #[allow(unused_imports)]
+                use ::traced_async::__private::fields::{DebugField as _, NotDebugField as _};
+                ::traced_async::__private::fields::note(
+                    &__TRACED_ASYNC_FN,
+                    &["id"],
+                    |__traced_async_with| {
+                        __traced_async_with(&[
+                            (&::traced_async::__private::fields::Arg(&id)).__traced_async_field()
+                        ]);
+                    },
+                );
+            }
             let id = id;
             {
                 println!("spawning {id}");

@@ -1,8 +1,12 @@
-//! Arguments of the attribute: `#[traced_async(name = "...", crate = path, timing = false)]`.
+//! Arguments of the attribute: `#[traced_async(name = "...", crate = path, timing = false)]`,
+//! and those of the `tracing` bridge in `#[instrument]`'s syntax: `level = "debug"`,
+//! `fields(a = %x, b = ?y, c)`, `skip(a, b)`, `skip_all`, `ret`, `err` (see `fields`).
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::parse::Parser;
 use syn::{Ident, LitBool, LitStr, Path};
+
+use crate::fields::{self, Bridge};
 
 #[derive(Default)]
 pub(crate) struct Args {
@@ -12,12 +16,17 @@ pub(crate) struct Args {
     pub(crate) krate: Option<Path>,
     /// `timing = false` records this fn's transitions without measuring its polls.
     pub(crate) timing: Option<LitBool>,
+    /// The `tracing` bridge's arguments.
+    pub(crate) bridge: Bridge,
 }
 
-const USAGE: &str = "#[traced_async] takes `name = \"...\"`, `crate = path::to::traced_async` \
-                     and `timing = false`";
+const USAGE: &str = "#[traced_async] takes `name = \"...\"`, `crate = path::to::traced_async`, \
+                     `timing = false`, and for its `tracing` span `level = \"debug\"`, \
+                     `fields(key = value, ..)`, `skip(arg, ..)`, `skip_all`, `ret` and `err`";
 
-const KEYS: [&str; 3] = ["name", "crate", "timing"];
+const KEYS: [&str; 9] = [
+    "name", "crate", "timing", "level", "fields", "skip", "skip_all", "ret", "err",
+];
 
 /// `true` for `#[traced_async = "..."]`, read from the attribute's source text: the compiler
 /// passes only the value, which looks like `#[traced_async("...")]`, and already reports the
@@ -41,12 +50,12 @@ pub(crate) fn parse(tokens: TokenStream) -> syn::Result<Args> {
             format!("name the argument: `#[traced_async(name = {lit})]`"),
         ));
     }
-    parse_keys(tokens, USAGE)
+    parse_keys(tokens, USAGE, true)
 }
 
 /// `key = value, ..` (no positional name), with `usage` saying what the caller takes: the
-/// attribute's arguments, or the options of `traced!`.
-pub(crate) fn parse_keys(tokens: TokenStream, usage: &str) -> syn::Result<Args> {
+/// attribute's arguments (with the bridge's, `bridge`), or the options of `traced!`.
+pub(crate) fn parse_keys(tokens: TokenStream, usage: &str, bridge: bool) -> syn::Result<Args> {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| {
         let key = meta
@@ -81,6 +90,27 @@ pub(crate) fn parse_keys(tokens: TokenStream, usage: &str) -> syn::Result<Args> 
             "timing" => set(&mut args.timing, &meta, "timing", || {
                 value(&meta, "timing", "`true` or `false`")
             }),
+            "level" if bridge => set(&mut args.bridge.level, &meta, "level", || {
+                let what = "one of `\"trace\"`, `\"debug\"`, `\"info\"`, `\"warn\"`, `\"error\"`";
+                let lit: LitStr = value(&meta, "level", what)?;
+                fields::level(&lit)
+                    .ok_or_else(|| syn::Error::new(lit.span(), format!("`level` takes {what}")))
+            }),
+            "fields" if bridge => set(&mut args.bridge.fields, &meta, "fields", || {
+                fields::parse_fields(&meta)
+            }),
+            "skip" if bridge => set(&mut args.bridge.skip, &meta, "skip", || {
+                fields::parse_skip(&meta)
+            }),
+            "skip_all" if bridge => set(&mut args.bridge.skip_all, &meta, "skip_all", || {
+                no_value(&meta, "skip_all")
+            }),
+            "ret" if bridge => set(&mut args.bridge.ret, &meta, "ret", || {
+                fields::parse_format(&meta, "ret")
+            }),
+            "err" if bridge => set(&mut args.bridge.err, &meta, "err", || {
+                fields::parse_format(&meta, "err")
+            }),
             _ => Err(meta.error(unknown(&path_text(&meta.path), usage))),
         }
     });
@@ -99,6 +129,14 @@ fn value<T: syn::parse::Parse>(
     input
         .parse::<T>()
         .map_err(|_| syn::Error::new(span, format!("`{key}` takes {what}")))
+}
+
+/// A flag argument (`skip_all`): nothing may follow it.
+fn no_value(meta: &syn::meta::ParseNestedMeta<'_>, key: &str) -> syn::Result<Span> {
+    if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
+        return Err(meta.error(format!("`{key}` takes no value: write `{key}` alone")));
+    }
+    Ok(syn::spanned::Spanned::span(&meta.path))
 }
 
 /// `name` alone, or `name("x")`: the argument needs `= value`.
@@ -199,6 +237,35 @@ mod tests {
         assert!(error(quote!(name = "a", name = "b")).contains("given twice"));
         assert!(error(quote!("x")).contains("name = \"x\""));
         assert!(error(quote!(crate = 5)).starts_with("`crate` takes a path"));
+    }
+
+    #[test]
+    fn bridge_arguments_in_instruments_syntax() {
+        let args = parse(quote!(
+            level = "Debug",
+            fields(id = %req.id, "http.method" = ?m, a.b = 1, empty),
+            skip(body, r#type),
+            ret(Display),
+            err
+        ))
+        .unwrap();
+        assert_eq!(args.bridge.level, Some("DEBUG"));
+        assert_eq!(args.bridge.fields.as_ref().map(Vec::len), Some(4));
+        assert_eq!(args.bridge.skip.as_ref().map(Vec::len), Some(2));
+        assert_eq!(args.bridge.ret.as_ref().and_then(|r| r.display), Some(true));
+        assert_eq!(args.bridge.err.as_ref().map(|e| e.display), Some(None));
+        assert!(parse(quote!(skip_all)).unwrap().bridge.skip_all.is_some());
+        assert!(error(quote!(level = "loud")).starts_with("`level` takes one of"));
+        assert!(error(quote!(skip_all = true)).contains("takes no value"));
+        assert!(error(quote!(err(Pretty))).contains("`Debug` or `Display`"));
+        assert!(error(quote!(skip)).contains("`skip(body, conn)`"));
+        assert!(error(quote!(levle = "x")).contains("did you mean `level`?"));
+        // `traced!` takes none of them.
+        let usage = "traced! options";
+        let not = parse_keys(quote!(level = "debug"), usage, false)
+            .err()
+            .unwrap();
+        assert!(not.to_string().starts_with("unknown argument `level`"));
     }
 
     #[test]

@@ -154,7 +154,7 @@ fn split(input: ParseStream<'_>) -> syn::Result<Input> {
 }
 
 fn options(input: &Input) -> syn::Result<Args> {
-    let mut args = args::parse_keys(input.options.clone(), USAGE)?;
+    let mut args = args::parse_keys(input.options.clone(), USAGE, false)?;
     if let Some(name) = &input.name {
         if let Some(given) = &args.name {
             return Err(syn::Error::new(

@@ -23,11 +23,14 @@ use syn::{Attribute, Block, Expr, ReturnType, Stmt, Type};
 
 use crate::args::{self, Args};
 use crate::bindings;
+use crate::fields;
 use crate::input::{self, FnInput};
 use crate::not_async;
 use crate::rewrite::{self, Kind, Rewriter};
 
-pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
+/// The expansion; `bridged` adds the `tracing` bridge's span (the `tracing` feature), a
+/// parameter so that tests expand both ways whatever the build's features.
+pub(crate) fn traced_async(args: TokenStream, item: TokenStream, bridged: bool) -> TokenStream {
     // An item that does not parse at all is one the compiler reports a syntax error in.
     let Ok(input) = syn::parse2::<FnInput>(item.clone()) else {
         return match input::explain_misuse(&item) {
@@ -52,7 +55,7 @@ pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream 
     let Ok(body) = syn::parse2::<BlockBody>(input.body.clone()) else {
         return item;
     };
-    match expand(input, body, &args) {
+    match expand(input, body, &args, bridged) {
         Ok(tokens) => tokens,
         Err(error) => with_error(error, item),
     }
@@ -97,7 +100,7 @@ impl syn::parse::Parse for BlockBody {
     }
 }
 
-fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStream> {
+fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::Result<TokenStream> {
     let FnInput {
         attrs,
         vis,
@@ -114,6 +117,20 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         stmts,
     };
 
+    // The `tracing` bridge's span, opened by the body's first statement (feature `tracing`).
+    fields::check(&sig, &args.bridge, sig.asyncness.is_some())?;
+    // Arguments the body never names are not recorded, so `unused_variables` fires for them
+    // as for the plain fn.
+    let named = fields::idents(body.to_token_stream());
+    let open_span = bridged.then(|| fields::open(&sig, &args.bridge, &krate, &named));
+    let span_site = bridged.then(|| fields::site(&sig, &args.bridge, &krate, &named));
+    // The fields a printed start line shows, with or without the bridge.
+    let show_fields = fields::shown(&sig, &args.bridge, &krate, &named);
+    // After another attribute's rebindings, the span and the fields go in one place.
+    let first_stmts: Option<TokenStream> = match (&open_span, &show_fields) {
+        (None, None) => None,
+        (open, show) => Some(quote!(#open #show)),
+    };
     let traced_body = if sig.asyncness.is_some() {
         let suspends = may_suspend(body.to_token_stream());
         match instrumented_body(&mut body) {
@@ -129,7 +146,11 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         let fake_return = fake_return(&output, declared);
         let mut inner = TokenStream::new();
         inner.extend(fake_return);
+        // The fields borrow the arguments before their rebindings: the body's captured copies,
+        // which its state holds anyway, so borrowing them does not keep a rebinding there too.
+        inner.extend(show_fields);
         inner.extend(lets);
+        inner.extend(open_span);
         // `async_yields_async` reports the traced body's async block when its tail is a future
         // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
         // hide the user's own async blocks that yield futures; keeping the body out of the
@@ -150,7 +171,8 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             body.to_tokens(&mut inner);
         }
         let allow = may_be_future && !typed_let;
-        let call = user_spanned_call(&krate, &output, inner, brace.span, allow, suspends);
+        let bridge = bridged.then_some(&args.bridge);
+        let call = user_spanned_call(&krate, &output, inner, brace.span, allow, suspends, bridge);
         let owner = note_owner(&sig, &krate);
         let call = quote_spanned! {Span::mixed_site()=>
             #owner
@@ -161,6 +183,17 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         // `#[async_trait]` already turned the method into `fn f(..) -> Pin<Box<dyn Future>>`
         // whose body is `Box::pin(async move { .. })`: trace that inner async block.
         rewriter.visit_block_mut(&mut boxed.block);
+        if let Some(open_span) = &first_stmts {
+            // After async-trait's rebindings (`let __self = self; let key = key;`).
+            let at = boxed
+                .block
+                .stmts
+                .iter()
+                .take_while(|stmt| is_rebinding(stmt))
+                .count();
+            let first: Block = syn::parse_quote!({ #open_span });
+            boxed.block.stmts.splice(at..at, first.stmts);
+        }
         let inner = &boxed.block;
         let owner = note_owner(&sig, &krate);
         let traced: Expr = syn::parse_quote_spanned! {Span::mixed_site()=>
@@ -180,6 +213,10 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
         // body is an async block in tokio's expansion. Trace that block in place.
         if let Expr::Async(block) = slot {
             rewriter.visit_block_mut(&mut block.block);
+            if let Some(open_span) = &first_stmts {
+                let first: Block = syn::parse_quote!({ #open_span });
+                block.block.stmts.splice(0..0, first.stmts);
+            }
         }
         let owner = note_owner(&sig, &krate);
         let block = &*slot;
@@ -211,6 +248,7 @@ fn expand(input: FnInput, body: BlockBody, args: &Args) -> syn::Result<TokenStre
             attr.to_tokens(out);
         }
         out.extend(meta);
+        out.extend(span_site);
         out.extend(traced_body);
     });
     Ok(out)
@@ -234,14 +272,20 @@ fn user_spanned_call(
     brace: proc_macro2::extra::DelimSpan,
     may_be_future: bool,
     suspends: bool,
+    bridge: Option<&fields::Bridge>,
 ) -> TokenStream {
     // A span of the user's code at the attribute's place: the call is located there, as today.
     let at_attribute = brace.open().located_at(Span::call_site());
     let mut async_body = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, inner);
     async_body.set_span(brace.join());
     let async_kw = quote_spanned!(brace.open()=> async move);
+    let body = quote!(#async_kw #async_body);
+    let body = match bridge {
+        Some(bridge) => fields::wrap_output(body, bridge, krate),
+        None => body,
+    };
     let args = quote_spanned! {Span::mixed_site()=>
-        || &__TRACED_ASYNC_FN, #async_kw #async_body
+        || &__TRACED_ASYNC_FN, #body
     };
     let mut args = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, args);
     args.set_span(at_attribute);
@@ -546,6 +590,20 @@ fn awaited_async_block(stmt: &mut Stmt) -> Option<&mut Block> {
     }
 }
 
+/// `let x = y;` with a plain binding and a plain path: a rebinding of an argument.
+fn is_rebinding(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let plain = matches!(&local.pat, syn::Pat::Ident(_))
+        || matches!(&local.pat, syn::Pat::Type(typed) if matches!(&*typed.pat, syn::Pat::Ident(_)));
+    plain
+        && local
+            .init
+            .as_ref()
+            .is_some_and(|init| init.diverge.is_none() && matches!(&*init.expr, Expr::Path(_)))
+}
+
 /// `Box::pin(async move { .. })` as the last statement of a body, as `#[async_trait]` writes.
 fn async_trait_body(body: &mut Block) -> Option<&mut syn::ExprAsync> {
     let Some(Stmt::Expr(Expr::Call(call), None)) = body.stmts.last_mut() else {
@@ -774,7 +832,7 @@ mod tests {
 
     /// The expansion of `#[traced_async]` on `item`, as text.
     fn expand(item: proc_macro2::TokenStream) -> String {
-        super::traced_async(proc_macro2::TokenStream::new(), item).to_string()
+        super::traced_async(proc_macro2::TokenStream::new(), item, false).to_string()
     }
 
     #[test]

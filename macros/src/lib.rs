@@ -15,6 +15,7 @@ mod bindings;
 mod block;
 mod branches;
 mod expand;
+mod fields;
 mod input;
 mod macros;
 #[cfg(test)]
@@ -41,6 +42,23 @@ use proc_macro::TokenStream;
 /// - `crate = path` (or `crate = "path"`): where traced-async is, for crates that rename the
 ///   dependency or re-export it (`crate = my_framework::traced_async`).
 /// - `timing = false`: record this fn's transitions without measuring its polls.
+///
+/// With the `tracing` feature each invocation is also a `tracing` span (see the crate's
+/// README, "Into tracing and OpenTelemetry"), configured in `#[tracing::instrument]`'s syntax:
+///
+/// - `level = "debug"`: the span's level (`"trace"`, `"debug"`, `"info"`, the default,
+///   `"warn"`, `"error"`).
+/// - `fields(request_id = %id, body = ?b, "http.method" = m, empty)`: fields recorded with
+///   `Display` (`%`), `Debug` (`?`) or as a `tracing::Value`; one without a value is declared
+///   for a later `Span::record`.
+/// - `skip(a, b)`, `skip_all`: arguments left out. The others are recorded with `Debug` when
+///   their type implements it and left out otherwise (a generic `T` without a `Debug` bound
+///   too), as are patterns, arguments under `#[cfg]` and arguments the body never names (so
+///   `unused_variables` still fires for them).
+/// - `ret`, `ret(Display)`: an event with the output; `err`, `err(Debug)` (on a fn returning
+///   `Result`): an ERROR event with the error.
+///
+/// Without the feature they are checked and do nothing.
 ///
 /// An unknown, repeated or ill-typed argument is one error at that argument, saying what to
 /// write; the fn is still emitted as written.
@@ -142,7 +160,7 @@ pub fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
     if cfg!(feature = "off") {
         off::traced_async(args.into(), item.into()).into()
     } else {
-        expand::traced_async(args.into(), item.into()).into()
+        expand::traced_async(args.into(), item.into(), cfg!(feature = "tracing")).into()
     }
 }
 

@@ -130,7 +130,7 @@ fn mutate(stream: TokenStream, rng: &mut Rng, depth: usize) -> TokenStream {
 }
 
 fn expand_without_panic(args: &TokenStream, item: &TokenStream) -> TokenStream {
-    let run = AssertUnwindSafe(|| expand::traced_async(args.clone(), item.clone()));
+    let run = AssertUnwindSafe(|| expand::traced_async(args.clone(), item.clone(), true));
     match catch_unwind(run) {
         Ok(out) => out,
         Err(_) => panic!("the attribute panicked on\n  args: {args}\n  item: {item}"),

@@ -8,7 +8,7 @@ use crate::expand;
 
 /// The item unchanged, or unchanged beside the error the traced expansion would report.
 pub(crate) fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
-    let expanded = expand::traced_async(args, item.clone());
+    let expanded = expand::traced_async(args, item.clone(), false);
     let error = expanded
         .clone()
         .into_iter()

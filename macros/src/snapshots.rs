@@ -11,8 +11,17 @@ use proc_macro2::TokenStream;
 
 use crate::expand;
 
-/// (case name, attribute arguments, item)
+/// (case name, attribute arguments, item); a name ending in `_bridged` is expanded with the
+/// `tracing` bridge (the `tracing` feature).
 const CASES: &[(&str, &str, &str)] = &[
+    (
+        "method_bridged",
+        "level = \"debug\", fields(id = %req.id, empty), skip(body), err",
+        "async fn handle(&self, req: Request, body: Body, _: Token) -> Result<u32, Error> {
+            let n = self.read(&req).await?;
+            Ok(n + body.len())
+        }",
+    ),
     (
         "without_await",
         "",
@@ -102,7 +111,10 @@ fn expansions_match_their_snapshots() {
     for (name, args, item) in CASES {
         let args: TokenStream = args.parse().expect("valid arguments");
         let item: TokenStream = item.parse().expect("valid item");
-        let expanded = rustfmt(&expand::traced_async(args.clone(), item.clone()).to_string());
+        let expanded = rustfmt(
+            &expand::traced_async(args.clone(), item.clone(), name.ends_with("_bridged"))
+                .to_string(),
+        );
         let snapshot = format!(
             "// #[traced_async({args})]\n// {item}\n//\n// expands to:\n\n{expanded}",
             item = item.to_string().replace('\n', " ")

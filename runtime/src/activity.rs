@@ -83,6 +83,15 @@ impl Activity {
         }
     }
 
+    /// Whether a poll takes the full path ([`PollPath::Full`]): someone records beyond the
+    /// process-wide recorder's counting.
+    #[inline(always)]
+    pub(crate) const fn is_full(self) -> bool {
+        const COUNT: usize = Global::Count as usize;
+        const TIME: usize = Global::Time as usize;
+        !matches!(self.0, 0 | COUNT | TIME)
+    }
+
     /// The path a poll of `meta` takes.
     #[inline(always)]
     pub(crate) fn path(self, meta: &FnMeta) -> PollPath {
@@ -152,6 +161,10 @@ mod tests {
         assert_eq!(at(0, Global::Live).path(&META), PollPath::Full);
         assert_eq!(at(1, Global::Count).path(&META), PollPath::Full);
         assert_eq!(at(1, Global::Off).path(&META), PollPath::Full);
+        for (scopes, global) in [(0, Global::Off), (0, Global::Live), (1, Global::Count)] {
+            let full = at(scopes, global).path(&META) == PollPath::Full;
+            assert_eq!(at(scopes, global).is_full(), full);
+        }
         for global in [Global::Off, Global::Live, Global::Count, Global::Time] {
             assert_eq!(at(3, global).global(), global);
         }

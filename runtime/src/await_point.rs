@@ -12,6 +12,16 @@ use crate::context;
 use crate::marks;
 use crate::meta::FnMeta;
 
+/// Whether the poll context listens to await points: a recorder may record, or (feature
+/// `tracing`) a subscriber may want spans, whose suspension events name the await point.
+#[inline(always)]
+fn listening() -> bool {
+    #[cfg(feature = "tracing")]
+    return activity::any() || crate::bridge::maybe();
+    #[cfg(not(feature = "tracing"))]
+    activity::any()
+}
+
 /// Await point number `N` of a traced fn: `expr.await` becomes
 /// `AwaitPoint::<_, N>::new(expr).await`.
 ///
@@ -43,7 +53,7 @@ impl<F: Future, const N: u16> Future for AwaitPoint<F, N> {
         // `repr(packed)`, and is `Unpin` only when `F` is (the auto-trait rule, no manual impl).
         let future = unsafe { self.map_unchecked_mut(|point| &mut point.future) };
         let poll = future.poll(cx);
-        if poll.is_pending() && activity::any() {
+        if poll.is_pending() && listening() {
             context::suspended_at(N);
         }
         poll
@@ -65,7 +75,7 @@ impl<F: FusedFuture, const N: u16> FusedFuture for AwaitPoint<F, N> {
 pub fn enter_await(index: u16) {
     // With no recorder anywhere, one load: the thread-local write is for the frame's
     // recorded poll to read.
-    if activity::any() {
+    if listening() {
         context::enter_region(index);
     }
 }
@@ -75,7 +85,7 @@ pub fn enter_await(index: u16) {
 /// shown as `await#?`, not blamed on an earlier macro call.
 #[inline]
 pub fn enter_unseen_macro() {
-    if activity::any() {
+    if listening() {
         context::enter_region(marks::NONE);
     }
 }

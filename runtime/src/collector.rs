@@ -1,9 +1,12 @@
 //! Collects the transitions of one capture scope: numbers them through the invocations in
 //! flight (number, depth, task), keeps them for the trace and hands them to the live output.
 
+use rustc_hash::FxHashMap;
+
 use crate::activity::Mode;
 use crate::clock::{self, TraceClock};
 use crate::event::Event;
+use crate::fields::Fields;
 use crate::invocations::{Invocations, Live};
 use crate::marks::Pended;
 use crate::meta::FnMeta;
@@ -33,6 +36,9 @@ pub(crate) struct Collector {
     /// built ([`finish`](Self::finish)) rather than one by one as they are recorded: on the
     /// real clock, when nothing reads the transitions before (no output, no depths).
     raw: bool,
+    /// The fields of invocations (by number) not yet printed, when kept for a `Runtime`'s
+    /// output (see [`with_fields`](Self::with_fields)); an output keeps its own.
+    fields: Option<FxHashMap<u64, Fields>>,
 }
 
 impl Collector {
@@ -53,6 +59,7 @@ impl Collector {
             output,
             keep: true,
             pended: Vec::new(),
+            fields: None,
         }
     }
 
@@ -78,6 +85,25 @@ impl Collector {
     /// asked for by [`with_depths`](Self::with_depths).
     pub(crate) fn depths(&self) -> &[u16] {
         self.depths.as_deref().unwrap_or_default()
+    }
+
+    /// Keeps invocations' fields for whoever prints the transitions later (a `Runtime`), until
+    /// [`take_fields`](Self::take_fields).
+    pub(crate) fn with_fields(self) -> Self {
+        Collector {
+            fields: Some(FxHashMap::default()),
+            ..self
+        }
+    }
+
+    /// Invocation `number`'s fields, kept by [`with_fields`](Self::with_fields), taken once.
+    pub(crate) fn take_fields(&mut self, number: u64) -> Option<Fields> {
+        self.fields.as_mut()?.remove(&number)
+    }
+
+    /// Whether invocations' fields are shown: printed, or kept for whoever prints.
+    pub(crate) fn shows_fields(&self) -> bool {
+        self.output.is_some() || self.fields.is_some()
     }
 
     pub(crate) fn mode(&self) -> Mode {
@@ -173,6 +199,18 @@ impl Sink for Collector {
             if let Some(depths) = &mut self.depths {
                 depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
             }
+        }
+    }
+
+    /// Fields go with the invocation's number to the output, or wait for the `Runtime`.
+    fn fields(&mut self, call: u64, fields: Fields) {
+        let Some(number) = self.invocations.number_of(call) else {
+            return;
+        };
+        if let Some(output) = &mut self.output {
+            output.fields(number, fields);
+        } else if let Some(kept) = &mut self.fields {
+            kept.insert(number, fields);
         }
     }
 

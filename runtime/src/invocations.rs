@@ -139,6 +139,11 @@ impl Invocations {
         self.insert(meta, call, parent);
     }
 
+    /// The number of invocation `call` in flight, if it is.
+    pub(crate) fn number_of(&mut self, call: u64) -> Option<u64> {
+        self.get(call).map(|entry| u64::from(entry.at.call))
+    }
+
     /// Invocation `call` moved to `to` (encoded), by a poll unless it was cancelled: what the
     /// move's transition carries (the poll counted) and the invocation's depth. One that ended
     /// is forgotten. Run on every poll a collector records.

@@ -17,6 +17,8 @@
 mod activity;
 mod await_point;
 mod block_on;
+#[cfg(feature = "tracing")]
+mod bridge;
 mod captured;
 mod clock;
 mod collector;
@@ -24,6 +26,7 @@ mod context;
 mod diagnostics;
 mod event;
 mod executor;
+mod fields;
 mod global;
 mod invocations;
 mod marks;
@@ -33,6 +36,7 @@ mod output;
 mod record;
 mod replay;
 mod sink;
+mod start_fields;
 mod state;
 mod stats;
 mod timeline;
@@ -83,4 +87,17 @@ pub mod __private {
     pub use crate::one_poll::complete_in_one_poll;
     pub use crate::state::MAX_AWAITS;
     pub use crate::traced::{Traced, traced};
+    /// What an invocation's start line shows: its fields, formatted only when it is printed.
+    pub mod fields {
+        pub use crate::fields::{Arg, DebugField, NotDebugField, Shown};
+        pub use crate::start_fields::{note, wanted};
+    }
+    /// The `tracing` bridge's parts the expansion names (feature `tracing`).
+    #[cfg(feature = "tracing")]
+    pub mod bridge {
+        pub use crate::bridge::{Arg, DebugArg, FIXED_FIELDS, NotDebug, Output, SpanSite};
+    }
+    /// `tracing`, for the expansion's `ret` and `err` events (feature `tracing`).
+    #[cfg(feature = "tracing")]
+    pub use tracing;
 }

@@ -11,6 +11,7 @@ use crate::activity::{self, Mode, ScopeCount};
 use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
+use crate::fields::Fields;
 use crate::global;
 use crate::marks::Pended;
 use crate::meta::FnMeta;
@@ -93,6 +94,25 @@ impl Target<'_> {
         }
     }
 
+    /// Whether this target prints start lines (and so shows an invocation's fields).
+    pub(crate) fn shows_fields(self) -> bool {
+        match self {
+            Target::Off => false,
+            Target::Scope(scope) => scope.shows_fields,
+            Target::Global(_) => global::shows_fields(),
+        }
+    }
+
+    /// Hands invocation `call`'s fields to the target's sink (see [`Sink::fields`]).
+    #[cold]
+    pub(crate) fn fields(self, call: u64, fields: Fields) {
+        match self {
+            Target::Off => {}
+            Target::Scope(scope) => scope.with_collector(|c| c.fields(call, fields)),
+            Target::Global(_) => global::Recorder.fields(call, fields),
+        }
+    }
+
     /// Hands the set of await points pending together in one poll to the target's sink (see
     /// [`Sink::pended`]).
     #[cold]
@@ -148,6 +168,9 @@ pub(crate) struct Scope {
     /// here on every poll of the scope without borrowing it.
     mode: Mode,
     prints: bool,
+    /// Whether the collector shows invocations' fields (it prints, or keeps them for a
+    /// `Runtime`'s output).
+    shows_fields: bool,
     _counted: ScopeCount,
 }
 
@@ -156,6 +179,7 @@ impl Scope {
         Scope {
             mode: collector.mode(),
             prints: collector.prints(),
+            shows_fields: collector.shows_fields(),
             collector: RefCell::new(collector),
             _counted: ScopeCount::new(),
         }

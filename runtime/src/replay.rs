@@ -406,7 +406,7 @@ mod tests {
             Some(4),
         );
         let text = [first, last]
-            .map(|t| crate::output::json::line(&t) + "\n")
+            .map(|t| crate::output::json::line(&t, None) + "\n")
             .concat();
         let replay = Replay::parse(&text);
         assert_eq!(replay.error(), None);

@@ -4,6 +4,7 @@
 //! counter cells directly.
 
 use crate::event::Event;
+use crate::fields::Fields;
 use crate::marks::Pended;
 use crate::meta::FnMeta;
 
@@ -21,4 +22,8 @@ pub(crate) trait Sink {
     /// did: the poll's event (which follows) names the whole `join!`/`select!` call, these
     /// count as suspended too. Sinks that keep no totals ignore it.
     fn pended(&mut self, _meta: &'static FnMeta, _points: Pended) {}
+
+    /// Invocation `call`, begun already, has these fields to show on its start line (only
+    /// asked of a target that prints start lines). Sinks that print nothing ignore them.
+    fn fields(&mut self, _call: u64, _fields: Fields) {}
 }

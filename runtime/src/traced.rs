@@ -9,6 +9,8 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::activity::{Activity, Mode, PollPath};
+#[cfg(feature = "tracing")]
+use crate::bridge::{self, Bridge};
 use crate::clock;
 use crate::context::{self, Saved};
 use crate::event::Event;
@@ -31,6 +33,15 @@ struct Frame {
     region: u16,
 }
 
+/// Without the `tracing` feature a frame has no bridge, and no byte for one.
+#[cfg(not(feature = "tracing"))]
+type Bridge = ();
+
+#[cfg(feature = "tracing")]
+const NO_BRIDGE: Bridge = Bridge::new();
+#[cfg(not(feature = "tracing"))]
+const NO_BRIDGE: Bridge = ();
+
 pin_project! {
     /// A traced invocation: the body of a `#[traced_async]` fn, with its metadata and frame.
     ///
@@ -43,11 +54,15 @@ pin_project! {
         body: F,
         meta: M,
         frame: Frame,
+        // The invocation's `tracing` span (feature `tracing`; nothing without it).
+        bridge: Bridge,
     }
 
     impl<F, M: Fn() -> &'static FnMeta> PinnedDrop for Traced<F, M> {
         fn drop(this: Pin<&mut Self>) {
             let this = this.project();
+            #[cfg(feature = "tracing")]
+            this.bridge.dropped((this.meta)());
             let frame = &*this.frame;
             // Dropped while suspended: the invocation was cancelled at its current await point.
             // Finished or never polled invocations (the common drops) cost two compares.
@@ -75,7 +90,12 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Traced<F, M> {
             state: State::Start.encode(),
             region: NONE,
         };
-        Traced { body, meta, frame }
+        Traced {
+            body,
+            meta,
+            frame,
+            bridge: NO_BRIDGE,
+        }
     }
 }
 
@@ -97,25 +117,57 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let activity = Activity::now();
-        if activity.is_idle() {
-            return this.body.poll(cx);
-        }
-        let meta = (this.meta)();
-        if State::is_start_code(this.frame.state) {
-            meta.note_future_size(size_of::<Self>());
-        }
-        // The process-wide recorder's counting is the path production pays for: decided by
-        // the load above (no capture scope anywhere, the recorder only counting) and entered
-        // in one short thread-local access, so the body's poll stays in this fn.
-        let lean = match activity.path(meta) {
-            PollPath::Counted { timed } => counters::enter(meta, this.frame.region, timed),
-            PollPath::Off | PollPath::Full => None,
+        // With a subscriber that may want spans, the poll runs inside the invocation's span
+        // (see `bridge`). The body's poll stays in one place, so it is inlined as without the
+        // bridge.
+        #[cfg(feature = "tracing")]
+        let polling = if bridge::maybe() {
+            Some(this.bridge.begin(this.frame.region))
+        } else {
+            None
         };
-        match lean {
-            Some(lean) => poll_counted(lean, *this.meta, this.frame, this.body, cx),
-            None => poll_full(meta, this.frame, this.body, cx),
+        let poll = poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx);
+        #[cfg(feature = "tracing")]
+        if let Some(polling) = polling {
+            let frame = this.frame;
+            polling.end(
+                (this.meta)(),
+                poll.is_ready(),
+                frame.state,
+                &mut frame.region,
+            );
         }
+        poll
+    }
+}
+
+/// A poll of the body, recorded by whoever records it (the body of [`Traced::poll`]; `T` is
+/// the `Traced` type, whose size is noted).
+#[inline(always)]
+fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
+    meta_fn: M,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let activity = Activity::now();
+    if activity.is_idle() {
+        return body.poll(cx);
+    }
+    let meta = meta_fn();
+    if State::is_start_code(frame.state) {
+        meta.note_future_size(size_of::<T>());
+    }
+    // The process-wide recorder's counting is the path production pays for: decided by
+    // the load above (no capture scope anywhere, the recorder only counting) and entered
+    // in one short thread-local access, so the body's poll stays in this fn.
+    let lean = match activity.path(meta) {
+        PollPath::Counted { timed } => counters::enter(meta, frame.region, timed),
+        PollPath::Off | PollPath::Full => None,
+    };
+    match lean {
+        Some(lean) => poll_counted(lean, meta_fn, frame, body, cx),
+        None => poll_full(meta, frame, body, cx),
     }
 }
 

@@ -3,6 +3,7 @@
 //! [`width::DEFAULT`] columns whatever the terminal.
 
 use crate::diagnostics::watch::Seen;
+use crate::fields::Fields;
 use crate::output::stream::Stream;
 use crate::output::units::clock_time;
 use crate::output::{Format, json, pretty, width};
@@ -93,8 +94,9 @@ impl RunOutput {
         }
     }
 
-    /// One transition, prefixed with the clock and the task it ran in.
-    pub(crate) fn transition(&mut self, seen: &Seen, task: &str) {
+    /// One transition, prefixed with the clock and the task it ran in; `fields` given for its
+    /// invocation's start line.
+    pub(crate) fn transition(&mut self, seen: &Seen, task: &str, fields: Option<&Fields>) {
         if !self.wants_lines() {
             return;
         }
@@ -109,7 +111,7 @@ impl RunOutput {
         let line = |columns: usize| {
             let prefix = format!("{clock:>8}  {task:<8} ");
             let room = columns.saturating_sub(prefix.chars().count());
-            format!("{prefix}{}\n", pretty::line(&t, seen.depth, room))
+            format!("{prefix}{}\n", pretty::line(&t, seen.depth, room, fields))
         };
         if let Some(transcript) = &mut self.transcript {
             let plain = anstream::adapter::strip_str(&line(width::DEFAULT)).to_string();
@@ -119,7 +121,7 @@ impl RunOutput {
         match self.format {
             Format::Pretty => self.stream.write(&line(self.stream.width())),
             Format::Json => {
-                let line = format!("{}\n", json::line(&t));
+                let line = format!("{}\n", json::line(&t, fields));
                 self.stream.write(&line);
             }
             Format::Off => {}

@@ -94,7 +94,14 @@ pub(crate) fn run<F: Future>(shared: &Rc<Shared>, main: F) -> Result<F::Output, 
 /// A fresh collector and main task for this run.
 fn begin(shared: &Shared, main_size: usize) {
     let clock = shared.clock.trace_clock();
-    shared.begin_scope(Collector::on_clock(Mode::Timing, None, clock).with_depths());
+    let collector = Collector::on_clock(Mode::Timing, None, clock).with_depths();
+    // Invocations' fields are formatted only for a run whose lines go somewhere.
+    let shows_fields = shared.run.borrow().output.wants_lines();
+    shared.begin_scope(if shows_fields {
+        collector.with_fields()
+    } else {
+        collector
+    });
     let tracker = Tracker::new();
     tracker.set_inner(Some(Waker::from(Arc::new(MainWaker(Arc::clone(
         &shared.queue,

@@ -23,6 +23,7 @@ use crate::executor::task::{TaskInfo, TaskState, Tracked, default_name};
 use crate::executor::timer::Timers;
 use crate::executor::waker::Tracker;
 use crate::invocations::Live;
+use crate::state::State;
 use crate::timeline::Timeline;
 use crate::timeline::model::{Notice, RunLog};
 use crate::trace::Trace;
@@ -164,15 +165,23 @@ impl Shared {
         let wants_lines = run.output.wants_lines();
         let taken = scope.with(|c| {
             let range = run.watch.take(c.transitions(), now);
-            if wants_lines {
-                run.watch.seen(c.transitions(), c.depths(), range)
-            } else {
-                Vec::new()
+            if !wants_lines {
+                return Vec::new();
             }
+            let seen = run.watch.seen(c.transitions(), c.depths(), range);
+            // A start line takes its invocation's fields.
+            seen.into_iter()
+                .map(|s| {
+                    let fields = (s.t.from() == State::Start)
+                        .then(|| c.take_fields(s.t.call()))
+                        .flatten();
+                    (s, fields)
+                })
+                .collect()
         });
-        for seen in taken.unwrap_or_default() {
+        for (seen, fields) in taken.unwrap_or_default() {
             let label = self.label(seen.task());
-            run.output.transition(&seen, &label);
+            run.output.transition(&seen, &label, fields.as_ref());
         }
     }
 

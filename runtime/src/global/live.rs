@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::collector::Collector;
 use crate::event::Event;
+use crate::fields::Fields;
 use crate::invocations::Live;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
@@ -56,6 +57,13 @@ impl Sink for LiveStream {
         if let Some(live) = lock().as_mut() {
             live.record(event);
             live.flush();
+        }
+    }
+
+    #[cold]
+    fn fields(&mut self, call: u64, fields: Fields) {
+        if let Some(live) = lock().as_mut() {
+            live.fields(call, fields);
         }
     }
 }

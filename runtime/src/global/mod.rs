@@ -15,6 +15,7 @@ use crate::activity::{self, Activity, Global, Mode};
 use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
+use crate::fields::Fields;
 use crate::invocations::Live;
 use crate::marks::Pended;
 use crate::meta::{self, FnMeta};
@@ -85,6 +86,17 @@ impl Sink for Recorder {
     fn pended(&mut self, meta: &'static FnMeta, points: Pended) {
         Counters.pended(meta, points);
     }
+
+    fn fields(&mut self, call: u64, fields: Fields) {
+        if live::is_on() {
+            LiveStream.fields(call, fields);
+        }
+    }
+}
+
+/// Whether the process-wide recorder prints start lines (live output is on).
+pub(crate) fn shows_fields() -> bool {
+    live::is_on()
 }
 
 /// Installs the process-wide recorder configured from `TRACED_ASYNC` and returns the guard

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::fields::Fields;
 use crate::meta::FnMeta;
 use crate::output::place::Place;
 use crate::stats::FnStats;
@@ -59,6 +60,19 @@ struct Line<'a> {
     task: Option<u64>,
     #[serde(rename = "await", skip_serializing_if = "Option::is_none")]
     await_point: Option<AwaitPoint<'a>>,
+    /// On a start line, the invocation's fields: name to value as its `Debug` (or, for
+    /// `fields(x = %expr)`, `Display`) writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<FieldMap<'a>>,
+}
+
+/// [`Fields`] as a JSON object, in their order.
+struct FieldMap<'a>(&'a Fields);
+
+impl Serialize for FieldMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.pairs())
+    }
 }
 
 #[derive(Serialize)]
@@ -70,7 +84,8 @@ struct AwaitPoint<'a> {
     expr: &'a str,
 }
 
-pub(crate) fn line(t: &Transition) -> String {
+/// A transition's line; `fields` given for its invocation's start line.
+pub(crate) fn line(t: &Transition, fields: Option<&Fields>) -> String {
     let meta = t.function();
     let line = Line {
         id: FnId::of(meta),
@@ -96,6 +111,7 @@ pub(crate) fn line(t: &Transition) -> String {
             column: p.column(),
             expr: p.expr(),
         }),
+        fields: fields.filter(|f| !f.is_empty()).map(FieldMap),
     };
     to_line("transition", line)
 }
@@ -235,9 +251,31 @@ fn push(out: &mut String, kind: &str, fields: impl Serialize) {
 mod tests {
     use super::*;
     use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
+    use crate::state::State;
 
     static AWAITS: [AwaitMeta; 1] = [AwaitMeta::new(0, "0", 4, 9, "sleep(1)", AwaitKind::Await)];
     static META: FnMeta = FnMeta::new("fetch", "app::net", "src/net.rs", 3, &AWAITS, true);
+
+    #[test]
+    fn a_start_line_has_its_fields_as_an_object_in_order() {
+        let at = crate::transition::Numbered {
+            call: 2,
+            parent: 1,
+            poll: 1,
+            task: 0,
+        };
+        let moved = (State::Start.encode(), State::Await(0).encode());
+        let t = Transition::new(&META, moved, at, 1, None, None);
+        let fields = Fields::format(&["name", "ms"], &[Some(&"header"), Some(&10)]);
+        let text = line(&t, Some(&fields));
+        assert!(
+            text.ends_with(r#","fields":{"name":"\"header\"","ms":"10"}}"#),
+            "{text}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["fields"]["ms"], "10");
+        assert!(!line(&t, None).contains("fields"));
+    }
 
     #[test]
     fn every_summary_line_is_an_object_with_a_type() {

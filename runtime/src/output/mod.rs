@@ -10,6 +10,10 @@ pub(crate) mod tree;
 pub(crate) mod units;
 pub(crate) mod width;
 
+use rustc_hash::FxHashMap;
+
+use crate::fields::Fields;
+use crate::state::State;
 use crate::stats::FnStats;
 use crate::transition::Transition;
 
@@ -33,6 +37,8 @@ pub(crate) struct Output {
     format: Format,
     stream: Stream,
     pending: Vec<(Transition, usize)>,
+    /// The fields of invocations (by number) whose start line is not written yet.
+    fields: FxHashMap<u64, Fields>,
 }
 
 impl Output {
@@ -42,6 +48,7 @@ impl Output {
             format,
             stream: Stream::new(),
             pending: Vec::new(),
+            fields: FxHashMap::default(),
         })
     }
 
@@ -49,13 +56,24 @@ impl Output {
         self.pending.push((*t, depth));
     }
 
+    /// Invocation `number` shows `fields` on its start line.
+    pub(crate) fn fields(&mut self, number: u64, fields: Fields) {
+        self.fields.insert(number, fields);
+    }
+
     pub(crate) fn flush(&mut self) {
         let mut text = String::new();
         let width = self.stream.width();
         for (t, depth) in self.pending.drain(..) {
+            let fields = if t.from() == State::Start {
+                self.fields.remove(&t.call())
+            } else {
+                None
+            };
+            let fields = fields.as_ref();
             text.push_str(&match self.format {
-                Format::Pretty => pretty::line(&t, depth, width),
-                Format::Json => json::line(&t),
+                Format::Pretty => pretty::line(&t, depth, width, fields),
+                Format::Json => json::line(&t, fields),
                 Format::Off => continue,
             });
             text.push('\n');

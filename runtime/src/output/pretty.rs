@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::fields::Fields;
 use crate::meta::AwaitMeta;
 use crate::output::place::Place;
 use crate::output::units::human_duration;
@@ -33,16 +34,62 @@ fn state_style(state: State) -> Style {
 
 /// `  fetch#2      poll 1      start -> await#0    1.2µs  line 14  sleep(10)`, in at most
 /// `width` columns: the awaited expression is shortened to fit (the JSON lines and the summary
-/// give the file; the JSON lines give everything whole).
-pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
+/// give the file; the JSON lines give everything whole). A start line shows the invocation's
+/// `fields` after its name (`fetch#2 {name="header"}`): whole when the line has room for them
+/// and its detail; else the detail is shortened as usual down to [`DETAIL_KEPT`] columns
+/// (`line 12  sleep(…)`), then the fields are shortened with `…`, and left out when not even
+/// `{…}` fits.
+pub(crate) fn line(t: &Transition, depth: usize, width: usize, fields: Option<&Fields>) -> String {
     let meta = t.function();
     let name = width::cut_name(&meta.display_name(), (width / 4).max(12));
     let who = format!("{:indent$}{name}#{}", "", t.call(), indent = depth * 2);
+    // Columns aligned by padding, when the line has room for it (under 80 columns, none).
+    let roomy = width >= 80;
+    let Some(fields) = fields.filter(|f| !f.is_empty()) else {
+        return laid_out(t, &who, "", width, roomy);
+    };
+    // What the line takes without fields and detail (laid out with no room for a detail), and
+    // its detail whole: the fields and the detail share what is left, and the padding after
+    // the name, which the fields take first.
+    let fixed = width::columns(&laid_out(t, &who, "", 0, roomy));
+    let detail = width::columns(&laid_out(t, &who, "", LOTS, roomy)) - fixed;
+    let slack = if roomy {
+        NAME_COLUMNS.saturating_sub(width::columns(&who))
+    } else {
+        0
+    };
+    let free = (width + slack).saturating_sub(fixed + 1);
+    let room = free.saturating_sub(detail.min(DETAIL_KEPT));
+    let text = fields.text();
+    let shown = if width::columns(&text) <= room {
+        text
+    } else if room >= 3 {
+        // `{name="hea…}`: the closing brace kept.
+        let inner = &text[..text.len() - 1];
+        format!("{}}}", width::cut(inner, room - 1))
+    } else {
+        String::new()
+    };
+    laid_out(t, &who, &shown, width, roomy)
+}
+
+/// The columns a start line's detail keeps before its fields are shortened: its two spaces,
+/// `line N` and a shortened expression.
+const DETAIL_KEPT: usize = 22;
+
+/// The columns the name (`fetch#2`) is padded to, when the line is roomy.
+const NAME_COLUMNS: usize = 14;
+
+/// Wider than any line's parts: the width that shortens nothing (and width 0 leaves the detail
+/// out).
+const LOTS: usize = 1 << 20;
+
+/// [`line`] with `fields` (already fitted) after `who`, padded when `roomy`.
+fn laid_out(t: &Transition, who: &str, fields: &str, width: usize, roomy: bool) -> String {
+    let meta = t.function();
     let (from_place, to_place) = (Place::of(meta, t.from()), Place::of(meta, t.to()));
     let (from, to) = (from_place.name(), to_place.name());
     let (fs, ts) = (state_style(t.from()), state_style(t.to()));
-    // Columns aligned by padding, when the line has room for it (under 80 columns, none).
-    let roomy = width >= 80;
     let pad = |text: &str, columns: usize| {
         if roomy {
             pad(text, columns)
@@ -57,9 +104,14 @@ pub(crate) fn line(t: &Transition, depth: usize, width: usize) -> String {
         format!("poll {:<2}", t.poll())
     };
     // Padding stays outside the colour codes, so that trailing spaces can be trimmed.
+    let (who_columns, fields) = if fields.is_empty() {
+        (who.to_owned(), String::new())
+    } else {
+        (format!("{who} {fields}"), format!(" {fields}"))
+    };
     let mut out = format!(
-        "{NAME}{who}{NAME:#}{} {when} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}",
-        pad(&who, 14),
+        "{NAME}{who}{NAME:#}{fields}{} {when} {}{fs}{from}{fs:#} -> {ts}{to}{ts:#}",
+        pad(&who_columns, NAME_COLUMNS),
         pad(&from, 9),
     );
     // The target state padded when a column follows it, so that the columns align.
@@ -223,7 +275,7 @@ mod tests {
                             nanos,
                         );
                         for depth in [0, deepest] {
-                            let text = line(&t, depth, width);
+                            let text = line(&t, depth, width, None);
                             assert!(width::columns(&text) <= width, "{width}: {text}");
                         }
                     }
@@ -238,8 +290,57 @@ mod tests {
             None,
             None,
         );
-        let text = anstream::adapter::strip_str(&line(&t, 0, 100)).to_string();
+        let text = anstream::adapter::strip_str(&line(&t, 0, 100, None)).to_string();
         assert!(text.contains("line 1234  select_biased! { … }"), "{text}");
+    }
+
+    #[test]
+    fn a_start_line_shows_its_fields_shortened_first() {
+        let at = Numbered {
+            call: 2,
+            parent: 1,
+            poll: 1,
+            task: 0,
+        };
+        let moved = (State::Start.encode(), State::Await(1).encode());
+        let t = Transition::new(&META, moved, at, 1, None, None);
+        let fields = Fields::format(&["name", "ms"], &[Some(&"header"), Some(&10)]);
+        let plain =
+            |width| anstream::adapter::strip_str(&line(&t, 0, width, Some(&fields))).to_string();
+        // Room for both: the fields whole after the name, the detail shortened as without them.
+        let wide = plain(200);
+        assert!(
+            wide.contains(r#"#2 {name="header", ms=10} poll 1"#),
+            "{wide}"
+        );
+        assert!(
+            wide.contains("line 1235  a_call_with_many_arguments(first_argument"),
+            "{wide}"
+        );
+        // Narrower: the detail keeps `line N` and a shortened expression, the fields lose their end.
+        for width in [60, 70, 80, 100] {
+            let text = plain(width);
+            assert!(width::columns(&text) <= width, "{width}: {text}");
+            assert!(text.contains("line 1235"), "{width}: {text}");
+            // From 80 columns, some of the fields; at 60, the name and detail leave no room.
+            assert_eq!(
+                text.contains("#2 {") && text.contains("} poll"),
+                width >= 80,
+                "{text}"
+            );
+        }
+        let narrow = plain(80);
+        assert!(narrow.contains("…}"), "{narrow}");
+        // Other lines show none.
+        let later = Transition::new(
+            &META,
+            (moved.1, State::Returned.encode()),
+            at,
+            1,
+            None,
+            None,
+        );
+        assert!(!line(&later, 0, 200, None).contains('{'));
     }
 
     #[test]

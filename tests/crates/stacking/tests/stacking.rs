@@ -207,3 +207,52 @@ fn stacks_below_tokio_test() {
         ["await#0", "await#1", "returned"]
     );
 }
+
+/// With the `tracing` bridge, each order gives two spans of the fn, one the child of the
+/// other: the attribute that runs first (the upper one) makes the inner span.
+#[test]
+fn bridge_spans_nest_with_tracing_instrument_in_both_orders() {
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+    use tracing_subscriber::registry::LookupSpan;
+
+    #[derive(Clone, Default)]
+    struct Spans(Arc<Mutex<Vec<String>>>);
+    impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Spans {
+        fn on_new_span(
+            &self,
+            attrs: &tracing::span::Attributes<'_>,
+            id: &tracing::Id,
+            ctx: Context<'_, S>,
+        ) {
+            let parent = ctx.span(id).and_then(|s| s.parent()).map(|p| {
+                let fields = p.fields().iter().any(|f| f.name() == "code.lineno");
+                format!("{}{}", p.name(), if fields { " (bridge)" } else { "" })
+            });
+            let bridge = attrs.fields().iter().any(|f| f.name() == "code.lineno");
+            self.0.lock().unwrap().push(format!(
+                "{}{} <- {}",
+                attrs.metadata().name(),
+                if bridge { " (bridge)" } else { "" },
+                parent.unwrap_or_default()
+            ));
+        }
+    }
+    let spans = Spans::default();
+    let subscriber = tracing_subscriber::registry().with(spans.clone());
+    tracing::subscriber::with_default(subscriber, || {
+        futures::executor::block_on(async {
+            traced_above_instrument(1, 2).await;
+            instrument_above_traced(3).await;
+        })
+    });
+    assert_eq!(
+        *spans.0.lock().unwrap(),
+        [
+            "traced_above_instrument <- ",
+            "traced_above_instrument (bridge) <- traced_above_instrument",
+            "instrument_above_traced (bridge) <- ",
+            "instrument_above_traced <- instrument_above_traced (bridge)",
+        ]
+    );
+}

@@ -1,0 +1,1 @@
+//! Tests of the `tracing` bridge only; see `tests/`.

@@ -1,0 +1,1 @@
+//! Tests only: `tests/opentelemetry.rs`, `#[traced_async]` spans through `tracing-opentelemetry`.
