@@ -101,3 +101,17 @@ fn nothing_is_formatted_when_no_line_is_printed() {
         rt.transcript()
     );
 }
+
+/// A field naming a binding of a pattern the attribute rebinds (the argument is renamed).
+#[traced_async(fields(first = e))]
+async fn pattern((e, _): (u32, u32)) -> u32 {
+    e
+}
+
+#[test]
+fn a_field_may_name_a_pattern_binding() {
+    let rt = Runtime::builder().format(Format::Off).summary(false).build();
+    assert_eq!(rt.block_on(pattern((5, 6))), 5);
+    let lines = start_lines(&rt.transcript(), "pattern");
+    assert!(lines[0].contains("pattern#1 {first=5}"), "{lines:?}");
+}

@@ -137,7 +137,13 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
             Some(user_block) => rewriter.visit_block_mut(user_block),
             None => rewriter.visit_block_mut(&mut body),
         }
+        let original = sig.clone();
         let lets = bindings::rebind(&mut sig);
+        let (early, late) = if fields::shown_before_rebinding(&original, &sig, &args.bridge) {
+            (show_fields, None)
+        } else {
+            (None, show_fields)
+        };
         let output = output_type(&sig.output);
         let declared = match &sig.output {
             ReturnType::Default => sig.ident.span(),
@@ -148,9 +154,10 @@ fn expand(input: FnInput, body: BlockBody, args: &Args, bridged: bool) -> syn::R
         inner.extend(fake_return);
         // The fields borrow the arguments before their rebindings: the body's captured copies,
         // which its state holds anyway, so borrowing them does not keep a rebinding there too.
-        inner.extend(show_fields);
+        inner.extend(early);
         inner.extend(lets);
         inner.extend(open_span);
+        inner.extend(late);
         // `async_yields_async` reports the traced body's async block when its tail is a future
         // (`-> JoinHandle<T>`). Allowing it (on the statement that holds the whole body) would
         // hide the user's own async blocks that yield futures; keeping the body out of the

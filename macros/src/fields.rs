@@ -462,6 +462,31 @@ pub(crate) fn wrap_output(body: TokenStream, bridge: &Bridge, krate: &TokenStrea
     }
 }
 
+/// Whether the fields' statement may borrow the arguments before their rebindings: unless a
+/// `fields(..)` expression names a binding that only a rebinding makes (a pattern the
+/// signature no longer holds, as `e` of `(e, _): (E, F)`, which `rebound` renamed `__arg0`).
+pub(crate) fn shown_before_rebinding(
+    original: &Signature,
+    rebound: &Signature,
+    bridge: &Bridge,
+) -> bool {
+    let outer = arg_names(rebound);
+    let made_by_lets: HashSet<String> = arg_names(original)
+        .into_iter()
+        .filter(|name| !outer.contains(name))
+        .collect();
+    if made_by_lets.is_empty() {
+        return true;
+    }
+    let named = bridge
+        .fields
+        .iter()
+        .flatten()
+        .filter_map(|field| field.value.as_ref())
+        .flat_map(|(_, expr)| idents(expr.to_token_stream()));
+    !named.into_iter().any(|name| made_by_lets.contains(&name))
+}
+
 /// The traced body's statement that hands the invocation's fields to a start line that is
 /// printed (with or without the `tracing` feature): `fields(..)` with a value and the recorded
 /// arguments, each shown with `Debug` (`%expr` with `Display`; an argument or plain value whose
