@@ -110,7 +110,10 @@ async fn pattern((e, _): (u32, u32)) -> u32 {
 
 #[test]
 fn a_field_may_name_a_pattern_binding() {
-    let rt = Runtime::builder().format(Format::Off).summary(false).build();
+    let rt = Runtime::builder()
+        .format(Format::Off)
+        .summary(false)
+        .build();
     assert_eq!(rt.block_on(pattern((5, 6))), 5);
     let lines = start_lines(&rt.transcript(), "pattern");
     assert!(lines[0].contains("pattern#1 {first=5}"), "{lines:?}");

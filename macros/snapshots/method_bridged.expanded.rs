@@ -85,7 +85,10 @@ async fn handle(&self, req: Request, body: Body, __arg3: Token) -> Result<u32, E
                                 &::core::file!() as &dyn ::traced_async::__private::tracing::Value
                             ),
                             ::core::option::Option::Some(
-                                &::core::line!() as &dyn ::traced_async::__private::tracing::Value
+                                &<::core::primitive::i64 as ::core::convert::From<
+                                    ::core::primitive::u32,
+                                >>::from(::core::line!())
+                                    as &dyn ::traced_async::__private::tracing::Value,
                             ),
                             ::core::option::Option::Some(&::core::module_path!()
                                 as &dyn ::traced_async::__private::tracing::Value),

@@ -394,6 +394,8 @@ pub(crate) fn open(
         }
     });
     let (line, _) = crate::rewrite::location(sig.ident.span());
+    // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
+    let line = quote!(<::core::primitive::i64 as ::core::convert::From<::core::primitive::u32>>::from(#line));
     let owner = if sig.receiver().is_some() {
         quote!(#some(::core::any::type_name::<Self>))
     } else {

@@ -535,7 +535,9 @@ fn suspended(meta: &'static FnMeta, code: u16, open: &Open) {
         match State::decode(code).await_meta(meta) {
             Some(point) => {
                 let message = format_args!("suspended at await#{}", point.label());
-                let (index, line, expr) = (point.index(), point.line(), point.expr());
+                // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
+                let (index, line) = (i64::from(point.index()), i64::from(point.line()));
+                let expr = point.expr();
                 dispatch_with(&[Some(&message), Some(&index), Some(&line), Some(&expr)]);
             }
             None if code == State::Hidden.encode() => {
@@ -559,8 +561,8 @@ fn cancelled(meta: &'static FnMeta, code: u16, level: Level) {
         Some(point) => event_at!(
             level,
             target: "traced_async::cancel",
-            "await.index" = point.index(),
-            "await.line" = point.line(),
+            "await.index" = i64::from(point.index()),
+            "await.line" = i64::from(point.line()),
             "await.expr" = point.expr(),
             "cancelled at await#{}",
             point.label()

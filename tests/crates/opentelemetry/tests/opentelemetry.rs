@@ -148,15 +148,11 @@ fn attribute<'a>(attributes: &'a [KeyValue], key: &str) -> Option<&'a Value> {
         .map(|kv| &kv.value)
 }
 
-/// An integer attribute. tracing-opentelemetry 0.34 exports `i64` fields as integers and
-/// unsigned ones (the bridge's `u16`/`u32` await index and lines) through `Debug`, as strings:
-/// both are read here, and anything else fails.
+/// An integer attribute: the bridge records its numbers (`code.lineno`, `await.index`,
+/// `await.line`) as `i64`, which tracing-opentelemetry exports as integers.
 fn int(attributes: &[KeyValue], key: &str) -> i64 {
     match attribute(attributes, key) {
         Some(Value::I64(n)) => *n,
-        Some(Value::String(s)) if s.as_str().parse::<i64>().is_ok() => {
-            s.as_str().parse().expect("checked")
-        }
         other => panic!("attribute {key}: expected an integer, found {other:?}"),
     }
 }
