@@ -10,6 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
+use crate::in_poll::{self, InPoll};
 use crate::marks::{Marks, NONE, Pended};
 use crate::state::SEVERAL;
 
@@ -31,13 +32,66 @@ pub(crate) struct Ctx {
     /// The await points that returned `Pending` in the current poll of the frame whose marks
     /// say several did; empty otherwise.
     pended: Cell<Pended>,
+    /// This thread's stack of polls in progress on the lean path (a never-read one until the
+    /// thread has a counter table), how deep the lean polls on it are nested now, and the
+    /// number of the last lean poll it entered.
+    in_poll: Cell<&'static InPoll>,
+    depth: Cell<u32>,
+    seq: Cell<u32>,
+    /// ns spent so far in timed lean polls nested in the current one: what its self time
+    /// excludes.
+    child_nanos: Cell<u64>,
+    /// The depth of the last slow poll (see `global::slow`) on this thread, `u32::MAX` for
+    /// none: a slow poll with a slow one nested deeper leaves the blame to it.
+    slow_depth: Cell<u32>,
+}
+
+/// What a lean poll saves when it enters and restores when it leaves.
+#[derive(Clone, Copy)]
+pub(crate) struct Entered {
+    pub(crate) marks: Marks,
+    /// The enclosing poll's nested time so far.
+    child_nanos: u64,
 }
 
 impl Ctx {
-    /// [`enter`] for counting only: invocation ids and parents are not tracked.
+    /// [`enter`] for counting only: invocation ids and parents are not tracked. The poll of
+    /// the fn numbered `number` (slot + 1), resuming from the encoded state `from`, started
+    /// at raw reading `since` (0 when not timed), goes on this thread's polls in progress.
     #[inline(always)]
-    pub(crate) fn enter_counting(&self, region: u16) -> Marks {
-        self.marks.replace(Marks::entering(region))
+    pub(crate) fn enter_counting(
+        &self,
+        region: u16,
+        number: u32,
+        from: u16,
+        since: u64,
+    ) -> Entered {
+        let depth = self.depth.get();
+        let seq = self.seq.get().wrapping_add(1);
+        self.seq.set(seq);
+        self.in_poll.get().push(depth, number, from, seq, since);
+        self.depth.set(depth.wrapping_add(1));
+        Entered {
+            marks: self.marks.replace(Marks::entering(region)),
+            child_nanos: self.child_nanos.replace(0),
+        }
+    }
+
+    /// Uses `stack` for this thread's polls in progress from now on.
+    pub(crate) fn set_in_poll(&self, stack: &'static InPoll) {
+        self.in_poll.set(stack);
+    }
+
+    /// The lean polls this thread is inside now.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth.get()
+    }
+
+    /// Whether a slow poll at `depth` should be blamed (no slow poll nested deeper in it was);
+    /// notes it for the polls around it.
+    pub(crate) fn blame_slow(&self, depth: u32) -> bool {
+        let nested = self.slow_depth.replace(depth);
+        nested == u32::MAX || nested <= depth
     }
 
     #[inline(always)]
@@ -61,6 +115,11 @@ thread_local! {
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
             pended: Cell::new(Pended::EMPTY),
+            in_poll: Cell::new(&in_poll::UNREAD),
+            depth: Cell::new(0),
+            seq: Cell::new(0),
+            child_nanos: Cell::new(0),
+            slow_depth: Cell::new(u32::MAX),
         }
     };
     /// Sets of outer frames put aside while an inner frame's poll had several points pending.
@@ -106,10 +165,30 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
     })
 }
 
-/// [`exit`] for counting only.
+/// [`exit`] for counting only: restores `saved`, takes the poll off this thread's polls in
+/// progress and returns what it marked. For a timed poll, `nanos` is its duration: returned
+/// beside the marks less the time of the timed polls nested in it (its self time), and added
+/// to the enclosing poll's nested time.
 #[inline(always)]
-pub(crate) fn exit_counting(saved: Marks) -> Marks {
-    CTX.with(|c| c.marks.replace(saved))
+pub(crate) fn exit_counting(saved: Entered, nanos: Option<u64>) -> (Marks, u64) {
+    CTX.with(|c| {
+        let depth = c.depth.get().wrapping_sub(1);
+        c.depth.set(depth);
+        c.in_poll.get().pop(depth);
+        let own = match nanos {
+            Some(nanos) => {
+                let nested = c.child_nanos.replace(saved.child_nanos.wrapping_add(nanos));
+                nanos.saturating_sub(nested)
+            }
+            // Not timed: the time of timed polls nested in it passes on to the enclosing poll.
+            None => {
+                let nested = c.child_nanos.get();
+                c.child_nanos.set(saved.child_nanos.wrapping_add(nested));
+                0
+            }
+        };
+        (c.marks.replace(saved.marks), own)
+    })
 }
 
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::histogram::Latency;
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::transition::Transition;
@@ -19,6 +20,11 @@ pub struct FnStats {
     pub(crate) hidden: u64,
     pub(crate) hidden_waiting: u64,
     pub(crate) busy_nanos: Option<u64>,
+    /// Busy time less the time of traced polls nested in it (the process-wide recorder's
+    /// timed counting only).
+    pub(crate) self_nanos: Option<u64>,
+    /// Poll durations (the process-wide recorder's timing only).
+    pub(crate) poll_latency: Option<Latency>,
     pub(crate) awaits: Vec<AwaitStats>,
 }
 
@@ -64,6 +70,8 @@ impl FnStats {
             hidden: 0,
             hidden_waiting: 0,
             busy_nanos: None,
+            self_nanos: None,
+            poll_latency: None,
             awaits: vec![AwaitStats::default(); meta.awaits().len()],
         }
     }
@@ -187,6 +195,19 @@ impl FnStats {
     /// Time spent inside this function's polls, when timing was on.
     pub fn busy(&self) -> Option<Duration> {
         self.busy_nanos.map(Duration::from_nanos)
+    }
+
+    /// Time spent in this function's own code: [`busy`](Self::busy) less the time of the
+    /// traced polls nested in its polls. Known when the process-wide recorder times polls
+    /// without live output (its counting path).
+    pub fn self_busy(&self) -> Option<Duration> {
+        self.self_nanos.map(Duration::from_nanos)
+    }
+
+    /// Count, percentiles and maximum of this function's poll durations, when the
+    /// process-wide recorder timed them.
+    pub fn poll_latency(&self) -> Option<Latency> {
+        self.poll_latency
     }
 
     /// Totals per await point, indexed like [`FnMeta::awaits`].

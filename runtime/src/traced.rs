@@ -10,10 +10,11 @@ use pin_project_lite::pin_project;
 
 use crate::activity::{Activity, Mode, PollPath};
 use crate::clock;
-use crate::context::{self, Saved};
+use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::counters::{self, Lean};
-use crate::marks::{Marks, NONE};
+use crate::global::slow;
+use crate::marks::NONE;
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
@@ -109,7 +110,9 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
         // the load above (no capture scope anywhere, the recorder only counting) and entered
         // in one short thread-local access, so the body's poll stays in this fn.
         let lean = match activity.path(meta) {
-            PollPath::Counted { timed } => counters::enter(meta, this.frame.region, timed),
+            PollPath::Counted { timed } => {
+                counters::enter(meta, this.frame.region, this.frame.state, timed)
+            }
             PollPath::Off | PollPath::Full => None,
         };
         match lean {
@@ -177,7 +180,6 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let started = if lean.timed { clock::now() } else { 0 };
     let finish = CountFinish {
         saved: lean.saved,
         meta,
@@ -185,7 +187,12 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     };
     let poll = body.poll(cx);
     let mut finish = ManuallyDrop::new(finish);
-    let marks = context::exit_counting(finish.saved);
+    // The second clock reading, when timed: the poll's duration, its self time (less the
+    // timed polls nested in it) and the slow-poll check all come from these two readings.
+    let nanos = lean
+        .timed
+        .then(|| clock::nanos_between(lean.started, clock::now()));
+    let (marks, own) = context::exit_counting(finish.saved, nanos);
     let frame = &mut *finish.frame;
     frame.region = marks.region();
     let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
@@ -194,10 +201,13 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
             counters::count_pended(lean.cells, meta(), points);
         }
     });
-    let nanos = lean
-        .timed
-        .then(|| clock::nanos_between(started, clock::now()));
-    counters::count_codes(lean.cells, frame.state, to, nanos);
+    if let Some(nanos) = nanos {
+        counters::count_time(lean.cells, nanos, Some(own));
+        if nanos >= slow::threshold() {
+            slow::count(meta(), frame.state, to, nanos);
+        }
+    }
+    counters::count_codes(lean.cells, frame.state, to, None);
     frame.state = to;
     poll
 }
@@ -205,14 +215,14 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
 /// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the
 /// thread's context and counts a panic (the slow lookup of the counters is fine there).
 struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
-    saved: Marks,
+    saved: Entered,
     meta: M,
     frame: &'a mut Frame,
 }
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::discard_pended(context::exit_counting(self.saved));
+        context::discard_pended(context::exit_counting(self.saved, None).0);
         let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();

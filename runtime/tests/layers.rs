@@ -17,10 +17,16 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["meta.rs", "clock.rs", "activity.rs"],
     ),
     ("states", &["state.rs"]),
-    ("poll context", &["marks.rs", "context.rs"]),
+    ("poll context", &["marks.rs", "context.rs", "in_poll.rs"]),
     (
         "events, invocations, stats",
-        &["event.rs", "transition.rs", "invocations.rs", "stats.rs"],
+        &[
+            "event.rs",
+            "transition.rs",
+            "invocations.rs",
+            "stats.rs",
+            "histogram.rs",
+        ],
     ),
     ("output formats", &["output/"]),
     ("timeline", &["timeline/"]),

@@ -29,6 +29,10 @@ pub(crate) struct Config {
     pub(crate) out: Option<PathBuf>,
     /// Where to stream the timeline (`timeline=path`), if anywhere.
     pub(crate) timeline: Option<PathBuf>,
+    /// The slow-poll threshold in ns (`slow=2ms`), when set.
+    pub(crate) slow: Option<u64>,
+    /// How long a poll runs before the watchdog prints it, in ns (`watchdog=1s`), if any.
+    pub(crate) watchdog: Option<u64>,
 }
 
 impl Default for Config {
@@ -42,6 +46,8 @@ impl Default for Config {
             scopes: None,
             out: None,
             timeline: None,
+            slow: None,
+            watchdog: None,
         }
     }
 }
@@ -101,6 +107,20 @@ impl Config {
                 match path {
                     "" => warnings.push("`timeline=` needs a file: `timeline=run.json`".to_owned()),
                     path => config.timeline = Some(path.into()),
+                }
+                continue;
+            }
+            if let Some((key, value)) = word.split_once('=')
+                && (key.eq_ignore_ascii_case("slow") || key.eq_ignore_ascii_case("watchdog"))
+            {
+                match (parse_duration(value), key.eq_ignore_ascii_case("slow")) {
+                    (Some(nanos), true) => config.slow = Some(nanos),
+                    (Some(nanos), false) => config.watchdog = Some(nanos),
+                    (None, _) => warnings.push(format!(
+                        "`{word}`: `{value}` is not a duration; write it like `{}=2ms` \
+                         (ns, us, ms, s)",
+                        key.to_ascii_lowercase()
+                    )),
                 }
                 continue;
             }
@@ -296,6 +316,26 @@ fn nearest<'a>(
         .map(|(_, c)| c)
 }
 
+/// A duration such as `2ms`, `1s`, `1.5s`, `500us` (or `µs`), `100ns`, in ns; `None` when it is
+/// not one or is zero.
+fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.to_ascii_lowercase().as_str() {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "ms" => 1e6,
+        "s" => 1e9,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    // A duration is read once, at start-up: the rounding of f64 is far below a nanosecond here.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let nanos = (value * scale).round() as u64;
+    (nanos > 0).then_some(nanos)
+}
+
 fn is_path(word: &str) -> bool {
     word.split("::").all(|part| {
         let mut chars = part.chars();
@@ -386,6 +426,20 @@ mod tests {
             w,
             ["`al` is read as a fn or module name; did you mean `all`?"]
         );
+    }
+
+    #[test]
+    fn slow_and_watchdog_take_durations() {
+        let c = parse("all,slow=2ms,WATCHDOG=1.5s");
+        assert_eq!((c.slow, c.watchdog), (Some(2_000_000), Some(1_500_000_000)));
+        assert_eq!(parse("all,slow=250us").slow, Some(250_000));
+        assert_eq!(parse("all,slow=40ns").slow, Some(40));
+        for bad in ["slow=2", "slow=fast", "watchdog=0s", "watchdog=1h", "slow="] {
+            let (c, w) = Config::parse(&format!("all,{bad}"));
+            assert!(c.all && c.slow.is_none() && c.watchdog.is_none(), "{bad}");
+            assert_eq!(w.len(), 1, "{bad}: {w:?}");
+            assert!(w[0].contains("is not a duration"), "{w:?}");
+        }
     }
 
     #[test]

@@ -9,9 +9,12 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use crate::context::{self, Ctx};
+use crate::clock;
+use crate::context::{self, Ctx, Entered};
 use crate::event::Event;
-use crate::marks::{Marks, Pended};
+use crate::histogram::{self, BUCKETS, Latency};
+use crate::in_poll::{InPoll, Seen};
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
@@ -34,7 +37,12 @@ const PANICKED: usize = 2;
 const CANCELLED: usize = 3;
 const BUSY: usize = 4;
 const TIMED: usize = 5;
-const PLACES: usize = 6;
+// Busy time less the time of timed polls nested in it (self time), the polls that measured
+// it (only the lean path does), and the longest poll (a maximum, not a sum, over threads).
+const SELF_BUSY: usize = 6;
+const SELF_TIMED: usize = 7;
+const MAX: usize = 8;
+const PLACES: usize = 9;
 // Offsets within a place's four cells.
 const ARRIVED: usize = 0;
 const REPEATED: usize = 1;
@@ -44,9 +52,25 @@ const PER_PLACE: usize = 4;
 /// The first cell of await point 0's place (`await#?` is first).
 const AWAITS: usize = PLACES + PER_PLACE;
 
-/// Cells for a fn with `awaits` await points.
-const fn cell_count(awaits: usize) -> usize {
+/// Cells for a fn with `awaits` await points, without the poll-time histogram.
+const fn base_cells(awaits: usize) -> usize {
     pended_cells(awaits) + awaits
+}
+
+/// Whether the recorder times polls: set at `init`, before any cells exist, and never
+/// changed, so that a timed fn's cells always end with a histogram of its poll durations
+/// ([`BUCKETS`] cells) when a timed poll counts into them.
+static TIMING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the counters that the recorder times polls (called once, at `init`).
+pub(crate) fn set_timing(on: bool) {
+    TIMING.store(on, Ordering::Relaxed);
+}
+
+/// Cells for `meta` on one thread: the counts, then when its polls are timed the histogram.
+fn cell_count(meta: &FnMeta) -> usize {
+    let timed = meta.timing() && TIMING.load(Ordering::Relaxed);
+    base_cells(meta.awaits().len()) + if timed { BUCKETS } else { 0 }
 }
 
 /// The first of the per-point cells of pending beside other points, for `awaits` points.
@@ -69,26 +93,29 @@ type Cells = Box<[AtomicU64]>;
 /// A chunk of [`CHUNK`] fns' cells.
 type Chunk = Box<[OnceLock<Cells>; CHUNK]>;
 
-/// One thread's counters: chunks of per-fn cells, allocated on first use and never moved.
+/// One thread's counters: chunks of per-fn cells, allocated on first use and never moved;
+/// and the thread's polls in progress.
 struct Table {
     chunks: [OnceLock<Chunk>; CHUNKS],
+    in_poll: InPoll,
+    /// The thread's number (see `context::thread_number`) and name, while a thread owns it.
+    owner: Mutex<(u32, Option<String>)>,
 }
 
 impl Table {
     fn new() -> Self {
         Table {
             chunks: [const { OnceLock::new() }; CHUNKS],
+            in_poll: InPoll::new(),
+            owner: Mutex::new((0, None)),
         }
     }
 
     fn cells(&self, slot: usize, meta: &FnMeta) -> &[AtomicU64] {
         let chunk =
             self.chunks[slot / CHUNK].get_or_init(|| Box::new([const { OnceLock::new() }; CHUNK]));
-        chunk[slot % CHUNK].get_or_init(|| {
-            (0..cell_count(meta.awaits().len()))
-                .map(|_| AtomicU64::new(0))
-                .collect()
-        })
+        chunk[slot % CHUNK]
+            .get_or_init(|| (0..cell_count(meta)).map(|_| AtomicU64::new(0)).collect())
     }
 
     fn existing(&self, slot: usize) -> Option<&[AtomicU64]> {
@@ -162,14 +189,23 @@ impl Drop for Owner {
         let Some(table) = TABLE.with(|t| t.take()) else {
             return;
         };
-        context::with(|ctx| ctx.set_last_cells(0, &[]));
+        context::with(|ctx| {
+            ctx.set_last_cells(0, &[]);
+            ctx.set_in_poll(&crate::in_poll::UNREAD);
+        });
+        table.in_poll.clear();
         let mut registry = registry();
         let registry = &mut *registry;
         for (slot, meta) in registry.fns.iter().enumerate() {
             if let Some(cells) = table.existing(slot) {
                 let retired = registry.retired.cells(slot, meta);
-                for (to, from) in retired.iter().zip(cells) {
-                    bump(to, from.swap(0, Ordering::Relaxed));
+                for (i, (to, from)) in retired.iter().zip(cells).enumerate() {
+                    let from = from.swap(0, Ordering::Relaxed);
+                    if i == MAX {
+                        to.fetch_max(from, Ordering::Relaxed);
+                    } else {
+                        bump(to, from);
+                    }
                 }
             }
         }
@@ -189,7 +225,14 @@ fn acquire_table() -> Option<&'static Table> {
         .pop()
         .unwrap_or_else(|| Box::leak(Box::new(Table::new())));
     registry.threads.push(table);
+    drop(registry);
+    let name = std::thread::current().name().map(str::to_owned);
+    *table
+        .owner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = (context::thread_number(), name);
     TABLE.with(|t| t.set(Some(table)));
+    context::with(|ctx| ctx.set_in_poll(&table.in_poll));
     Some(table)
 }
 
@@ -223,18 +266,19 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 }
 
 /// What the lean poll path needs once it has entered: this thread's cells for the fn, the
-/// thread's context to restore, and whether to time the poll.
+/// thread's context to restore, whether to time the poll and when it started (raw clock).
 pub(crate) struct Lean {
     pub(crate) cells: &'static [AtomicU64],
-    pub(crate) saved: Marks,
+    pub(crate) saved: Entered,
     pub(crate) timed: bool,
+    pub(crate) started: u64,
 }
 
 /// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
 /// entered; `timed` from the [`PollPath`](crate::activity::PollPath), which also said no
 /// capture scope is active anywhere. `None` leaves the poll to the full path.
 #[inline(always)]
-pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<Lean> {
+pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
     let number = match meta.slot.load(Ordering::Acquire) {
@@ -243,10 +287,12 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<L
     };
     context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
+        let started = if timed { clock::now() } else { 0 };
         Some(Lean {
             cells,
-            saved: ctx.enter_counting(region),
+            saved: ctx.enter_counting(region, number, from, started),
             timed,
+            started,
         })
     })
 }
@@ -290,8 +336,7 @@ fn lose() {
 #[inline(always)]
 pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option<u64>) {
     if let Some(nanos) = nanos {
-        bump_at(cells, BUSY, nanos);
-        bump_at(cells, TIMED, 1);
+        count_time(cells, nanos, None);
     }
     if from == to && State::is_await_code(to) {
         // Suspended again at the same await point: the common poll, one cell.
@@ -299,6 +344,25 @@ pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option
     } else {
         count_move(cells, State::decode(from), State::decode(to));
     }
+}
+
+/// Counts a timed poll's duration: busy time, the self time when known (`own`), the longest
+/// poll and the histogram, which a timed fn's cells end with (see [`TIMING`]).
+#[inline(always)]
+pub(crate) fn count_time(cells: &[AtomicU64], nanos: u64, own: Option<u64>) {
+    bump_at(cells, BUSY, nanos);
+    bump_at(cells, TIMED, 1);
+    if let Some(own) = own {
+        bump_at(cells, SELF_BUSY, own);
+        bump_at(cells, SELF_TIMED, 1);
+    }
+    if let Some(max) = cells.get(MAX)
+        && nanos > max.load(Ordering::Relaxed)
+    {
+        max.store(nanos, Ordering::Relaxed);
+    }
+    let histogram = cells.len().wrapping_sub(BUCKETS);
+    histogram::record(cells.get(histogram..).unwrap_or_default(), nanos);
 }
 
 /// [`count_codes`] for the other polls: a call's first, a move between places, an outcome,
@@ -369,6 +433,43 @@ pub(crate) fn count(t: &Event) {
     }
 }
 
+/// The traced polls one thread is inside now, outermost first.
+pub(crate) struct ThreadPolls {
+    /// The thread's number (see `context::thread_number`).
+    pub(crate) thread: u32,
+    /// The thread's name, if it has one.
+    pub(crate) name: Option<String>,
+    pub(crate) polls: Vec<(&'static FnMeta, Seen)>,
+}
+
+/// The polls in progress on the lean path, per thread that counts.
+pub(crate) fn in_progress() -> Vec<ThreadPolls> {
+    let registry = registry();
+    let mut threads = Vec::new();
+    for table in &registry.threads {
+        let polls: Vec<(&'static FnMeta, Seen)> = table
+            .in_poll
+            .read()
+            .into_iter()
+            .filter_map(|seen| Some((*registry.fns.get(seen.number as usize - 1)?, seen)))
+            .collect();
+        if polls.is_empty() {
+            continue;
+        }
+        let (thread, name) = table
+            .owner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        threads.push(ThreadPolls {
+            thread,
+            name,
+            polls,
+        });
+    }
+    threads
+}
+
 /// Totals over every thread, live and exited: per fn, and transitions that could not be
 /// counted.
 pub(crate) fn totals() -> (Vec<FnStats>, u64) {
@@ -383,12 +484,15 @@ pub(crate) fn totals() -> (Vec<FnStats>, u64) {
     for (slot, meta) in registry.fns.iter().enumerate() {
         // Sums wrap: an invocation may arrive at a place on one thread and leave it on
         // another, so one table's difference can be negative while the sum is not.
-        let mut sums = vec![0u64; cell_count(meta.awaits().len())];
+        let mut sums = vec![0u64; cell_count(meta)];
+        let mut max = 0;
         for cells in tables.iter().filter_map(|t| t.existing(slot)) {
             for (sum, cell) in sums.iter_mut().zip(cells) {
                 *sum = sum.wrapping_add(cell.load(Ordering::Relaxed));
             }
+            max = max.max(cells.get(MAX).map_or(0, |m| m.load(Ordering::Relaxed)));
         }
+        sums[MAX] = max;
         let fn_stats = from_sums(meta, &sums);
         if fn_stats.calls > 0 || fn_stats.polls > 0 || fn_stats.cancelled > 0 {
             stats.push(fn_stats);
@@ -407,7 +511,13 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     if sums[TIMED] > 0 {
         stats.busy_nanos = Some(sums[BUSY]);
     }
+    if sums[SELF_TIMED] > 0 {
+        stats.self_nanos = Some(sums[SELF_BUSY]);
+    }
     let awaits = meta.awaits().len();
+    if sums.len() == base_cells(awaits) + BUCKETS {
+        stats.poll_latency = Latency::from_buckets(&sums[base_cells(awaits)..], sums[MAX]);
+    }
     let place_sums = &sums[PLACES..pended_cells(awaits)];
     let places = place_sums.chunks_exact(PER_PLACE).map(|place| {
         let suspensions = place[ARRIVED].wrapping_add(place[REPEATED]);
@@ -435,7 +545,7 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     for (i, n) in (0u16..).zip(direct) {
         stats.add_in_call(i, n);
     }
-    for (i, pended) in (0u16..).zip(&sums[pended_cells(awaits)..]) {
+    for (i, pended) in (0u16..).zip(&sums[pended_cells(awaits)..base_cells(awaits)]) {
         stats.add_pended(i, *pended);
     }
     stats

@@ -5,8 +5,11 @@
 
 pub(crate) mod config;
 pub(crate) mod counters;
+pub(crate) mod in_progress;
 mod live;
+pub(crate) mod slow;
 mod timeline;
+mod watchdog;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -25,7 +28,9 @@ use crate::stats::FnStats;
 
 use config::Config;
 use counters::Counters;
+pub use in_progress::PollInProgress;
 use live::LiveStream;
+pub use slow::SlowPolls;
 use timeline::TimelineStream;
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
@@ -136,7 +141,11 @@ pub fn set_recording(on: bool) {
 
 /// Totals of everything the process-wide recorder has counted so far, on every thread.
 pub fn report() -> Report {
-    let (functions, lost) = counters::totals();
+    let (mut functions, lost) = counters::totals();
+    // An invocation being polled is not waiting, though its counters say so until the poll
+    // ends.
+    let in_poll = in_progress::read();
+    in_progress::not_waiting(&mut functions, &in_poll);
     // With live output the recorder numbers every invocation in flight: the report can draw
     // them as a tree. Counting alone knows only how many wait where.
     let live = live::in_flight();
@@ -145,6 +154,9 @@ pub fn report() -> Report {
         lost,
         timeline_lost: timeline::lost(),
         live,
+        in_poll,
+        slow: slow::report(),
+        slow_threshold_nanos: slow::threshold(),
     }
 }
 
@@ -246,6 +258,22 @@ impl RecorderBuilder {
         self
     }
 
+    /// Counts timed polls that take at least `threshold` (5 ms by default) against the segment
+    /// of code they ran ([`Report::slow_polls`]), and prints a warning line at the first slow
+    /// poll of each segment (as `slow=2ms` in `TRACED_ASYNC` does).
+    pub fn slow_polls(mut self, threshold: std::time::Duration) -> Self {
+        self.config.slow = Some(nanos_of(threshold));
+        self
+    }
+
+    /// Starts a watchdog thread that prints each poll in progress for longer than `after`
+    /// (thread, fn, segment, how long), once, and again when it returns (as `watchdog=1s` in
+    /// `TRACED_ASYNC` does).
+    pub fn watchdog(mut self, after: std::time::Duration) -> Self {
+        self.config.watchdog = Some(nanos_of(after));
+        self
+    }
+
     /// Installs the recorder.
     ///
     /// # Panics
@@ -275,6 +303,16 @@ impl RecorderBuilder {
         }
         if mode == Mode::Timing {
             clock::calibrate();
+        }
+        // Before any counter cells exist: a timed fn's cells end with its histogram.
+        counters::set_timing(mode == Mode::Timing);
+        if let Some(config) = CONFIG.get() {
+            slow::configure(config.slow.unwrap_or(slow::DEFAULT), config.slow.is_some());
+            if let Some(after) = config.watchdog.filter(|_| mode != Mode::Off)
+                && let Err(problem) = watchdog::start(after)
+            {
+                config::warn(config, &problem);
+            }
         }
         set_recording(true);
         Ok(Guard { summary })
@@ -307,6 +345,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         // The timeline file is closed first, so that the report counts every event it lost.
         timeline::finish();
+        watchdog::stop();
         let report = report();
         let mut stream = Stream::new();
         match self.summary {
@@ -366,6 +405,11 @@ pub struct Report {
     timeline_lost: u64,
     /// The invocations in flight, numbered as the live output numbers them (live output only).
     live: Vec<Live>,
+    /// The traced polls in progress on every thread (counting path), innermost first.
+    in_poll: Vec<PollInProgress>,
+    /// Slow polls per segment of code, the worst first.
+    slow: Vec<SlowPolls>,
+    slow_threshold_nanos: u64,
 }
 
 impl Report {
@@ -400,6 +444,22 @@ impl Report {
         out
     }
 
+    /// The traced polls in progress when the report was taken, per thread its innermost first,
+    /// then the polls around it: the invocations being polled, apart from those suspended
+    /// (which [`FnStats::awaits`] counts as waiting; these are not). Known on the recorder's
+    /// counting path (no live output); 16 nested polls per thread at most.
+    pub fn in_poll(&self) -> &[PollInProgress] {
+        &self.in_poll
+    }
+
+    /// Timed polls that held their thread at least the slow-poll threshold (5 ms unless
+    /// `slow=` or [`RecorderBuilder::slow_polls`] set it), counted per segment of code, the
+    /// worst first. A slow poll with a slow traced poll nested in it is counted at the nested
+    /// one only. Known on the recorder's counting path (no live output).
+    pub fn slow_polls(&self) -> &[SlowPolls] {
+        &self.slow
+    }
+
     /// Events the timeline stream (`timeline=path`) dropped because its writer fell behind
     /// (a poll never waits for it); also written in the file, as `otherData.lost`.
     pub fn timeline_lost(&self) -> u64 {
@@ -412,6 +472,16 @@ impl fmt::Display for Report {
         let mut out = String::new();
         output::write_summary(&mut out, &self.functions, width::DEFAULT);
         output::write_waiting(&mut out, &self.functions, width::DEFAULT);
+        in_progress::write(&mut out, &self.in_poll, width::DEFAULT);
+        if !self.slow.is_empty() {
+            let threshold = self.slow_threshold_nanos;
+            out.push_str("── slow polls ──\n");
+            for slow in &self.slow {
+                let line = format!("⚠ {}", slow.sentence(threshold));
+                out.push_str(&width::wrap(&line, width::DEFAULT));
+                out.push('\n');
+            }
+        }
         if !self.live.is_empty() {
             out.push_str("in flight, numbered as the live output numbers them:\n");
             let live: Vec<&Live> = self.live.iter().collect();
@@ -428,4 +498,9 @@ impl fmt::Display for Report {
         }
         f.write_str(&out)
     }
+}
+
+/// `duration` in ns, saturating.
+fn nanos_of(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }

@@ -33,6 +33,9 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: us
         if let Some(busy) = f.busy_nanos {
             let _ = write!(out, ", busy {}", human_nanos(busy));
         }
+        if let Some(own) = f.self_nanos {
+            let _ = write!(out, " (self {})", human_nanos(own));
+        }
         if let Some(size) = f.meta().future_size() {
             let _ = write!(out, ", future {size} B");
         }
@@ -47,6 +50,16 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: us
         }
         let used = out[start..].chars().count();
         let _ = writeln!(out, "{}", source(f.meta(), columns.saturating_sub(used)));
+        if let Some(l) = f.poll_latency() {
+            let _ = writeln!(
+                out,
+                "  polls took  p50 {}  p90 {}  p99 {}  max {}",
+                human_nanos(l.p50),
+                human_nanos(l.p90),
+                human_nanos(l.p99),
+                human_nanos(l.max)
+            );
+        }
         write_awaits(out, f, columns);
     }
 }
