@@ -282,7 +282,7 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) 
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
     let number = match meta.slot.load(Ordering::Acquire) {
-        0 => return None,
+        0 => first_slot(meta)?,
         number => number,
     };
     context::with(|ctx| {
@@ -295,6 +295,26 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) 
             started,
         })
     })
+}
+
+/// Asks the recorder's filter (installed at `init`, see [`set_filter`]) whether it selects
+/// `meta`, which has no slot yet, and gives it one if so: a fn's very first poll takes the lean
+/// path too, so it is in the polls in progress and its self time is counted.
+#[cold]
+fn first_slot(meta: &'static FnMeta) -> Option<u32> {
+    let selects = FILTER.get()?;
+    if !meta.is_selected(*selects) {
+        return None;
+    }
+    slot(meta).map(|slot| slot as u32 + 1)
+}
+
+/// The recorder's filter: whether it selects a fn.
+static FILTER: OnceLock<fn(&'static FnMeta) -> bool> = OnceLock::new();
+
+/// Installs the recorder's filter (called once, at `init`).
+pub(crate) fn set_filter(selects: fn(&'static FnMeta) -> bool) {
+    let _ = FILTER.set(selects);
 }
 
 /// This thread's cells for `meta`, whose slot `number` (slot + 1) is known: the last used, or

@@ -306,6 +306,7 @@ impl RecorderBuilder {
         }
         // Before any counter cells exist: a timed fn's cells end with its histogram.
         counters::set_timing(mode == Mode::Timing);
+        counters::set_filter(selects);
         if let Some(config) = CONFIG.get() {
             slow::configure(config.slow.unwrap_or(slow::DEFAULT), config.slow.is_some());
             if let Some(after) = config.watchdog.filter(|_| mode != Mode::Off)
