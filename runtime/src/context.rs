@@ -55,26 +55,10 @@ pub(crate) struct Entered {
 }
 
 impl Ctx {
-    /// [`enter`] for counting only: invocation ids and parents are not tracked. The poll of
-    /// the fn numbered `number` (slot + 1), resuming from the encoded state `from`, started
-    /// at raw reading `since` (0 when not timed), goes on this thread's polls in progress.
+    /// [`enter`] for counting only: invocation ids and parents are not tracked.
     #[inline(always)]
-    pub(crate) fn enter_counting(
-        &self,
-        region: u16,
-        number: u32,
-        from: u16,
-        since: u64,
-    ) -> Entered {
-        let depth = self.depth.get();
-        let seq = self.seq.get().wrapping_add(1);
-        self.seq.set(seq);
-        self.in_poll.get().push(depth, number, from, seq, since);
-        self.depth.set(depth.wrapping_add(1));
-        Entered {
-            marks: self.marks.replace(Marks::entering(region)),
-            child_nanos: self.child_nanos.replace(0),
-        }
+    pub(crate) fn enter_counting(&self, region: u16) -> Marks {
+        self.marks.replace(Marks::entering(region))
     }
 
     /// Uses `stack` for this thread's polls in progress from now on.
@@ -165,29 +149,49 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
     })
 }
 
-/// [`exit`] for counting only: restores `saved`, takes the poll off this thread's polls in
-/// progress and returns what it marked. For a timed poll, `nanos` is its duration: returned
-/// beside the marks less the time of the timed polls nested in it (its self time), and added
-/// to the enclosing poll's nested time.
+/// Puts a lean poll on this thread's polls in progress: of the fn numbered `number` (slot + 1),
+/// resuming from the encoded state `from`, started at raw reading `since` (0 when not timed).
+/// Returns what the poll restores when it leaves, with `marks`. An access of its own, apart
+/// from the one that entered the marks: each stays small enough to be inlined.
 #[inline(always)]
-pub(crate) fn exit_counting(saved: Entered, nanos: Option<u64>) -> (Marks, u64) {
+pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) -> Entered {
+    CTX.with(|c| {
+        let depth = c.depth.get();
+        let seq = c.seq.get().wrapping_add(1);
+        c.seq.set(seq);
+        c.in_poll.get().push(depth, number, from, seq, since);
+        c.depth.set(depth.wrapping_add(1));
+        // An untimed poll leaves the nested time alone: the timed polls nested in it count
+        // towards the timed poll around it.
+        let child_nanos = if since != 0 {
+            c.child_nanos.replace(0)
+        } else {
+            0
+        };
+        Entered { marks, child_nanos }
+    })
+}
+
+/// [`exit`] for counting only: restores `saved`, takes the poll off this thread's polls in
+/// progress and returns what it marked.
+#[inline(always)]
+pub(crate) fn exit_counting(saved: Entered) -> Marks {
     CTX.with(|c| {
         let depth = c.depth.get().wrapping_sub(1);
         c.depth.set(depth);
         c.in_poll.get().pop(depth);
-        let own = match nanos {
-            Some(nanos) => {
-                let nested = c.child_nanos.replace(saved.child_nanos.wrapping_add(nanos));
-                nanos.saturating_sub(nested)
-            }
-            // Not timed: the time of timed polls nested in it passes on to the enclosing poll.
-            None => {
-                let nested = c.child_nanos.get();
-                c.child_nanos.set(saved.child_nanos.wrapping_add(nested));
-                0
-            }
-        };
-        (c.marks.replace(saved.marks), own)
+        c.marks.replace(saved.marks)
+    })
+}
+
+/// For a timed lean poll that took `nanos`, after [`exit_counting`]: its self time (`nanos`
+/// less the time of the timed polls nested in it); `nanos` counts as nested time of the
+/// enclosing poll.
+#[inline(always)]
+pub(crate) fn exit_timed(saved: Entered, nanos: u64) -> u64 {
+    CTX.with(|c| {
+        let nested = c.child_nanos.replace(saved.child_nanos.wrapping_add(nanos));
+        nanos.saturating_sub(nested)
     })
 }
 

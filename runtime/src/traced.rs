@@ -192,7 +192,8 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let nanos = lean
         .timed
         .then(|| clock::nanos_between(lean.started, clock::now()));
-    let (marks, own) = context::exit_counting(finish.saved, nanos);
+    let saved = finish.saved;
+    let marks = context::exit_counting(saved);
     let frame = &mut *finish.frame;
     frame.region = marks.region();
     let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
@@ -202,6 +203,7 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
         }
     });
     if let Some(nanos) = nanos {
+        let own = context::exit_timed(saved, nanos);
         counters::count_time(lean.cells, nanos, Some(own));
         if nanos >= slow::threshold() {
             slow::count(meta(), frame.state, to, nanos);
@@ -222,7 +224,7 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::discard_pended(context::exit_counting(self.saved, None).0);
+        context::discard_pended(context::exit_counting(self.saved));
         let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();

@@ -285,15 +285,17 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) 
         0 => first_slot(meta)?,
         number => number,
     };
-    context::with(|ctx| {
+    // Read outside the thread-local access, which stays small enough to be inlined.
+    let started = if timed { clock::now() } else { 0 };
+    let (cells, marks) = context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
-        let started = if timed { clock::now() } else { 0 };
-        Some(Lean {
-            cells,
-            saved: ctx.enter_counting(region, number, from, started),
-            timed,
-            started,
-        })
+        Some((cells, ctx.enter_counting(region)))
+    })?;
+    Some(Lean {
+        cells,
+        saved: context::enter_in_poll(marks, number, from, started),
+        timed,
+        started,
     })
 }
 
