@@ -52,7 +52,8 @@ pub(crate) fn record(cells: &[AtomicU64], nanos: u64) {
 }
 
 /// How long something took, summarised: count, percentiles and the maximum, in ns. Each
-/// percentile is its bucket's midpoint (clamped to the maximum), within 3.2% of the value.
+/// percentile is the middle of its bucket (of the part up to the maximum), within 3.2% of the
+/// value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Latency {
     /// Values counted.
@@ -81,8 +82,11 @@ impl Latency {
             for (index, n) in buckets.iter().enumerate() {
                 seen += n;
                 if seen >= rank {
+                    // The middle of the bucket's part that holds values: up to the maximum when
+                    // it falls in this bucket.
                     let (low, width) = bounds(index);
-                    return (low + width / 2).min(max);
+                    let high = (low + width - 1).min(max).max(low);
+                    return low + (high - low) / 2;
                 }
             }
             max

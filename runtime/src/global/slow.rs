@@ -86,7 +86,7 @@ pub(crate) fn count(meta: &'static FnMeta, from: u16, to: u16, nanos: u64) {
             count: 1,
             worst_nanos: nanos,
         };
-        Stream::new().write(&format!(
+        Stream::new().write_wrapped(&format!(
             "⚠ slow poll (the first in this segment; the summary counts them all): {}\n",
             poll.sentence(threshold())
         ));

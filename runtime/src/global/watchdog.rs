@@ -62,7 +62,7 @@ fn watch(after: u64, period: Duration) {
             running
         });
         if !lines.is_empty() {
-            Stream::new().write(&lines);
+            Stream::new().write_wrapped(&lines);
         }
     }
 }
