@@ -43,8 +43,11 @@ pub struct PollInProgress {
     pub(crate) seq: u32,
 }
 
-/// When each poll in progress was first seen (raw clock), by thread, depth and poll number.
-static FIRST_SEEN: Mutex<Option<HashMap<(u32, usize, u32), u64>>> = Mutex::new(None);
+/// A poll in progress: its thread, depth and poll number.
+type Key = (u32, usize, u32);
+
+/// When each poll in progress was first seen (raw clock).
+static FIRST_SEEN: Mutex<Option<HashMap<Key, u64>>> = Mutex::new(None);
 
 /// The polls in progress now on every thread, innermost first per thread.
 pub(crate) fn read() -> Vec<PollInProgress> {

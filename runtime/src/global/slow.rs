@@ -140,6 +140,6 @@ pub(crate) fn report() -> Vec<SlowPolls> {
             worst_nanos: s.worst,
         })
         .collect();
-    slow.sort_by(|a, b| b.worst_nanos.cmp(&a.worst_nanos));
+    slow.sort_by_key(|s| std::cmp::Reverse(s.worst_nanos));
     slow
 }
