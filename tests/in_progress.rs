@@ -369,3 +369,62 @@ fn the_watchdog_prints_a_stuck_poll_once_and_again_when_it_returns() {
         "{returned}"
     );
 }
+
+const SAMPLE_CHILD: &str = "TRACED_ASYNC_TEST_SAMPLE_CHILD";
+
+/// Polls that take 3 ms one time in four, 1 ms otherwise (then a last one of 0).
+#[traced_async]
+async fn mostly_short(clock: &TestClock, n: u32) {
+    for i in 0..n {
+        advance(clock, if i % 4 == 0 { 3 } else { 1 });
+        traced_async::yield_now().await;
+    }
+}
+
+/// The child: `sample(16)`; 16 000 polls, counted exactly, about 1 000 timed.
+fn sample_child() {
+    let clock = TestClock::install().expect("the clock was not read yet");
+    let _guard = traced_async::RecorderBuilder::new()
+        .summary(false)
+        .sample(16)
+        .init();
+    futures::executor::block_on(mostly_short(&clock, 16_000));
+    let report = traced_async::report();
+    let f = report.function("mostly_short").unwrap();
+    assert_eq!((f.calls(), f.polls(), f.returned()), (1, 16_001, 1));
+    assert_eq!(f.awaits()[0].suspensions(), 16_000);
+    let latency = f.poll_latency().unwrap();
+    assert!(latency.count.abs_diff(1_000) <= 50, "{latency:?}");
+    assert!(latency.p50.abs_diff(MS) * 20 <= MS, "{latency:?}");
+    assert!(latency.p90.abs_diff(3 * MS) * 20 <= 3 * MS, "{latency:?}");
+    // 4 000 polls of 3 ms and 12 000 of 1 ms: 24 s, estimated from the timed polls.
+    let busy = f.busy().unwrap().as_secs_f64();
+    assert!((busy - 24.0).abs() <= 24.0 * 0.05, "{busy}");
+    assert!(
+        report.to_string().contains("(one poll in 16 timed"),
+        "{report}"
+    );
+}
+
+#[test]
+fn sampled_timing_keeps_counts_exact_and_percentiles_unbiased() {
+    if std::env::var_os(SAMPLE_CHILD).is_some() {
+        sample_child();
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "sampled_timing_keeps_counts_exact_and_percentiles_unbiased",
+            "--nocapture",
+        ])
+        .env(SAMPLE_CHILD, "1")
+        .env_remove("TRACED_ASYNC")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

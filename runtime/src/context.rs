@@ -61,6 +61,13 @@ impl Ctx {
         self.marks.replace(Marks::entering(region))
     }
 
+    /// The number the next lean poll entered on this thread will have (see
+    /// [`enter_in_poll`]): what decides whether a sampled recorder times it.
+    #[inline(always)]
+    pub(crate) fn next_seq(&self) -> u32 {
+        self.seq.get().wrapping_add(1)
+    }
+
     /// Uses `stack` for this thread's polls in progress from now on.
     pub(crate) fn set_in_poll(&self, stack: &'static InPoll) {
         self.in_poll.set(stack);
@@ -185,12 +192,14 @@ pub(crate) fn exit_counting(saved: Entered) -> Marks {
 }
 
 /// For a timed lean poll that took `nanos`, after [`exit_counting`]: its self time (`nanos`
-/// less the time of the timed polls nested in it); `nanos` counts as nested time of the
-/// enclosing poll.
+/// less the time of the timed polls nested in it); `weighed` (`nanos`, or when one poll in N
+/// is timed, N times it: what it stands for) counts as nested time of the enclosing poll.
 #[inline(always)]
-pub(crate) fn exit_timed(saved: Entered, nanos: u64) -> u64 {
+pub(crate) fn exit_timed(saved: Entered, nanos: u64, weighed: u64) -> u64 {
     CTX.with(|c| {
-        let nested = c.child_nanos.replace(saved.child_nanos.wrapping_add(nanos));
+        let nested = c
+            .child_nanos
+            .replace(saved.child_nanos.wrapping_add(weighed));
         nanos.saturating_sub(nested)
     })
 }

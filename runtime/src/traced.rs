@@ -203,7 +203,7 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
         }
     });
     if let Some(nanos) = nanos {
-        let own = context::exit_timed(saved, nanos);
+        let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
         counters::count_time(lean.cells, nanos, Some(own));
         if nanos >= slow::threshold() {
             slow::count(meta(), frame.state, to, nanos);

@@ -33,6 +33,8 @@ pub(crate) struct Config {
     pub(crate) slow: Option<u64>,
     /// How long a poll runs before the watchdog prints it, in ns (`watchdog=1s`), if any.
     pub(crate) watchdog: Option<u64>,
+    /// Times one poll in this many (`sample=16`), when set.
+    pub(crate) sample: Option<u32>,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             timeline: None,
             slow: None,
             watchdog: None,
+            sample: None,
         }
     }
 }
@@ -120,6 +123,18 @@ impl Config {
                         "`{word}`: `{value}` is not a duration; write it like `{}=2ms` \
                          (ns, us, ms, s)",
                         key.to_ascii_lowercase()
+                    )),
+                }
+                continue;
+            }
+            if let Some((key, value)) = word.split_once('=')
+                && key.eq_ignore_ascii_case("sample")
+            {
+                match value.parse::<u32>() {
+                    Ok(n) if n >= 1 => config.sample = Some(n),
+                    _ => warnings.push(format!(
+                        "`{word}`: `{value}` is not a number of polls; write it like \
+                         `sample=16` (one poll in 16 timed)"
                     )),
                 }
                 continue;
@@ -434,6 +449,11 @@ mod tests {
         assert_eq!((c.slow, c.watchdog), (Some(2_000_000), Some(1_500_000_000)));
         assert_eq!(parse("all,slow=250us").slow, Some(250_000));
         assert_eq!(parse("all,slow=40ns").slow, Some(40));
+        assert_eq!(parse("all,sample=16").sample, Some(16));
+        for bad in ["sample=0", "sample=x", "sample=-2"] {
+            let (c, w) = Config::parse(&format!("all,{bad}"));
+            assert!(c.all && c.sample.is_none() && w.len() == 1, "{bad}: {w:?}");
+        }
         for bad in ["slow=2", "slow=fast", "watchdog=0s", "watchdog=1h", "slow="] {
             let (c, w) = Config::parse(&format!("all,{bad}"));
             assert!(c.all && c.slow.is_none() && c.watchdog.is_none(), "{bad}");

@@ -285,18 +285,53 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) 
         0 => first_slot(meta)?,
         number => number,
     };
-    // Read outside the thread-local access, which stays small enough to be inlined.
-    let started = if timed { clock::now() } else { 0 };
-    let (cells, marks) = context::with(|ctx| {
+    let (cells, marks, next) = context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
-        Some((cells, ctx.enter_counting(region)))
+        Some((cells, ctx.enter_counting(region), ctx.next_seq()))
     })?;
+    let timed = timed && sampled(next);
+    // Read outside the thread-local accesses, which stay small enough to be inlined.
+    let started = if timed { clock::now() } else { 0 };
     Some(Lean {
         cells,
         saved: context::enter_in_poll(marks, number, from, started),
         timed,
         started,
     })
+}
+
+/// One timed poll in 2^`SAMPLE_SHIFT` (`sample=16`: 4); 0 times every poll.
+static SAMPLE_SHIFT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Times one poll in `n` (rounded up to a power of two, at most 2^16) from now on; 1 times
+/// every poll (called once, at `init`).
+pub(crate) fn set_sampling(n: u32) {
+    let shift = n.max(1).next_power_of_two().trailing_zeros().min(16);
+    SAMPLE_SHIFT.store(shift, Ordering::Relaxed);
+}
+
+/// How many polls one timed poll stands for: 1, or N when one poll in N is timed.
+pub(crate) fn sampling() -> u64 {
+    1 << SAMPLE_SHIFT.load(Ordering::Relaxed)
+}
+
+/// Whether the lean poll numbered `seq` on its thread is timed: always without sampling; else
+/// when `seq × φ` (a Weyl sequence, equidistributed) falls in the first 1/N of the circle, so
+/// that every residue of a periodic workload is sampled at the same rate (no aliasing).
+#[inline(always)]
+fn sampled(seq: u32) -> bool {
+    sampled_at(seq, SAMPLE_SHIFT.load(Ordering::Relaxed))
+}
+
+#[inline(always)]
+fn sampled_at(seq: u32, shift: u32) -> bool {
+    shift == 0 || seq.wrapping_mul(0x9E37_79B9) >> (32 - shift) == 0
+}
+
+/// `nanos` weighed by the sampling rate: what a timed poll stands for.
+#[inline(always)]
+pub(crate) fn weighed(nanos: u64) -> u64 {
+    nanos << SAMPLE_SHIFT.load(Ordering::Relaxed)
 }
 
 /// Asks the recorder's filter (installed at `init`, see [`set_filter`]) whether it selects
@@ -559,6 +594,16 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     let hidden = places.remove(0);
     stats.polls += places.iter().map(|a| a.suspensions).sum::<u64>() + hidden.suspensions;
     stats.hidden = hidden.suspensions;
+    // Sampled: busy and self time are scaled up from the polls that were timed.
+    if sampling() > 1 {
+        let polls = stats.polls;
+        let scale = |sum: u64, timed: u64| {
+            let scaled = u128::from(sum) * u128::from(polls) / u128::from(timed.max(1));
+            u64::try_from(scaled).unwrap_or(u64::MAX)
+        };
+        stats.busy_nanos = stats.busy_nanos.map(|b| scale(b, sums[TIMED]));
+        stats.self_nanos = stats.self_nanos.map(|b| scale(b, sums[SELF_TIMED]));
+    }
     stats.hidden_waiting = hidden.waiting;
     stats.awaits = places;
     // A poll suspended at one branch of a `join!`/`select!` suspended at the call too; and
@@ -583,6 +628,28 @@ mod tests {
 
     fn transition(from: State, to: State) -> Event {
         Event::new(&META, 1, 1, (from.encode(), to.encode()), None, None)
+    }
+
+    #[test]
+    fn sampling_times_one_poll_in_n_of_every_residue_of_a_period() {
+        assert!((1..1000).all(|seq| sampled_at(seq, 0)));
+        let shift = 4;
+        let total = (1..=160_000u32).filter(|&s| sampled_at(s, shift)).count();
+        assert!(total.abs_diff(10_000) <= 10, "{total}");
+        // A workload that alternates (period 2) or repeats every 16 polls: each residue is
+        // timed at the same rate, within 2% of it.
+        for period in [2u32, 3, 16, 64] {
+            for residue in 0..period {
+                let polls = (1..=160_000u32).filter(|s| s % period == residue);
+                let n = polls.clone().count();
+                let timed = polls.filter(|&s| sampled_at(s, shift)).count();
+                let expected = n / 16;
+                assert!(
+                    timed.abs_diff(expected) * 50 <= expected,
+                    "period {period}, residue {residue}: {timed} of {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -157,6 +157,7 @@ pub fn report() -> Report {
         in_poll,
         slow: slow::report(),
         slow_threshold_nanos: slow::threshold(),
+        sampling: counters::sampling(),
     }
 }
 
@@ -266,6 +267,15 @@ impl RecorderBuilder {
         self
     }
 
+    /// Times one poll in `n` (rounded up to a power of two) instead of every poll, as
+    /// `sample=16` in `TRACED_ASYNC` does: counts stay exact; busy and self time are scaled up
+    /// from the timed polls, and the percentiles and slow polls are those of the timed polls,
+    /// chosen independently of what the polls do (a Weyl sequence over each thread's polls).
+    pub fn sample(mut self, n: u32) -> Self {
+        self.config.sample = Some(n.max(1));
+        self
+    }
+
     /// Starts a watchdog thread that prints each poll in progress for longer than `after`
     /// (thread, fn, segment, how long), once, and again when it returns (as `watchdog=1s` in
     /// `TRACED_ASYNC` does).
@@ -307,6 +317,9 @@ impl RecorderBuilder {
         // Before any counter cells exist: a timed fn's cells end with its histogram.
         counters::set_timing(mode == Mode::Timing);
         counters::set_filter(selects);
+        if let Some(n) = CONFIG.get().and_then(|c| c.sample) {
+            counters::set_sampling(n);
+        }
         if let Some(config) = CONFIG.get() {
             slow::configure(config.slow.unwrap_or(slow::DEFAULT), config.slow.is_some());
             if let Some(after) = config.watchdog.filter(|_| mode != Mode::Off)
@@ -411,6 +424,8 @@ pub struct Report {
     /// Slow polls per segment of code, the worst first.
     slow: Vec<SlowPolls>,
     slow_threshold_nanos: u64,
+    /// One poll in this many was timed.
+    sampling: u64,
 }
 
 impl Report {
@@ -472,6 +487,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         output::write_summary(&mut out, &self.functions, width::DEFAULT);
+        if self.sampling > 1 && self.functions.iter().any(|f| f.busy_nanos.is_some()) {
+            out.push_str(&format!(
+                "(one poll in {} timed: busy and self times scaled up; percentiles and slow \
+                 polls of those)\n",
+                self.sampling
+            ));
+        }
         output::write_waiting(&mut out, &self.functions, width::DEFAULT);
         in_progress::write(&mut out, &self.in_poll, width::DEFAULT);
         if !self.slow.is_empty() {
