@@ -98,8 +98,10 @@ impl Sink for Recorder {
 /// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
 /// (`my_app::net`) to trace, or `all` (`off`: none); and output words: `live` (each transition
 /// on stderr), `json` (each transition, then the summary, as JSON lines), `out=PATH` (to that
-/// file instead of stderr), `no-summary`, `no-timing`. Unset or empty, nothing is traced and
-/// traced fns cost one relaxed load per poll.
+/// file instead of stderr), `no-summary`, `no-timing`; `slow=2ms` (the slow-poll threshold,
+/// see [`Report::slow_polls`]), `watchdog=1s` (print polls stuck that long), `sample=16` (time
+/// one poll in 16). Unset or empty, nothing is traced and traced fns cost one relaxed load per
+/// poll.
 ///
 /// ```no_run
 /// // TRACED_ASYNC=all cargo run        -> summary when main returns
