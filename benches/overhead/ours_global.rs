@@ -27,7 +27,10 @@ fn install() {
         // `BENCH_SAMPLE=16` times one poll in 16 (issue 13's sampled timing), for
         // `benches/callgrind.sh`'s GlobalTiming; unset, every poll is timed.
         let builder = traced_async::RecorderBuilder::new().summary(false);
-        let builder = match std::env::var("BENCH_SAMPLE").ok().and_then(|n| n.parse().ok()) {
+        let builder = match std::env::var("BENCH_SAMPLE")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
             Some(n) => builder.sample(n),
             None => builder,
         };
