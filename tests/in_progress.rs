@@ -98,6 +98,10 @@ fn a_handler_blocked_inside_a_poll_is_in_a_poll_not_waiting() {
     );
     assert!(text.contains(&expected), "{text}");
     assert!(!text.contains("1 waiting"), "{text}");
+    assert!(
+        text.contains("wants_lock  1 in flight\n  1 in a poll now (see below)\n"),
+        "{text}"
+    );
 
     drop(held);
     rt.block_on(task).unwrap();

@@ -103,6 +103,16 @@ pub(crate) fn not_waiting(functions: &mut [FnStats], polls: &[PollInProgress]) {
     }
 }
 
+/// How many of `polls` are of `meta` and past its first poll (so counted in flight).
+pub(crate) fn resumed_polls(polls: &[PollInProgress], meta: &FnMeta) -> u64 {
+    let resumed =
+        |&(m, from): &(&'static FnMeta, u16)| std::ptr::eq(m, meta) && !State::is_start_code(from);
+    polls
+        .iter()
+        .filter(|p| p.place.as_ref().is_some_and(resumed))
+        .count() as u64
+}
+
 impl PollInProgress {
     /// `thread 2 (tokio-runtime-worker)`.
     pub(crate) fn thread_text(&self) -> String {

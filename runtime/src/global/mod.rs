@@ -496,7 +496,8 @@ impl fmt::Display for Report {
                 self.sampling
             ));
         }
-        output::write_waiting(&mut out, &self.functions, width::DEFAULT);
+        let polling = |meta: &FnMeta| in_progress::resumed_polls(&self.in_poll, meta);
+        output::write_waiting(&mut out, &self.functions, width::DEFAULT, polling);
         in_progress::write(&mut out, &self.in_poll, width::DEFAULT);
         if !self.slow.is_empty() {
             let threshold = self.slow_threshold_nanos;

@@ -104,8 +104,15 @@ pub(crate) fn write_awaits(out: &mut String, f: &FnStats, columns: usize) {
 }
 
 /// Where the invocations in flight wait: per fn with any, how many, and per await point how
-/// many are suspended there now. Nothing when every invocation has ended.
-pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats], columns: usize) {
+/// many are suspended there now; `polling` says how many of a fn's invocations past their
+/// first poll are being polled now, as far as the recorder knows. Nothing when every
+/// invocation has ended.
+pub(crate) fn write_waiting(
+    out: &mut String,
+    functions: &[FnStats],
+    columns: usize,
+    polling: impl Fn(&FnMeta) -> u64,
+) {
     let busy: Vec<&FnStats> = functions.iter().filter(|f| f.in_flight() > 0).collect();
     if busy.is_empty() {
         return;
@@ -129,11 +136,15 @@ pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats], columns: us
             waiting += f.hidden_waiting();
             let _ = writeln!(out, "  await#?  {} waiting", f.hidden_waiting());
         }
-        if in_flight > waiting {
+        let polling = polling(f.meta()).min(in_flight.saturating_sub(waiting));
+        if polling > 0 {
+            let _ = writeln!(out, "  {polling} in a poll now (see below)");
+        }
+        if in_flight > waiting + polling {
             let _ = writeln!(
                 out,
                 "  {} being polled, or last polled while recording was off",
-                in_flight - waiting
+                in_flight - waiting - polling
             );
         }
     }
