@@ -6,6 +6,7 @@
 pub(crate) mod config;
 pub(crate) mod counters;
 mod live;
+mod signals;
 mod timeline;
 
 use std::fmt;
@@ -240,6 +241,17 @@ impl RecorderBuilder {
         self
     }
 
+    /// Whether the summary also prints when SIGINT (Ctrl-C) or SIGTERM stops the process (on by
+    /// default, as `no-signals` in `TRACED_ASYNC` turns it off; Unix only): a thread of the
+    /// recorder's waits for either, prints the summary, then lets the signal's default action
+    /// end the process, as it would have ended without the recorder. A service that handles
+    /// these signals itself to shut down gracefully turns this off: its guard prints the
+    /// summary when `main` returns.
+    pub fn summary_on_signal(mut self, on: bool) -> Self {
+        self.config.signals = on;
+        self
+    }
+
     /// Whether polls are timed (on by default); off, only counts are kept.
     pub fn timing(mut self, on: bool) -> Self {
         self.config.timing = on;
@@ -263,6 +275,7 @@ impl RecorderBuilder {
         let live = self.config.live;
         let summary = self.config.summary.then_some(live);
         let timeline = self.config.timeline.clone();
+        let on_signal = self.config.signals && summary.is_some();
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
         if let Some(output) = Output::new(live) {
             live::install(Collector::streaming(mode, output));
@@ -277,6 +290,12 @@ impl RecorderBuilder {
             clock::calibrate();
         }
         set_recording(true);
+        if on_signal
+            && let Err(problem) = signals::install(move || end(summary))
+            && let Some(config) = CONFIG.get()
+        {
+            config::warn(config, &problem);
+        }
         Ok(Guard { summary })
     }
 }
@@ -305,21 +324,35 @@ pub struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // The timeline file is closed first, so that the report counts every event it lost.
-        timeline::finish();
-        let report = report();
-        let mut stream = Stream::new();
-        match self.summary {
-            Some(Format::Json) => stream.write(&report.json()),
-            Some(_) => stream.write_wrapped(&report.to_string()),
-            None => {}
-        }
-        // A misspelt fn name traces nothing, silently, until now: say so at the end.
-        if let Some(config) = CONFIG.get() {
-            let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
-            for warning in config.unmatched(&seen) {
-                config::warn(config, &warning);
-            }
+        end(self.summary);
+    }
+}
+
+/// The end of the recording, once per process: from the guard's drop, or from the signal
+/// thread when SIGINT or SIGTERM stops the process first. Whichever comes second waits for the
+/// first to finish writing, then does nothing.
+fn end(summary: Option<Format>) {
+    static ENDED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut ended = ENDED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if std::mem::replace(&mut *ended, true) {
+        return;
+    }
+    // The timeline file is closed first, so that the report counts every event it lost.
+    timeline::finish();
+    let report = report();
+    let mut stream = Stream::new();
+    match summary {
+        Some(Format::Json) => stream.write(&report.json()),
+        Some(_) => stream.write_wrapped(&report.to_string()),
+        None => {}
+    }
+    // A misspelt fn name traces nothing, silently, until now: say so at the end.
+    if let Some(config) = CONFIG.get() {
+        let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
+        for warning in config.unmatched(&seen) {
+            config::warn(config, &warning);
         }
     }
 }
