@@ -391,6 +391,22 @@ impl std::error::Error for ConfigError {}
 /// everyone?": per fn how many are in flight and how many wait at each await point; with live
 /// output on, also each invocation in flight under the one that awaits it, numbered as the
 /// live lines number them.
+///
+/// # As JSON
+/// `Report` implements [`serde::Serialize`], for an admin endpoint
+/// (`serde_json::to_string(&traced_async::report())`; `cargo run -p admin-endpoint` serves it
+/// over HTTP). One object; these field names are stable (new fields may be added):
+///
+/// - `functions`: per traced fn that ran, in the order first seen, the fields of a summary's
+///   `fn` JSON line (`fn`, `self` for a method, `module`, `file`, `line`, `calls`, `polls`,
+///   `returned`, `panicked`, `cancelled`, `in_flight`, `hidden`, `busy_ns` (`null` without
+///   timing), `future_bytes`), then `awaits`: per await point `label`, `line`, `column`,
+///   `expr`, `suspended`, `cancelled`, `waiting` (invocations waiting there now).
+/// - `in_flight`: with live output on, each invocation in flight: `fn`, `self`, `module`,
+///   `call` (its number in the live output), `parent` (`null` for an outermost one), `depth`,
+///   `state` (`start`, `await#1`, ...) and `task` (`null` off a traced-async executor); empty
+///   otherwise.
+/// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
 #[derive(Debug, Clone)]
 pub struct Report {
     functions: Vec<FnStats>,
@@ -437,6 +453,13 @@ impl Report {
     /// (a poll never waits for it); also written in the file, as `otherData.lost`.
     pub fn timeline_lost(&self) -> u64 {
         self.timeline_lost
+    }
+}
+
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = json::Report::new(&self.functions, &self.live, self.lost, self.timeline_lost);
+        json.serialize(serializer)
     }
 }
 
