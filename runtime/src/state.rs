@@ -84,6 +84,14 @@ impl State {
         UNSEEN
     }
 
+    /// Whether dropping a frame in this state records nothing: never polled (`start`), never
+    /// recorded (unseen) or finished. One range check and one compare: the codes from unseen
+    /// to `start` are all of these but `await#?`.
+    #[inline(always)]
+    pub(crate) const fn drops_quietly_code(code: u16) -> bool {
+        code >= UNSEEN && code != HIDDEN
+    }
+
     /// Whether an encoded state is suspended at an await point.
     #[inline(always)]
     pub(crate) const fn is_await_code(code: u16) -> bool {
@@ -150,7 +158,11 @@ mod tests {
             State::Cancelled,
         ] {
             assert_eq!(State::is_final_code(state.encode()), state.is_final());
+            let quiet = state.is_final() || state == State::Start;
+            assert_eq!(State::drops_quietly_code(state.encode()), quiet, "{state}");
         }
+        assert!(State::drops_quietly_code(State::unseen_code()));
+        assert!(!State::drops_quietly_code(MAX_AWAITS - 1));
         for state in [
             State::Start,
             State::Await(0),

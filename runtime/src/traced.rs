@@ -51,11 +51,8 @@ pin_project! {
             let frame = &*this.frame;
             // Dropped while suspended: the invocation was cancelled at its current await point.
             // Finished, never polled or never recorded invocations (the common drops) cost
-            // three compares.
-            if State::is_start_code(frame.state)
-                || State::is_final_code(frame.state)
-                || frame.state == State::unseen_code()
-            {
+            // two compares.
+            if State::drops_quietly_code(frame.state) {
                 return;
             }
             let from = frame.state;
@@ -103,12 +100,14 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
         let this = self.project();
         let activity = Activity::now();
         if activity.is_idle() {
-            // A first poll nobody records: none of this invocation's polls will be (an
-            // invocation counted from its middle would never have started).
-            if State::is_start_code(this.frame.state) {
+            let poll = this.body.poll(cx);
+            // A first poll nobody recorded that suspended: none of this invocation's polls
+            // will be recorded (counted from its middle, it would be a call that never
+            // started). One that completed at once needs no mark.
+            if poll.is_pending() && State::is_start_code(this.frame.state) {
                 this.frame.state = State::unseen_code();
             }
-            return this.body.poll(cx);
+            return poll;
         }
         let meta = (this.meta)();
         if State::is_start_code(this.frame.state) {
