@@ -94,7 +94,8 @@ impl Sink for Recorder {
 /// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
 /// (`my_app::net`) to trace, or `all` (`off`: none); and output words: `live` (each transition
 /// on stderr), `json` (each transition, then the summary, as JSON lines), `out=PATH` (to that
-/// file instead of stderr), `no-summary`, `no-timing`. Unset or empty, nothing is traced and
+/// file instead of stderr), `no-summary`, `no-timing`, `no-signals` (no summary on SIGINT and
+/// SIGTERM, see [`RecorderBuilder::summary_on_signal`]). Unset or empty, nothing is traced and
 /// traced fns cost one relaxed load per poll.
 ///
 /// ```no_run
@@ -115,8 +116,9 @@ pub fn init() -> Guard {
 
 /// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
 /// [`RecorderBuilder`], for example from an admin endpoint of a long-running server. Paused, traced fns
-/// cost what they cost with no recorder installed; counts so far are kept. Does nothing before
-/// a recorder is installed.
+/// cost what they cost with no recorder installed; counts so far are kept. An invocation first
+/// polled while paused (or before the recorder was installed) is not counted, even after it
+/// resumes: its start was not seen. Does nothing before a recorder is installed.
 ///
 /// ```
 /// let _guard = traced_async::RecorderBuilder::new().summary(false).init();
