@@ -97,6 +97,13 @@ fn typos_warn_and_keep_the_valid_part() {
         );
         assert!(stderr.contains("STILL RUNNING"), "{stderr}");
     }
+    // An output word alone names no fn for the recorder: it says so.
+    let stderr = run_child("live");
+    let says = "warning: TRACED_ASYNC: `live` names no fn to trace: the recorder traces nothing \
+                (add `all`, or fn names)";
+    assert!(stderr.contains(says), "{stderr}");
+    assert!(!stderr.contains("fetch  1 call"), "{stderr}");
+    assert!(stderr.contains("STILL RUNNING"), "{stderr}");
     for config in ["ALL", "all;live", "all live"] {
         let stderr = run_child(config);
         assert!(

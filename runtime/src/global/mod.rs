@@ -111,7 +111,22 @@ impl Sink for Recorder {
 /// # Panics
 /// If a recorder is already installed (see [`RecorderBuilder::try_init`]).
 pub fn init() -> Guard {
-    RecorderBuilder::from_env().init()
+    let builder = RecorderBuilder::from_env();
+    let config = &builder.config;
+    // `TRACED_ASYNC=live` is a format the capture scopes use as it is, but it names no fn for
+    // the recorder: say so, rather than trace nothing in silence.
+    if config.mode() == Mode::Off
+        && config.scopes != Some(Format::Off)
+        && let Ok(text) = std::env::var("TRACED_ASYNC")
+        && !text.trim().is_empty()
+    {
+        let problem = format!(
+            "`{}` names no fn to trace: the recorder traces nothing (add `all`, or fn names)",
+            text.trim()
+        );
+        config::warn(config, &problem);
+    }
+    builder.init()
 }
 
 /// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
