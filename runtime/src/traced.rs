@@ -51,8 +51,9 @@ pin_project! {
             let this = this.project();
             let frame = &*this.frame;
             // Dropped while suspended: the invocation was cancelled at its current await point.
-            // Finished or never polled invocations (the common drops) cost two compares.
-            if State::is_start_code(frame.state) || State::is_final_code(frame.state) {
+            // Finished, never polled or never recorded invocations (the common drops) cost
+            // two compares.
+            if State::drops_quietly_code(frame.state) {
                 return;
             }
             let from = frame.state;
@@ -100,11 +101,20 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
         let this = self.project();
         let activity = Activity::now();
         if activity.is_idle() {
-            return this.body.poll(cx);
+            let poll = this.body.poll(cx);
+            // A first poll nobody recorded that suspended: none of this invocation's polls
+            // will be recorded (counted from its middle, it would be a call that never
+            // started). One that completed at once needs no mark.
+            if poll.is_pending() && State::is_start_code(this.frame.state) {
+                this.frame.state = State::unseen_code();
+            }
+            return poll;
         }
         let meta = (this.meta)();
         if State::is_start_code(this.frame.state) {
             meta.note_future_size(size_of::<Self>());
+        } else if this.frame.state == State::unseen_code() {
+            return this.body.poll(cx);
         }
         // The process-wide recorder's counting is the path production pays for: decided by
         // the load above (no capture scope anywhere, the recorder only counting) and entered
@@ -133,7 +143,12 @@ fn poll_full<F: Future>(
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
     record::with_target(meta, |target| match target {
-        Target::Off => body.poll(cx),
+        Target::Off => {
+            if State::is_start_code(frame.state) {
+                frame.state = State::unseen_code();
+            }
+            body.poll(cx)
+        }
         target => poll_recorded(target, meta, frame, body, cx),
     })
 }

@@ -7,6 +7,7 @@ pub(crate) mod config;
 pub(crate) mod counters;
 pub(crate) mod in_progress;
 mod live;
+mod signals;
 pub(crate) mod slow;
 mod timeline;
 mod watchdog;
@@ -98,7 +99,8 @@ impl Sink for Recorder {
 /// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
 /// (`my_app::net`) to trace, or `all` (`off`: none); and output words: `live` (each transition
 /// on stderr), `json` (each transition, then the summary, as JSON lines), `out=PATH` (to that
-/// file instead of stderr), `no-summary`, `no-timing`; `slow=2ms` (the slow-poll threshold,
+/// file instead of stderr), `no-summary`, `no-timing`, `no-signals` (no summary on SIGINT and
+/// SIGTERM, see [`RecorderBuilder::summary_on_signal`]); `slow=2ms` (the slow-poll threshold,
 /// see [`Report::slow_polls`]), `watchdog=1s` (print polls stuck that long), `sample=16` (time
 /// one poll in 16). Unset or empty, nothing is traced and traced fns cost one relaxed load per
 /// poll.
@@ -116,13 +118,29 @@ impl Sink for Recorder {
 /// # Panics
 /// If a recorder is already installed (see [`RecorderBuilder::try_init`]).
 pub fn init() -> Guard {
-    RecorderBuilder::from_env().init()
+    let builder = RecorderBuilder::from_env();
+    let config = &builder.config;
+    // `TRACED_ASYNC=live` is a format the capture scopes use as it is, but it names no fn for
+    // the recorder: say so, rather than trace nothing in silence.
+    if config.mode() == Mode::Off
+        && config.scopes != Some(Format::Off)
+        && let Ok(text) = std::env::var("TRACED_ASYNC")
+        && !text.trim().is_empty()
+    {
+        let problem = format!(
+            "`{}` names no fn to trace: the recorder traces nothing (add `all`, or fn names)",
+            text.trim()
+        );
+        config::warn(config, &problem);
+    }
+    builder.init()
 }
 
 /// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
 /// [`RecorderBuilder`], for example from an admin endpoint of a long-running server. Paused, traced fns
-/// cost what they cost with no recorder installed; counts so far are kept. Does nothing before
-/// a recorder is installed.
+/// cost what they cost with no recorder installed; counts so far are kept. An invocation first
+/// polled while paused (or before the recorder was installed) is not counted, even after it
+/// resumes: its start was not seen. Does nothing before a recorder is installed.
 ///
 /// ```
 /// let _guard = traced_async::RecorderBuilder::new().summary(false).init();
@@ -255,6 +273,17 @@ impl RecorderBuilder {
         self
     }
 
+    /// Whether the summary also prints when SIGINT (Ctrl-C) or SIGTERM stops the process (on by
+    /// default, as `no-signals` in `TRACED_ASYNC` turns it off; Unix only): a thread of the
+    /// recorder's waits for either, prints the summary, then lets the signal's default action
+    /// end the process, as it would have ended without the recorder. A service that handles
+    /// these signals itself to shut down gracefully turns this off: its guard prints the
+    /// summary when `main` returns.
+    pub fn summary_on_signal(mut self, on: bool) -> Self {
+        self.config.signals = on;
+        self
+    }
+
     /// Whether polls are timed (on by default); off, only counts are kept.
     pub fn timing(mut self, on: bool) -> Self {
         self.config.timing = on;
@@ -303,6 +332,7 @@ impl RecorderBuilder {
         let live = self.config.live;
         let summary = self.config.summary.then_some(live);
         let timeline = self.config.timeline.clone();
+        let on_signal = self.config.signals && summary.is_some();
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
         if let Some(output) = Output::new(live) {
             live::install(Collector::streaming(mode, output));
@@ -331,6 +361,12 @@ impl RecorderBuilder {
             }
         }
         set_recording(true);
+        if on_signal
+            && let Err(problem) = signals::install(move || end(summary))
+            && let Some(config) = CONFIG.get()
+        {
+            config::warn(config, &problem);
+        }
         Ok(Guard { summary })
     }
 }
@@ -359,22 +395,36 @@ pub struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // The timeline file is closed first, so that the report counts every event it lost.
-        timeline::finish();
-        watchdog::stop();
-        let report = report();
-        let mut stream = Stream::new();
-        match self.summary {
-            Some(Format::Json) => stream.write(&report.json()),
-            Some(_) => stream.write_wrapped(&report.to_string()),
-            None => {}
-        }
-        // A misspelt fn name traces nothing, silently, until now: say so at the end.
-        if let Some(config) = CONFIG.get() {
-            let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
-            for warning in config.unmatched(&seen) {
-                config::warn(config, &warning);
-            }
+        end(self.summary);
+    }
+}
+
+/// The end of the recording, once per process: from the guard's drop, or from the signal
+/// thread when SIGINT or SIGTERM stops the process first. Whichever comes second waits for the
+/// first to finish writing, then does nothing.
+fn end(summary: Option<Format>) {
+    static ENDED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut ended = ENDED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if std::mem::replace(&mut *ended, true) {
+        return;
+    }
+    // The timeline file is closed first, so that the report counts every event it lost.
+    timeline::finish();
+    watchdog::stop();
+    let report = report();
+    let mut stream = Stream::new();
+    match summary {
+        Some(Format::Json) => stream.write(&report.json()),
+        Some(_) => stream.write_wrapped(&report.to_string()),
+        None => {}
+    }
+    // A misspelt fn name traces nothing, silently, until now: say so at the end.
+    if let Some(config) = CONFIG.get() {
+        let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
+        for warning in config.unmatched(&seen) {
+            config::warn(config, &warning);
         }
     }
 }
@@ -413,6 +463,22 @@ impl std::error::Error for ConfigError {}
 /// everyone?": per fn how many are in flight and how many wait at each await point; with live
 /// output on, also each invocation in flight under the one that awaits it, numbered as the
 /// live lines number them.
+///
+/// # As JSON
+/// `Report` implements [`serde::Serialize`], for an admin endpoint
+/// (`serde_json::to_string(&traced_async::report())`; `cargo run -p admin-endpoint` serves it
+/// over HTTP). One object; these field names are stable (new fields may be added):
+///
+/// - `functions`: per traced fn that ran, in the order first seen, the fields of a summary's
+///   `fn` JSON line (`fn`, `self` for a method, `module`, `file`, `line`, `calls`, `polls`,
+///   `returned`, `panicked`, `cancelled`, `in_flight`, `hidden`, `busy_ns` (`null` without
+///   timing), `future_bytes`), then `awaits`: per await point `label`, `line`, `column`,
+///   `expr`, `suspended`, `cancelled`, `waiting` (invocations waiting there now).
+/// - `in_flight`: with live output on, each invocation in flight: `fn`, `self`, `module`,
+///   `call` (its number in the live output), `parent` (`null` for an outermost one), `depth`,
+///   `state` (`start`, `await#1`, ...) and `task` (`null` off a traced-async executor); empty
+///   otherwise.
+/// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
 #[derive(Debug, Clone)]
 pub struct Report {
     functions: Vec<FnStats>,
@@ -482,6 +548,13 @@ impl Report {
     /// (a poll never waits for it); also written in the file, as `otherData.lost`.
     pub fn timeline_lost(&self) -> u64 {
         self.timeline_lost
+    }
+}
+
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = json::Report::new(&self.functions, &self.live, self.lost, self.timeline_lost);
+        json.serialize(serializer)
     }
 }
 
