@@ -194,6 +194,38 @@ fn self_time_leaves_out_nested_traced_polls_and_slow_polls_blame_the_innermost()
 }
 
 #[traced_async]
+async fn quick_child(clock: &TestClock) {
+    advance(clock, 10);
+}
+
+#[traced_async]
+async fn panicking_child(clock: &TestClock) {
+    advance(clock, 20);
+    panic!("panicking_child panics, on purpose");
+}
+
+#[traced_async]
+async fn survives_a_panic(clock: &TestClock) {
+    quick_child(clock).await;
+    let caught = std::panic::AssertUnwindSafe(panicking_child(clock));
+    assert!(futures::FutureExt::catch_unwind(caught).await.is_err());
+    advance(clock, 5);
+}
+
+#[test]
+fn a_nested_poll_that_panics_leaves_the_enclosing_self_time_right() {
+    let (clock, _turn) = turn();
+    futures::executor::block_on(survives_a_panic(clock));
+    let report = traced_async::report();
+    let f = report.function("survives_a_panic").unwrap();
+    // One poll of 10 + 20 + 5 ms. quick_child's 10 ms are nested time; the panicked poll's
+    // duration is never measured (it unwound), so its 20 ms stay in the enclosing self time.
+    // Before the fix the unwind reset the nested time: self time 35 ms.
+    assert_eq!(f.busy(), Some(Duration::from_millis(35)));
+    assert_eq!(f.self_busy(), Some(Duration::from_millis(25)), "{report}");
+}
+
+#[traced_async]
 async fn takes(clock: &TestClock, micros: u64) {
     clock.advance(Duration::from_micros(micros));
 }

@@ -46,11 +46,15 @@ pub(crate) struct Ctx {
     slow_depth: Cell<u32>,
 }
 
+/// [`Entered::child_nanos`] of a poll that is not timed: no nested time is that long.
+const UNTIMED: u64 = u64::MAX;
+
 /// What a lean poll saves when it enters and restores when it leaves.
 #[derive(Clone, Copy)]
 pub(crate) struct Entered {
     pub(crate) marks: Marks,
-    /// The enclosing poll's nested time so far.
+    /// The enclosing poll's nested time so far, when this poll is timed (it then replaced it
+    /// with 0 for its own nested polls); [`UNTIMED`] when not (it left it alone).
     child_nanos: u64,
 }
 
@@ -173,7 +177,7 @@ pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) ->
         let child_nanos = if since != 0 {
             c.child_nanos.replace(0)
         } else {
-            0
+            UNTIMED
         };
         Entered { marks, child_nanos }
     })
@@ -201,6 +205,21 @@ pub(crate) fn exit_timed(saved: Entered, nanos: u64, weighed: u64) -> u64 {
             .child_nanos
             .replace(saved.child_nanos.wrapping_add(weighed));
         nanos.saturating_sub(nested)
+    })
+}
+
+/// [`exit_counting`] for a lean poll that unwound: its duration unknown, the enclosing poll's
+/// nested time is restored as it was before this poll (without this poll's nested polls, which
+/// the enclosing poll's self time then includes).
+pub(crate) fn exit_unwound(saved: Entered) -> Marks {
+    CTX.with(|c| {
+        let depth = c.depth.get().wrapping_sub(1);
+        c.depth.set(depth);
+        c.in_poll.get().pop(depth);
+        if saved.child_nanos != UNTIMED {
+            c.child_nanos.set(saved.child_nanos);
+        }
+        c.marks.replace(saved.marks)
     })
 }
 

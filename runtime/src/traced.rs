@@ -239,7 +239,7 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::discard_pended(context::exit_counting(self.saved));
+        context::discard_pended(context::exit_unwound(self.saved));
         let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();
