@@ -39,6 +39,12 @@ fn bounds(index: usize) -> (u64, u64) {
     (sub * width, width)
 }
 
+/// The largest value of bucket `index`: a maximum where none is kept, within 1/16 of it.
+pub(crate) fn upper_end(index: usize) -> u64 {
+    let (low, width) = bounds(index);
+    low + width - 1
+}
+
 /// Counts `nanos` into `cells`, a histogram's buckets on the calling thread's table (only the
 /// owner thread writes them).
 #[inline(always)]

@@ -18,12 +18,15 @@ use crate::marks::NONE;
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
+use crate::stats::SUSPENDED_SHIFT;
 
 /// Per-invocation bookkeeping, kept beside the body's future: 8 bytes, every one of which each
 /// traced future carries. Poll numbers are counted by whoever records the transitions.
 #[derive(Debug)]
 struct Frame {
-    /// Invocation id among those in flight, given at the first recorded poll; 0 before.
+    /// Invocation id among those in flight, given at the first recorded poll; 0 before. On
+    /// the lean path, which gives no ids, [`LEAN_ENDED`] and the end of the last timed poll
+    /// instead (in units of 2^[`SUSPENDED_SHIFT`] ticks), when the frame had no id.
     call: u32,
     /// Current state, encoded (see [`State::encode`]); `start` until a recorded poll.
     state: u16,
@@ -61,7 +64,7 @@ pin_project! {
             record::emit_now(meta, || {
                 let thread = context::thread_number();
                 let moved = (from, State::Cancelled.encode());
-                Event::new(meta, frame.call, thread, moved, None, None)
+                Event::new(meta, frame.id(), thread, moved, None, None)
             });
         }
     }
@@ -162,7 +165,7 @@ fn poll_recorded<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    if frame.call == 0 {
+    if frame.id() == 0 {
         let parent = context::current_call();
         frame.call = context::next_call_id();
         target.begin(meta, u64::from(frame.call), parent);
@@ -204,9 +207,10 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let mut finish = ManuallyDrop::new(finish);
     // The second clock reading, when timed: the poll's duration, its self time (less the
     // timed polls nested in it) and the slow-poll check all come from these two readings.
+    let ended = if lean.timed { clock::now() } else { 0 };
     let nanos = lean
         .timed
-        .then(|| clock::nanos_between(lean.started, clock::now()));
+        .then(|| clock::nanos_between(lean.started, ended));
     let saved = finish.saved;
     let marks = context::exit_counting(saved);
     let frame = &mut *finish.frame;
@@ -225,8 +229,58 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
         }
     }
     counters::count_codes(lean.cells, frame.state, to, None);
+    if lean.timed {
+        count_wait(frame, lean.cells, meta(), (lean.started, ended), to);
+    } else if frame.call & LEAN_ENDED != 0 {
+        // An untimed poll between two timed ones: the end kept is not this wait's start.
+        frame.call = 0;
+    }
     frame.state = to;
     poll
+}
+
+/// For a timed lean poll that ran from `readings.0` to `readings.1` (raw) and moved the frame
+/// to the encoded state `to`: counts the time suspended before it, from the end the frame
+/// kept of the poll before (at no extra clock reading), and keeps this poll's end when it
+/// suspended at an await point. Out of line, so that the counting path stays small.
+#[inline(never)]
+fn count_wait(
+    frame: &mut Frame,
+    cells: &'static [std::sync::atomic::AtomicU64],
+    meta: &'static FnMeta,
+    readings: (u64, u64),
+    to: u16,
+) {
+    if frame.call & LEAN_ENDED != 0 {
+        if State::is_await_code(frame.state) {
+            let since = (readings.0 >> SUSPENDED_SHIFT) as u32;
+            let units = since.wrapping_sub(frame.call) & !LEAN_ENDED;
+            counters::count_suspended(
+                cells,
+                meta,
+                frame.state,
+                u64::from(units) << SUSPENDED_SHIFT,
+            );
+        }
+        frame.call = 0;
+    }
+    if frame.call == 0 && State::is_await_code(to) {
+        frame.call = LEAN_ENDED | (readings.1 >> SUSPENDED_SHIFT) as u32;
+    }
+}
+
+/// The bit of [`Frame::call`] that says it holds a lean poll's end, not an invocation id.
+const LEAN_ENDED: u32 = 1 << 31;
+
+impl Frame {
+    /// The invocation id, 0 when none was given (a lean poll's end reading is not one).
+    fn id(&self) -> u32 {
+        if self.call & LEAN_ENDED != 0 {
+            0
+        } else {
+            self.call
+        }
+    }
 }
 
 /// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the

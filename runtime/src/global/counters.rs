@@ -67,10 +67,25 @@ pub(crate) fn set_timing(on: bool) {
     TIMING.store(on, Ordering::Relaxed);
 }
 
-/// Cells for `meta` on one thread: the counts, then when its polls are timed the histogram.
+/// Cells for `meta` on one thread: the counts, then when its polls are timed a histogram of
+/// suspended time per await point and, last, the poll-time histogram.
 fn cell_count(meta: &FnMeta) -> usize {
     let timed = meta.timing() && TIMING.load(Ordering::Relaxed);
-    base_cells(meta.awaits().len()) + if timed { BUCKETS } else { 0 }
+    let awaits = meta.awaits().len();
+    base_cells(awaits) + if timed { BUCKETS * (awaits + 1) } else { 0 }
+}
+
+/// Counts `ticks` (raw clock ticks, converted to ns when a report reads the histogram: a
+/// log-linear histogram's relative error survives a linear scale) suspended at await point
+/// `index` of `meta` (a timed fn's cells hold its histogram; others have none, and nothing is
+/// counted).
+#[inline]
+pub(crate) fn count_suspended(cells: &[AtomicU64], meta: &FnMeta, index: u16, ticks: u64) {
+    let awaits = meta.awaits().len();
+    if cells.len() == base_cells(awaits) + BUCKETS * (awaits + 1) {
+        let first = base_cells(awaits) + BUCKETS * usize::from(index);
+        histogram::record(cells.get(first..first + BUCKETS).unwrap_or_default(), ticks);
+    }
 }
 
 /// The first of the per-point cells of pending beside other points, for `awaits` points.
@@ -572,8 +587,10 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
         stats.self_nanos = Some(sums[SELF_BUSY]);
     }
     let awaits = meta.awaits().len();
-    if sums.len() == base_cells(awaits) + BUCKETS {
-        stats.poll_latency = Latency::from_buckets(&sums[base_cells(awaits)..], sums[MAX]);
+    let timed = sums.len() == base_cells(awaits) + BUCKETS * (awaits + 1);
+    if timed {
+        let poll = &sums[sums.len() - BUCKETS..];
+        stats.poll_latency = Latency::from_buckets(poll, sums[MAX]);
     }
     let place_sums = &sums[PLACES..pended_cells(awaits)];
     let places = place_sums.chunks_exact(PER_PLACE).map(|place| {
@@ -588,9 +605,30 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
             suspensions,
             cancellations: place[CANCELLED_AT],
             waiting,
+            suspended_latency: None,
         }
     });
     let mut places: Vec<AwaitStats> = places.collect();
+    if timed {
+        let histograms = sums[base_cells(awaits)..].chunks_exact(BUCKETS);
+        let scale = clock::Scale::now();
+        let nanos = |ticks: u64| scale.between(0, ticks);
+        for (place, buckets) in places[1..].iter_mut().zip(histograms) {
+            // No exact maximum is kept for waits: the top bucket's upper end stands for it.
+            let top = buckets
+                .iter()
+                .rposition(|&n| n > 0)
+                .map(histogram::upper_end);
+            let ticks = top.and_then(|max| Latency::from_buckets(buckets, max));
+            place.suspended_latency = ticks.map(|l| Latency {
+                count: l.count,
+                p50: nanos(l.p50),
+                p90: nanos(l.p90),
+                p99: nanos(l.p99),
+                max: nanos(l.max),
+            });
+        }
+    }
     let hidden = places.remove(0);
     stats.polls += places.iter().map(|a| a.suspensions).sum::<u64>() + hidden.suspensions;
     stats.hidden = hidden.suspensions;

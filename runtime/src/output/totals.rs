@@ -100,6 +100,20 @@ pub(crate) fn write_awaits(out: &mut String, f: &FnStats, columns: usize) {
         }
         let room = columns.saturating_sub(head.chars().count() + tail.chars().count());
         let _ = writeln!(out, "{head}{}{tail}", width::shorten(meta.expr(), room));
+        if let Some(l) = stats.suspended_latency() {
+            let _ = writeln!(
+                out,
+                "    suspended for  p50 {}  p90 {}  p99 {}  max {}  (resolution {})",
+                human_nanos(l.p50),
+                human_nanos(l.p90),
+                human_nanos(l.p99),
+                human_nanos(l.max),
+                human_nanos(crate::clock::nanos_between(
+                    0,
+                    1 << crate::stats::SUSPENDED_SHIFT
+                )),
+            );
+        }
     }
 }
 
