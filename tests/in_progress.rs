@@ -262,6 +262,18 @@ fn suspended_time_per_await_point_against_the_exact_waits() {
         report.to_string().contains("    suspended for  p50 "),
         "{report}"
     );
+    let json = serde_json::to_value(&report).unwrap();
+    let functions = json["functions"].as_array().unwrap();
+    let f = functions.iter().find(|f| f["fn"] == "suspends").unwrap();
+    let wait = &f["awaits"][0]["suspended_ns"];
+    assert_eq!(
+        (&wait["count"], wait["max"].as_u64()),
+        (&100.into(), Some(l.max))
+    );
+    assert!(
+        f["polls_ns"]["count"] == 101 && f["self_ns"].is_u64(),
+        "{f}"
+    );
 }
 
 #[traced_async]

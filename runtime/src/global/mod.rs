@@ -473,7 +473,9 @@ impl std::error::Error for ConfigError {}
 ///   `fn` JSON line (`fn`, `self` for a method, `module`, `file`, `line`, `calls`, `polls`,
 ///   `returned`, `panicked`, `cancelled`, `in_flight`, `hidden`, `busy_ns` (`null` without
 ///   timing), `future_bytes`), then `awaits`: per await point `label`, `line`, `column`,
-///   `expr`, `suspended`, `cancelled`, `waiting` (invocations waiting there now).
+///   `expr`, `suspended`, `cancelled`, `waiting` (invocations waiting there now). With timing
+///   on the lean path, also `self_ns` and `polls_ns` per fn and `suspended_ns` per await point
+///   (`polls_ns` and `suspended_ns` objects of `count`, `p50`, `p90`, `p99`, `max`, in ns).
 /// - `in_flight`: with live output on, each invocation in flight: `fn`, `self`, `module`,
 ///   `call` (its number in the live output), `parent` (`null` for an outermost one), `depth`,
 ///   `state` (`start`, `await#1`, ...) and `task` (`null` off a traced-async executor); empty

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::histogram::Latency;
 use crate::invocations::Live;
 use crate::meta::FnMeta;
 use crate::output::place::Place;
@@ -117,6 +118,12 @@ struct FnLine<'a> {
     /// Suspensions inside a macro the attribute cannot see into (`await#?`).
     hidden: u64,
     busy_ns: Option<u64>,
+    /// Busy time less the timed traced polls nested in it; absent when not measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_ns: Option<u64>,
+    /// The poll durations' count, p50, p90, p99 and max in ns; absent when not timed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polls_ns: Option<Latency>,
     future_bytes: Option<usize>,
 }
 
@@ -135,6 +142,8 @@ impl<'a> FnLine<'a> {
             in_flight: f.in_flight(),
             hidden: f.hidden_suspensions(),
             busy_ns: f.busy_nanos,
+            self_ns: f.self_nanos,
+            polls_ns: f.poll_latency(),
             future_bytes: meta.future_size(),
         }
     }
@@ -159,6 +168,9 @@ struct AwaitTotals<'a> {
     suspended: u64,
     cancelled: u64,
     waiting: u64,
+    /// How long invocations stayed suspended here, as `polls_ns`; absent when not measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suspended_ns: Option<Latency>,
 }
 
 /// Each await point of `f` with its totals.
@@ -175,6 +187,7 @@ fn await_totals(f: &FnStats) -> impl Iterator<Item = AwaitTotals<'static>> + '_ 
             suspended: stats.suspensions(),
             cancelled: stats.cancellations(),
             waiting: stats.waiting(),
+            suspended_ns: stats.suspended_latency(),
         })
 }
 
