@@ -38,6 +38,11 @@ fn run_child(config: &str) -> String {
 #[test]
 fn typos_warn_and_keep_the_valid_part() {
     if std::env::var_os(CHILD).is_some() {
+        // The strict reading returns the problems instead of warning.
+        match traced_async::RecorderBuilder::try_from_env() {
+            Ok(_) => eprintln!("STRICT: ok"),
+            Err(e) => eprintln!("STRICT: {} problems: {}", e.problems().len(), e),
+        }
         let guard = traced_async::init();
         assert_eq!(futures::executor::block_on(fetch()), 7);
         drop(guard);
@@ -48,8 +53,9 @@ fn typos_warn_and_keep_the_valid_part() {
     let stderr = run_child("ALL;lve,1,fetch=debug");
     for line in [
         "warning: TRACED_ASYNC: `lve` is read as a fn or module name; did you mean `live`?",
-        "warning: TRACED_ASYNC: `1` ignored\n  it takes fn or module paths and all, off, live, \
-         pretty, json,\n  out=PATH, summary, no-summary, no-timing",
+        "warning: TRACED_ASYNC: `1` ignored (did you mean `all`?)\n  it takes fn or module paths \
+         and all, *, off, none, live, pretty, json,\n  summary, no-summary, timing, no-timing, \
+         signals, no-signals, out=PATH,\n  timeline=PATH, slow=2ms, watchdog=1s, sample=16",
         "warning: TRACED_ASYNC: `fetch=debug`: no levels here (`debug` ignored); tracing `fetch`",
         // Traced anyway: the valid part was kept.
         "fetch  1 call, 2 polls",
@@ -57,6 +63,61 @@ fn typos_warn_and_keep_the_valid_part() {
         "STILL RUNNING",
     ] {
         assert!(stderr.contains(line), "no `{line}` in:\n{stderr}");
+    }
+    // Each mistake of the issue, alone, as a user types it: the process keeps running and
+    // says what it did with the word; valid spellings trace without a word.
+    for (config, says) in [
+        (
+            "al",
+            "`al` is read as a fn or module name; did you mean `all`?",
+        ),
+        (
+            "all,lve",
+            "`lve` is read as a fn or module name; did you mean `live`?",
+        ),
+        ("1", "`1` ignored (did you mean `all`?)"),
+        (
+            "render_report=debug",
+            "no levels here (`debug` ignored); tracing `render_report`",
+        ),
+        (
+            "fetch,tmeline=run.json",
+            "`tmeline=run.json` ignored (did you mean `timeline=`?)",
+        ),
+        ("my-app", "`my-app` ignored (did you mean `my_app`?)"),
+    ] {
+        let stderr = run_child(config);
+        assert!(
+            stderr.contains(says),
+            "TRACED_ASYNC={config}: no `{says}` in:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("STRICT: 1 problems: TRACED_ASYNC="),
+            "{stderr}"
+        );
+        assert!(stderr.contains("STILL RUNNING"), "{stderr}");
+    }
+    // An output word alone names no fn for the recorder: it says so.
+    let stderr = run_child("live");
+    let says = "warning: TRACED_ASYNC: `live` names no fn to trace: the recorder traces nothing \
+                (add `all`, or fn names)";
+    assert!(stderr.contains(says), "{stderr}");
+    assert!(!stderr.contains("fetch  1 call"), "{stderr}");
+    assert!(stderr.contains("STILL RUNNING"), "{stderr}");
+    for config in ["ALL", "all;live", "all live"] {
+        let stderr = run_child(config);
+        assert!(
+            !stderr.contains("warning"),
+            "TRACED_ASYNC={config}:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("STRICT: ok"),
+            "TRACED_ASYNC={config}:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("fetch  1 call, 2 polls"),
+            "{config}:\n{stderr}"
+        );
     }
     // A misspelt fn name traces nothing, and says so at the end.
     let stderr = run_child("fecth");

@@ -256,3 +256,48 @@ fn every_pending_branch_of_a_join_is_counted_as_suspended() {
     let suspensions: Vec<u64> = f.awaits().iter().map(|a| a.suspensions()).collect();
     assert_eq!(suspensions, [3, 1, 3, 0]);
 }
+
+#[traced_async]
+async fn reported_as_json(n: u32) -> u32 {
+    for _ in 0..n {
+        traced_async::yield_now().await;
+    }
+    n
+}
+
+/// The report as JSON (for an admin endpoint): the documented field names, the counts exact.
+#[test]
+fn the_report_serialises_to_json_with_its_documented_fields() {
+    recorder();
+    assert_eq!(futures::executor::block_on(reported_as_json(3)), 3);
+    let json: serde_json::Value = serde_json::to_value(traced_async::report()).unwrap();
+    let functions = json["functions"].as_array().expect("functions");
+    let f = functions
+        .iter()
+        .find(|f| f["fn"] == "reported_as_json")
+        .expect("reported_as_json in the report");
+    assert_eq!(f["module"], "counting");
+    assert_eq!(f["file"], "tests/counting.rs");
+    assert_eq!(
+        (&f["calls"], &f["polls"], &f["returned"]),
+        (&1.into(), &4.into(), &1.into())
+    );
+    assert_eq!(
+        (&f["in_flight"], &f["panicked"], &f["cancelled"]),
+        (&0.into(), &0.into(), &0.into())
+    );
+    // Counting only: no busy time.
+    assert!(f["busy_ns"].is_null(), "{f}");
+    let awaits = f["awaits"].as_array().expect("awaits");
+    assert_eq!(awaits.len(), 1);
+    assert_eq!(awaits[0]["label"], "0");
+    assert_eq!(awaits[0]["expr"], "traced_async::yield_now()");
+    assert_eq!(
+        (&awaits[0]["suspended"], &awaits[0]["waiting"]),
+        (&3.into(), &0.into())
+    );
+    // No live output: no numbered invocations.
+    assert_eq!(json["in_flight"], serde_json::json!([]));
+    assert_eq!(json["lost"], 0);
+    assert_eq!(json["timeline_lost"], 0);
+}

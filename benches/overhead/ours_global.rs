@@ -24,7 +24,17 @@ mod timed {
 fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        std::mem::forget(traced_async::RecorderBuilder::new().summary(false).init());
+        // `BENCH_SAMPLE=16` times one poll in 16 (issue 13's sampled timing), for
+        // `benches/callgrind.sh`'s GlobalTiming; unset, every poll is timed.
+        let builder = traced_async::RecorderBuilder::new().summary(false);
+        let builder = match std::env::var("BENCH_SAMPLE")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
+            Some(n) => builder.sample(n),
+            None => builder,
+        };
+        std::mem::forget(builder.init());
         traced_async::set_recording(false);
     });
 }

@@ -384,7 +384,7 @@ impl Polling<'_> {
         self.take_span();
         let code = match self.saved.take() {
             Some(saved) => {
-                let marks = context::exit_counting(saved);
+                let marks = context::exit_marks(saved);
                 *region = marks.region();
                 marks.end_code(meta, ready, |_| {
                     context::take_pended();
@@ -443,7 +443,7 @@ impl Polling<'_> {
     fn unwound(&mut self) {
         self.take_span();
         if let Some(saved) = self.saved.take() {
-            context::discard_pended(context::exit_counting(saved));
+            context::discard_pended(context::exit_marks(saved));
         }
         let Some(open) = self.bridge.0.take() else {
             return;

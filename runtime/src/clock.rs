@@ -4,10 +4,32 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
+static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
+
 #[inline]
 fn clock() -> &'static quanta::Clock {
-    static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
     CLOCK.get_or_init(quanta::Clock::new)
+}
+
+/// A clock that tests move by hand, in place of the TSC, for the whole process: every poll's
+/// duration is then exactly what the test says. Not a public API (it is in `__private`).
+#[derive(Debug, Clone)]
+pub struct TestClock(Arc<quanta::Mock>);
+
+impl TestClock {
+    /// Makes this process's clock one the test moves (starting at 1 s); `None` when the clock
+    /// was already read, so a test installs it first.
+    pub fn install() -> Option<TestClock> {
+        let (clock, mock) = quanta::Clock::mock();
+        mock.increment(1_000_000_000u64);
+        CLOCK.set(clock).ok()?;
+        Some(TestClock(mock))
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.0.increment(by);
+    }
 }
 
 /// A raw timestamp, only meaningful to [`nanos_between`].

@@ -10,6 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
+use crate::in_poll::{self, InPoll};
 use crate::marks::{Marks, NONE, Pended};
 use crate::state::SEVERAL;
 
@@ -31,6 +32,30 @@ pub(crate) struct Ctx {
     /// The await points that returned `Pending` in the current poll of the frame whose marks
     /// say several did; empty otherwise.
     pended: Cell<Pended>,
+    /// This thread's stack of polls in progress on the lean path (a never-read one until the
+    /// thread has a counter table), how deep the lean polls on it are nested now, and the
+    /// number of the last lean poll it entered.
+    in_poll: Cell<&'static InPoll>,
+    depth: Cell<u32>,
+    seq: Cell<u32>,
+    /// ns spent so far in timed lean polls nested in the current one: what its self time
+    /// excludes.
+    child_nanos: Cell<u64>,
+    /// The depth of the last slow poll (see `global::slow`) on this thread, `u32::MAX` for
+    /// none: a slow poll with a slow one nested deeper leaves the blame to it.
+    slow_depth: Cell<u32>,
+}
+
+/// [`Entered::child_nanos`] of a poll that is not timed: no nested time is that long.
+const UNTIMED: u64 = u64::MAX;
+
+/// What a lean poll saves when it enters and restores when it leaves.
+#[derive(Clone, Copy)]
+pub(crate) struct Entered {
+    pub(crate) marks: Marks,
+    /// The enclosing poll's nested time so far, when this poll is timed (it then replaced it
+    /// with 0 for its own nested polls); [`UNTIMED`] when not (it left it alone).
+    child_nanos: u64,
 }
 
 impl Ctx {
@@ -38,6 +63,30 @@ impl Ctx {
     #[inline(always)]
     pub(crate) fn enter_counting(&self, region: u16) -> Marks {
         self.marks.replace(Marks::entering(region))
+    }
+
+    /// The number the next lean poll entered on this thread will have (see
+    /// [`enter_in_poll`]): what decides whether a sampled recorder times it.
+    #[inline(always)]
+    pub(crate) fn next_seq(&self) -> u32 {
+        self.seq.get().wrapping_add(1)
+    }
+
+    /// Uses `stack` for this thread's polls in progress from now on.
+    pub(crate) fn set_in_poll(&self, stack: &'static InPoll) {
+        self.in_poll.set(stack);
+    }
+
+    /// The lean polls this thread is inside now.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth.get()
+    }
+
+    /// Whether a slow poll at `depth` should be blamed (no slow poll nested deeper in it was);
+    /// notes it for the polls around it.
+    pub(crate) fn blame_slow(&self, depth: u32) -> bool {
+        let nested = self.slow_depth.replace(depth);
+        nested == u32::MAX || nested <= depth
     }
 
     #[inline(always)]
@@ -61,6 +110,11 @@ thread_local! {
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
             pended: Cell::new(Pended::EMPTY),
+            in_poll: Cell::new(&in_poll::UNREAD),
+            depth: Cell::new(0),
+            seq: Cell::new(0),
+            child_nanos: Cell::new(0),
+            slow_depth: Cell::new(u32::MAX),
         }
     };
     /// Sets of outer frames put aside while an inner frame's poll had several points pending.
@@ -106,10 +160,75 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
     })
 }
 
-/// [`exit`] for counting only.
+/// Puts a lean poll on this thread's polls in progress: of the fn numbered `number` (slot + 1),
+/// resuming from the encoded state `from`, started at raw reading `since` (0 when not timed).
+/// Returns what the poll restores when it leaves, with `marks`. An access of its own, apart
+/// from the one that entered the marks: each stays small enough to be inlined.
 #[inline(always)]
-pub(crate) fn exit_counting(saved: Marks) -> Marks {
+pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) -> Entered {
+    CTX.with(|c| {
+        let depth = c.depth.get();
+        let seq = c.seq.get().wrapping_add(1);
+        c.seq.set(seq);
+        c.in_poll.get().push(depth, number, from, seq, since);
+        c.depth.set(depth.wrapping_add(1));
+        // An untimed poll leaves the nested time alone: the timed polls nested in it count
+        // towards the timed poll around it.
+        let child_nanos = if since != 0 {
+            c.child_nanos.replace(0)
+        } else {
+            UNTIMED
+        };
+        Entered { marks, child_nanos }
+    })
+}
+
+/// Restores the marks `saved` by [`Ctx::enter_counting`] and returns what the finished poll
+/// marked: for a poll that keeps marks only (the tracing bridge's), not a lean poll in
+/// progress.
+#[inline(always)]
+pub(crate) fn exit_marks(saved: Marks) -> Marks {
     CTX.with(|c| c.marks.replace(saved))
+}
+
+/// [`exit`] for counting only: restores `saved`, takes the poll off this thread's polls in
+/// progress and returns what it marked.
+#[inline(always)]
+pub(crate) fn exit_counting(saved: Entered) -> Marks {
+    CTX.with(|c| {
+        let depth = c.depth.get().wrapping_sub(1);
+        c.depth.set(depth);
+        c.in_poll.get().pop(depth);
+        c.marks.replace(saved.marks)
+    })
+}
+
+/// For a timed lean poll that took `nanos`, after [`exit_counting`]: its self time (`nanos`
+/// less the time of the timed polls nested in it); `weighed` (`nanos`, or when one poll in N
+/// is timed, N times it: what it stands for) counts as nested time of the enclosing poll.
+#[inline(always)]
+pub(crate) fn exit_timed(saved: Entered, nanos: u64, weighed: u64) -> u64 {
+    CTX.with(|c| {
+        let nested = c
+            .child_nanos
+            .replace(saved.child_nanos.wrapping_add(weighed));
+        nanos.saturating_sub(nested)
+    })
+}
+
+/// [`exit_counting`] for a lean poll that unwound: its duration unknown, the enclosing poll's
+/// nested time is restored as it was before this poll (without this poll's nested polls, which
+/// the enclosing poll's self time then includes).
+pub(crate) fn exit_unwound(saved: Entered) -> Marks {
+    CTX.with(|c| {
+        let depth = c.depth.get().wrapping_sub(1);
+        c.depth.set(depth);
+        c.in_poll.get().pop(depth);
+        if saved.child_nanos != UNTIMED {
+            c.child_nanos.set(saved.child_nanos);
+        }
+        c.marks.replace(saved.marks)
+    })
 }
 
 /// The invocation being polled on this thread, 0 when none: the parent of a new invocation.

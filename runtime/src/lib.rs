@@ -28,6 +28,8 @@ mod event;
 mod executor;
 mod fields;
 mod global;
+mod histogram;
+mod in_poll;
 mod invocations;
 mod marks;
 mod meta;
@@ -53,8 +55,10 @@ pub use crate::executor::{
     spawn, spawn_named, timeout, yield_now,
 };
 pub use crate::global::{
-    AlreadyInstalled, ConfigError, Guard, RecorderBuilder, Report, init, report, set_recording,
+    AlreadyInstalled, ConfigError, Guard, PollInProgress, RecorderBuilder, Report, SlowPolls, init,
+    report, set_recording,
 };
+pub use crate::histogram::Latency;
 pub use crate::output::Format;
 pub use crate::replay::{Replay, ReplayError};
 pub use crate::state::State;
@@ -83,6 +87,7 @@ pub mod expansion {
 /// What the attribute's expansion names. Not a public API: it may change in any release.
 pub mod __private {
     pub use crate::await_point::{AwaitPoint, enter_await, enter_unseen_macro, note_owner};
+    pub use crate::clock::TestClock;
     pub use crate::meta::{AwaitKind, AwaitMeta, FnMeta};
     pub use crate::one_poll::complete_in_one_poll;
     pub use crate::state::MAX_AWAITS;

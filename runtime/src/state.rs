@@ -32,6 +32,11 @@ const HIDDEN: u16 = u16::MAX - 1;
 const RETURNED: u16 = u16::MAX - 2;
 const PANICKED: u16 = u16::MAX - 3;
 const CANCELLED: u16 = u16::MAX - 4;
+/// A frame's code, never a transition's: the invocation's first poll was not recorded (no one
+/// recorded then, or nobody selected it), so later polls are not either: counting it from the
+/// middle would report a call that never started (`main 1 in flight` for a `main` that
+/// installed the recorder in its first poll).
+const UNSEEN: u16 = u16::MAX - 5;
 
 /// The most await points one function can have; the attribute rejects more. The poll context
 /// uses the top bit of an await point's code to mark several branches pending at once.
@@ -70,6 +75,21 @@ impl State {
     #[inline(always)]
     pub(crate) const fn is_start_code(code: u16) -> bool {
         code == START
+    }
+
+    /// The frame code of an invocation whose first poll nobody recorded: none of its polls is
+    /// recorded (see `UNSEEN`).
+    #[inline(always)]
+    pub(crate) const fn unseen_code() -> u16 {
+        UNSEEN
+    }
+
+    /// Whether dropping a frame in this state records nothing: never polled (`start`), never
+    /// recorded (unseen) or finished. One range check and one compare: the codes from unseen
+    /// to `start` are all of these but `await#?`.
+    #[inline(always)]
+    pub(crate) const fn drops_quietly_code(code: u16) -> bool {
+        code >= UNSEEN && code != HIDDEN
     }
 
     /// Whether an encoded state is suspended at an await point.
@@ -138,7 +158,11 @@ mod tests {
             State::Cancelled,
         ] {
             assert_eq!(State::is_final_code(state.encode()), state.is_final());
+            let quiet = state.is_final() || state == State::Start;
+            assert_eq!(State::drops_quietly_code(state.encode()), quiet, "{state}");
         }
+        assert!(State::drops_quietly_code(State::unseen_code()));
+        assert!(!State::drops_quietly_code(MAX_AWAITS - 1));
         for state in [
             State::Start,
             State::Await(0),

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::histogram::Latency;
 use crate::meta::FnMeta;
 use crate::state::State;
 use crate::transition::Transition;
@@ -19,6 +20,11 @@ pub struct FnStats {
     pub(crate) hidden: u64,
     pub(crate) hidden_waiting: u64,
     pub(crate) busy_nanos: Option<u64>,
+    /// Busy time less the time of traced polls nested in it (the process-wide recorder's
+    /// timed counting only).
+    pub(crate) self_nanos: Option<u64>,
+    /// Poll durations (the process-wide recorder's timing only).
+    pub(crate) poll_latency: Option<Latency>,
     pub(crate) awaits: Vec<AwaitStats>,
 }
 
@@ -28,6 +34,7 @@ pub struct AwaitStats {
     pub(crate) suspensions: u64,
     pub(crate) cancellations: u64,
     pub(crate) waiting: u64,
+    pub(crate) suspended_latency: Option<Latency>,
 }
 
 impl AwaitStats {
@@ -50,7 +57,22 @@ impl AwaitStats {
     pub fn waiting(&self) -> u64 {
         self.waiting
     }
+
+    /// How long invocations stayed suspended here (from the end of the poll that suspended to
+    /// the start of the next), when the process-wide recorder timed both polls on its lean
+    /// path; `None` otherwise. Its maximum is the upper end of the top bucket holding a wait
+    /// (within 1/16), not an exact one. Measured at a resolution of 1 024 raw clock ticks (the
+    /// summary's line says it in ns), so a wait of a few resolutions is coarse; a wait longer
+    /// than 2^31 resolutions (about 12 minutes on a 3 GHz TSC) is counted modulo that.
+    pub fn suspended_latency(&self) -> Option<Latency> {
+        self.suspended_latency
+    }
 }
+
+/// The resolution of [`AwaitStats::suspended_latency`] is 2^`SUSPENDED_SHIFT` raw clock ticks:
+/// a suspended invocation's frame keeps its last timed poll's end reading in 31 bits, in these
+/// units.
+pub(crate) const SUSPENDED_SHIFT: u32 = 10;
 
 impl FnStats {
     pub(crate) fn new(meta: &'static FnMeta) -> Self {
@@ -64,6 +86,8 @@ impl FnStats {
             hidden: 0,
             hidden_waiting: 0,
             busy_nanos: None,
+            self_nanos: None,
+            poll_latency: None,
             awaits: vec![AwaitStats::default(); meta.awaits().len()],
         }
     }
@@ -187,6 +211,19 @@ impl FnStats {
     /// Time spent inside this function's polls, when timing was on.
     pub fn busy(&self) -> Option<Duration> {
         self.busy_nanos.map(Duration::from_nanos)
+    }
+
+    /// Time spent in this function's own code: [`busy`](Self::busy) less the time of the
+    /// traced polls nested in its polls. Known when the process-wide recorder times polls
+    /// without live output (its counting path).
+    pub fn self_busy(&self) -> Option<Duration> {
+        self.self_nanos.map(Duration::from_nanos)
+    }
+
+    /// Count, percentiles and maximum of this function's poll durations, when the
+    /// process-wide recorder timed them.
+    pub fn poll_latency(&self) -> Option<Latency> {
+        self.poll_latency
     }
 
     /// Totals per await point, indexed like [`FnMeta::awaits`].

@@ -12,19 +12,23 @@ use crate::activity::{Activity, Mode, PollPath};
 #[cfg(feature = "tracing")]
 use crate::bridge::{self, Bridge};
 use crate::clock;
-use crate::context::{self, Saved};
+use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::counters::{self, Lean};
-use crate::marks::{Marks, NONE};
+use crate::global::slow;
+use crate::marks::NONE;
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
+use crate::stats::SUSPENDED_SHIFT;
 
 /// Per-invocation bookkeeping, kept beside the body's future: 8 bytes, every one of which each
 /// traced future carries. Poll numbers are counted by whoever records the transitions.
 #[derive(Debug)]
 struct Frame {
-    /// Invocation id among those in flight, given at the first recorded poll; 0 before.
+    /// Invocation id among those in flight, given at the first recorded poll; 0 before. On
+    /// the lean path, which gives no ids, [`LEAN_ENDED`] and the end of the last timed poll
+    /// instead (in units of 2^[`SUSPENDED_SHIFT`] ticks), when the frame had no id.
     call: u32,
     /// Current state, encoded (see [`State::encode`]); `start` until a recorded poll.
     state: u16,
@@ -65,8 +69,9 @@ pin_project! {
             this.bridge.dropped((this.meta)());
             let frame = &*this.frame;
             // Dropped while suspended: the invocation was cancelled at its current await point.
-            // Finished or never polled invocations (the common drops) cost two compares.
-            if State::is_start_code(frame.state) || State::is_final_code(frame.state) {
+            // Finished, never polled or never recorded invocations (the common drops) cost
+            // two compares.
+            if State::drops_quietly_code(frame.state) {
                 return;
             }
             let from = frame.state;
@@ -74,7 +79,7 @@ pin_project! {
             record::emit_now(meta, || {
                 let thread = context::thread_number();
                 let moved = (from, State::Cancelled.encode());
-                Event::new(meta, frame.call, thread, moved, None, None)
+                Event::new(meta, frame.id(), thread, moved, None, None)
             });
         }
     }
@@ -152,17 +157,26 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
 ) -> Poll<F::Output> {
     let activity = Activity::now();
     if activity.is_idle() {
-        return body.poll(cx);
+        let poll = body.poll(cx);
+        // A first poll nobody recorded that suspended: none of this invocation's polls
+        // will be recorded (counted from its middle, it would be a call that never
+        // started). One that completed at once needs no mark.
+        if poll.is_pending() && State::is_start_code(frame.state) {
+            frame.state = State::unseen_code();
+        }
+        return poll;
     }
     let meta = meta_fn();
     if State::is_start_code(frame.state) {
         meta.note_future_size(size_of::<T>());
+    } else if frame.state == State::unseen_code() {
+        return body.poll(cx);
     }
     // The process-wide recorder's counting is the path production pays for: decided by
     // the load above (no capture scope anywhere, the recorder only counting) and entered
     // in one short thread-local access, so the body's poll stays in this fn.
     let lean = match activity.path(meta) {
-        PollPath::Counted { timed } => counters::enter(meta, frame.region, timed),
+        PollPath::Counted { timed } => counters::enter(meta, frame.region, frame.state, timed),
         PollPath::Off | PollPath::Full => None,
     };
     match lean {
@@ -182,7 +196,12 @@ fn poll_full<F: Future>(
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
     record::with_target(meta, |target| match target {
-        Target::Off => body.poll(cx),
+        Target::Off => {
+            if State::is_start_code(frame.state) {
+                frame.state = State::unseen_code();
+            }
+            body.poll(cx)
+        }
         target => poll_recorded(target, meta, frame, body, cx),
     })
 }
@@ -196,7 +215,7 @@ fn poll_recorded<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    if frame.call == 0 {
+    if frame.id() == 0 {
         let parent = context::current_call();
         frame.call = context::next_call_id();
         target.begin(meta, u64::from(frame.call), parent);
@@ -229,7 +248,6 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    let started = if lean.timed { clock::now() } else { 0 };
     let finish = CountFinish {
         saved: lean.saved,
         meta,
@@ -237,7 +255,14 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     };
     let poll = body.poll(cx);
     let mut finish = ManuallyDrop::new(finish);
-    let marks = context::exit_counting(finish.saved);
+    // The second clock reading, when timed: the poll's duration, its self time (less the
+    // timed polls nested in it) and the slow-poll check all come from these two readings.
+    let ended = if lean.timed { clock::now() } else { 0 };
+    let nanos = lean
+        .timed
+        .then(|| clock::nanos_between(lean.started, ended));
+    let saved = finish.saved;
+    let marks = context::exit_counting(saved);
     let frame = &mut *finish.frame;
     frame.region = marks.region();
     let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
@@ -246,25 +271,79 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
             counters::count_pended(lean.cells, meta(), points);
         }
     });
-    let nanos = lean
-        .timed
-        .then(|| clock::nanos_between(started, clock::now()));
-    counters::count_codes(lean.cells, frame.state, to, nanos);
+    if let Some(nanos) = nanos {
+        let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
+        counters::count_time(lean.cells, nanos, Some(own));
+        if nanos >= slow::threshold() {
+            slow::count(meta(), frame.state, to, nanos);
+        }
+    }
+    counters::count_codes(lean.cells, frame.state, to, None);
+    if lean.timed {
+        count_wait(frame, lean.cells, meta(), (lean.started, ended), to);
+    } else if frame.call & LEAN_ENDED != 0 {
+        // An untimed poll between two timed ones: the end kept is not this wait's start.
+        frame.call = 0;
+    }
     frame.state = to;
     poll
+}
+
+/// For a timed lean poll that ran from `readings.0` to `readings.1` (raw) and moved the frame
+/// to the encoded state `to`: counts the time suspended before it, from the end the frame
+/// kept of the poll before (at no extra clock reading), and keeps this poll's end when it
+/// suspended at an await point. Out of line, so that the counting path stays small.
+#[inline(never)]
+fn count_wait(
+    frame: &mut Frame,
+    cells: &'static [std::sync::atomic::AtomicU64],
+    meta: &'static FnMeta,
+    readings: (u64, u64),
+    to: u16,
+) {
+    if frame.call & LEAN_ENDED != 0 {
+        if State::is_await_code(frame.state) {
+            let since = (readings.0 >> SUSPENDED_SHIFT) as u32;
+            let units = since.wrapping_sub(frame.call) & !LEAN_ENDED;
+            counters::count_suspended(
+                cells,
+                meta,
+                frame.state,
+                u64::from(units) << SUSPENDED_SHIFT,
+            );
+        }
+        frame.call = 0;
+    }
+    if frame.call == 0 && State::is_await_code(to) {
+        frame.call = LEAN_ENDED | (readings.1 >> SUSPENDED_SHIFT) as u32;
+    }
+}
+
+/// The bit of [`Frame::call`] that says it holds a lean poll's end, not an invocation id.
+const LEAN_ENDED: u32 = 1 << 31;
+
+impl Frame {
+    /// The invocation id, 0 when none was given (a lean poll's end reading is not one).
+    fn id(&self) -> u32 {
+        if self.call & LEAN_ENDED != 0 {
+            0
+        } else {
+            self.call
+        }
+    }
 }
 
 /// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the
 /// thread's context and counts a panic (the slow lookup of the counters is fine there).
 struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
-    saved: Marks,
+    saved: Entered,
     meta: M,
     frame: &'a mut Frame,
 }
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::discard_pended(context::exit_counting(self.saved));
+        context::discard_pended(context::exit_unwound(self.saved));
         let from = self.frame.state;
         self.frame.state = State::Panicked.encode();
         let meta = (self.meta)();

@@ -17,7 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["meta.rs", "clock.rs", "activity.rs"],
     ),
     ("states", &["state.rs"]),
-    ("poll context", &["marks.rs", "context.rs"]),
+    ("poll context", &["marks.rs", "context.rs", "in_poll.rs"]),
     (
         "events, invocations, stats",
         &[
@@ -26,6 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "invocations.rs",
             "stats.rs",
             "fields.rs",
+            "histogram.rs",
         ],
     ),
     ("output formats", &["output/"]),

@@ -10,10 +10,8 @@ use std::time::Duration;
 
 use crate::diagnostics::watch::Seen;
 use crate::executor::clock::nanos;
-use crate::meta::FnMeta;
-use crate::output::place::Place;
+use crate::output::place::segment_end as end;
 use crate::output::units::human_nanos;
-use crate::state::State;
 
 /// The report for a poll of `task` that took `elapsed`; `batch` holds that poll's transitions.
 /// `charged` is set in deterministic mode, where real time is hidden: the poll's measured
@@ -58,16 +56,4 @@ pub(crate) fn report(
         None => out.push_str("\n  outside any traced fn's own poll (in the task's untraced code)"),
     }
     out
-}
-
-/// `await#1 (line 12)`, `the start (line 9)`, `the return`.
-fn end(meta: &'static FnMeta, state: State) -> String {
-    match state {
-        State::Start => format!("the start (line {})", meta.line()),
-        State::Await(_) => Place::of(meta, state).with_line(),
-        State::Returned => "the return".to_owned(),
-        State::Panicked => "the panic".to_owned(),
-        State::Hidden => "await#? (inside a macro)".to_owned(),
-        State::Cancelled => "the drop".to_owned(),
-    }
 }

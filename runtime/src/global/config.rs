@@ -29,6 +29,14 @@ pub(crate) struct Config {
     pub(crate) out: Option<PathBuf>,
     /// Where to stream the timeline (`timeline=path`), if anywhere.
     pub(crate) timeline: Option<PathBuf>,
+    /// Print the summary on SIGINT and SIGTERM too (`signals`, the default; `no-signals`).
+    pub(crate) signals: bool,
+    /// The slow-poll threshold in ns (`slow=2ms`), when set.
+    pub(crate) slow: Option<u64>,
+    /// How long a poll runs before the watchdog prints it, in ns (`watchdog=1s`), if any.
+    pub(crate) watchdog: Option<u64>,
+    /// Times one poll in this many (`sample=16`), when set.
+    pub(crate) sample: Option<u32>,
 }
 
 impl Default for Config {
@@ -42,25 +50,47 @@ impl Default for Config {
             scopes: None,
             out: None,
             timeline: None,
+            signals: true,
+            slow: None,
+            watchdog: None,
+            sample: None,
         }
     }
 }
 
-/// The words `TRACED_ASYNC` takes besides fn and module paths, in the order a warning lists them.
-const KEYWORDS: [&str; 12] = [
+/// The words `TRACED_ASYNC` takes besides fn and module paths, in the order a warning lists
+/// them; each is one arm of [`Config::apply_word`].
+const WORDS: [&str; 13] = [
     "all",
+    "*",
+    "off",
+    "none",
     "live",
-    "json",
     "pretty",
+    "json",
     "summary",
     "no-summary",
     "timing",
     "no-timing",
-    "off",
-    "none",
-    "*",
-    "out=",
+    "signals",
+    "no-signals",
 ];
+
+/// The keys that take a value, `key=value`, with what the value is (for the warning's list);
+/// each is one arm of [`Config::apply_key`].
+const KEYS: [(&str, &str); 5] = [
+    ("out", "PATH"),
+    ("timeline", "PATH"),
+    ("slow", "2ms"),
+    ("watchdog", "1s"),
+    ("sample", "16"),
+];
+
+/// `RUST_LOG`'s levels: `TRACED_ASYNC` has none, but a user used to `RUST_LOG` types them.
+const LEVELS: [&str; 5] = ["trace", "debug", "info", "warn", "error"];
+
+/// Words a user may type to mean "everything".
+const MEANS_ALL: [&str; 4] = ["1", "true", "yes", "on"];
 
 impl Config {
     /// Parses directives such as `all`, `fetch,my_crate::db,live`, `all,json,no-summary`,
@@ -72,8 +102,10 @@ impl Config {
     /// fn, `off` none (and the capture scopes print nothing). Output words: `live` or `pretty`
     /// (pretty transitions), `json` (JSON lines, the summary included), `out=PATH` (to that
     /// file instead of stderr), `summary` / `no-summary` (summary when the guard drops; on by
-    /// default), `no-timing` (count without measuring polls). Options are matched without
-    /// regard to case; words are separated by commas, spaces or semicolons.
+    /// default), `no-timing` (count without measuring polls), `no-signals` (no summary on
+    /// SIGINT and SIGTERM), `slow=2ms` (the slow-poll threshold), `watchdog=1s` (print polls
+    /// stuck that long), `sample=16` (time one poll in 16). Options are matched without regard
+    /// to case; words are separated by commas, spaces or semicolons.
     pub(crate) fn parse(text: &str) -> (Config, Vec<String>) {
         let mut config = Config {
             all: false,
@@ -85,77 +117,146 @@ impl Config {
             .map(str::trim)
             .filter(|w| !w.is_empty())
         {
-            if let Some((key, path)) = word.split_once('=')
-                && key.eq_ignore_ascii_case("out")
-            {
-                if path.is_empty() {
-                    warnings.push("`out=` names no file; writing to stderr".to_owned());
-                } else {
-                    config.out = Some(PathBuf::from(path));
-                }
-                continue;
-            }
-            if let Some((key, path)) = word.split_once('=')
-                && key.eq_ignore_ascii_case("timeline")
-            {
-                match path {
-                    "" => warnings.push("`timeline=` needs a file: `timeline=run.json`".to_owned()),
-                    path => config.timeline = Some(path.into()),
-                }
-                continue;
-            }
-            match word.to_ascii_lowercase().as_str() {
-                "all" | "*" => config.all = true,
-                "off" | "none" => {
-                    config.all = false;
-                    config.filter.clear();
-                    config.live = Format::Off;
-                    config.scopes = Some(Format::Off);
-                }
-                "live" | "pretty" => {
-                    config.live = Format::Pretty;
-                    config.scopes = Some(Format::Pretty);
-                }
-                "json" => {
-                    config.live = Format::Json;
-                    config.scopes = Some(Format::Json);
-                }
-                "summary" => config.summary = true,
-                "no-summary" => config.summary = false,
-                "timing" => config.timing = true,
-                "no-timing" => config.timing = false,
-                _ => warnings.extend(config.parse_name(word)),
-            }
+            let lower = word.to_ascii_lowercase();
+            let problem = if let Some((key, value)) = word.split_once('=') {
+                config.apply_key(word, &key.to_ascii_lowercase(), value)
+            } else if config.apply_word(&lower) {
+                None
+            } else {
+                config.parse_name(word)
+            };
+            warnings.extend(problem);
         }
         (config, warnings)
     }
 
-    /// A word that is not an option: a fn or module path to trace, perhaps with a `RUST_LOG`
-    /// level after it (kept, the level dropped), or a mistake (ignored).
-    fn parse_name(&mut self, word: &str) -> Option<String> {
-        if let Some((name, level)) = word.split_once('=')
-            && is_path(name)
-        {
-            self.filter.push(name.to_owned());
-            return Some(format!(
-                "`{word}`: no levels here (`{level}` ignored); tracing `{name}`"
-            ));
+    /// Applies one option word (lower case); `false` when `word` is none.
+    fn apply_word(&mut self, word: &str) -> bool {
+        match word {
+            "all" | "*" => self.all = true,
+            "off" | "none" => {
+                self.all = false;
+                self.filter.clear();
+                self.live = Format::Off;
+                self.scopes = Some(Format::Off);
+            }
+            "live" | "pretty" => {
+                self.live = Format::Pretty;
+                self.scopes = Some(Format::Pretty);
+            }
+            "json" => {
+                self.live = Format::Json;
+                self.scopes = Some(Format::Json);
+            }
+            "summary" => self.summary = true,
+            "no-summary" => self.summary = false,
+            "timing" => self.timing = true,
+            "no-timing" => self.timing = false,
+            "signals" => self.signals = true,
+            "no-signals" => self.signals = false,
+            _ => return false,
         }
+        true
+    }
+
+    /// Applies `word`, `key=value` (`key` in lower case): an option with a value, a name with
+    /// a `RUST_LOG` level (the name kept, the level dropped) or a mistake. Returns the
+    /// warning, if any.
+    fn apply_key(&mut self, word: &str, key: &str, value: &str) -> Option<String> {
+        match key {
+            "out" if value.is_empty() => Some("`out=` names no file; writing to stderr".to_owned()),
+            "out" => {
+                self.out = Some(PathBuf::from(value));
+                None
+            }
+            "timeline" if value.is_empty() => {
+                Some("`timeline=` needs a file: `timeline=run.json`".to_owned())
+            }
+            "timeline" => {
+                self.timeline = Some(value.into());
+                None
+            }
+            "slow" | "watchdog" => match parse_duration(value) {
+                Some(nanos) if key == "slow" => {
+                    self.slow = Some(nanos);
+                    None
+                }
+                Some(nanos) => {
+                    self.watchdog = Some(nanos);
+                    None
+                }
+                None => Some(format!(
+                    "`{word}`: `{value}` is not a duration; write it like `{key}=2ms` \
+                     (ns, us, ms, s)"
+                )),
+            },
+            "sample" => match value.parse::<u32>() {
+                Ok(n) if n >= 1 => {
+                    self.sample = Some(n);
+                    None
+                }
+                _ => Some(format!(
+                    "`{word}`: `{value}` is not a number of polls; write it like `sample=16` \
+                     (one poll in 16 timed)"
+                )),
+            },
+            // `all=debug`, `fetch=info`: `RUST_LOG`'s habit; the level means nothing here,
+            // the option (applied by the guard) or the name is kept.
+            _ if LEVELS.contains(&value.to_ascii_lowercase().as_str())
+                && (self.apply_word(key) || is_path(key)) =>
+            {
+                let name = &word[..key.len()];
+                if !WORDS.contains(&key) {
+                    self.filter.push(name.to_owned());
+                }
+                let kept = if WORDS.contains(&key) {
+                    "kept"
+                } else {
+                    "tracing"
+                };
+                Some(format!(
+                    "`{word}`: no levels here (`{value}` ignored); {kept} `{name}`"
+                ))
+            }
+            _ => {
+                let keys = KEYS.iter().map(|(key, _)| *key);
+                let hint = nearest(key, keys, 2)
+                    .map(|key| format!(" (did you mean `{key}=`?)"))
+                    .unwrap_or_default();
+                Some(format!("`{word}` ignored{hint}\n  {}", accepted()))
+            }
+        }
+    }
+
+    /// A word that is not an option: a fn or module path to trace, or a mistake (ignored).
+    fn parse_name(&mut self, word: &str) -> Option<String> {
+        let lower = word.to_ascii_lowercase();
         if is_path(word) {
             self.filter.push(word.to_owned());
             // A path is a valid fn name, but one a letter away from an option is likelier a
             // typo (`lve`, `al`): say so now, since the trace would only show it at the end.
-            return nearest(word, KEYWORDS.iter().copied(), 1).map(|option| {
+            if MEANS_ALL.contains(&lower.as_str()) || LEVELS.contains(&lower.as_str()) {
+                return Some(format!(
+                    "`{word}` is read as a fn or module name; to trace every fn, write `all`"
+                ));
+            }
+            return nearest(word, WORDS.iter().copied(), 1).map(|option| {
                 format!("`{word}` is read as a fn or module name; did you mean `{option}`?")
             });
         }
-        let hint = nearest(word, KEYWORDS.iter().copied(), 2)
+        let dashes = word.replace('-', "_");
+        let hint = if MEANS_ALL.contains(&lower.as_str()) {
+            Some("all".to_owned())
+        } else if is_path(&dashes) {
+            // A crate's name as Cargo.toml spells it: its module path has underscores.
+            Some(dashes)
+        } else {
+            nearest(word, WORDS.iter().copied(), 2).map(str::to_owned)
+        };
+        let hint = hint
             .map(|option| format!(" (did you mean `{option}`?)"))
             .unwrap_or_default();
-        Some(format!(
-            "`{word}` ignored{hint}\n  it takes fn or module paths and all, off, live, pretty, \
-             json,\n  out=PATH, summary, no-summary, no-timing"
-        ))
+        Some(format!("`{word}` ignored{hint}\n  {}", accepted()))
     }
 
     /// The fn filters that select none of `ran` (the traced fns that ran while recording), each
@@ -281,19 +382,51 @@ impl Format {
     }
 }
 
+/// What `TRACED_ASYNC` accepts, for a warning: every word and key, from the tables the parser
+/// matches.
+fn accepted() -> String {
+    let words = WORDS.iter().copied();
+    let keys = KEYS.iter().map(|(key, value)| format!("{key}={value}"));
+    let all: Vec<String> = words.map(str::to_owned).chain(keys).collect();
+    let text = format!("it takes fn or module paths and {}", all.join(", "));
+    // Continued lines are indented as the first, which the warning indents by two.
+    crate::output::width::wrap(&text, 78)
+}
+
 /// The candidate closest to `word` within `max` edits (ignoring case), if any but `word`.
 fn nearest<'a>(
     word: &str,
     candidates: impl Iterator<Item = &'a str>,
     max: usize,
 ) -> Option<&'a str> {
+    let original = word;
     let word = word.to_ascii_lowercase();
     candidates
-        .filter(|c| c.len() > 1)
+        .filter(|c| c.len() > 1 && *c != original)
         .map(|c| (strsim::levenshtein(&word, &c.to_ascii_lowercase()), c))
-        .filter(|&(distance, _)| distance > 0 && distance <= max)
+        .filter(|&(distance, _)| distance <= max)
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, c)| c)
+}
+
+/// A duration such as `2ms`, `1s`, `1.5s`, `500us` (or `µs`), `100ns`, in ns; `None` when it is
+/// not one or is zero.
+fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.to_ascii_lowercase().as_str() {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "ms" => 1e6,
+        "s" => 1e9,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    // A duration is read once, at start-up: the rounding of f64 is far below a nanosecond here.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let nanos = (value * scale).round() as u64;
+    (nanos > 0).then_some(nanos)
 }
 
 fn is_path(word: &str) -> bool {
@@ -356,6 +489,9 @@ mod tests {
 
     #[test]
     fn mistakes_warn_and_keep_the_valid_part() {
+        let accepted = "\n  it takes fn or module paths and all, *, off, none, live, pretty, json,\n  \
+                        summary, no-summary, timing, no-timing, signals, no-signals, out=PATH,\n  \
+                        timeline=PATH, slow=2ms, watchdog=1s, sample=16";
         let (c, w) = Config::parse("all,lve");
         assert!(c.all);
         assert_eq!(
@@ -364,21 +500,23 @@ mod tests {
         );
         let (c, w) = Config::parse("1,all");
         assert_eq!(c.mode(), Mode::Timing);
-        assert_eq!(w.len(), 1);
-        assert!(
-            w[0].starts_with("`1` ignored\n  it takes fn or module paths"),
-            "{w:?}"
-        );
+        assert_eq!(w, [format!("`1` ignored (did you mean `all`?){accepted}")]);
         let (c, w) = Config::parse("render_report=debug");
         assert_eq!(c.filter, ["render_report"]);
         assert_eq!(
             w,
             ["`render_report=debug`: no levels here (`debug` ignored); tracing `render_report`"]
         );
+        let (c, w) = Config::parse("ALL=info,live");
+        assert_eq!((c.all, c.live), (true, Format::Pretty));
+        assert_eq!(
+            w,
+            ["`ALL=info`: no levels here (`info` ignored); kept `ALL`"]
+        );
         let (_, w) = Config::parse("jsn!");
-        assert!(
-            w[0].starts_with("`jsn!` ignored (did you mean `json`?)"),
-            "{w:?}"
+        assert_eq!(
+            w,
+            [format!("`jsn!` ignored (did you mean `json`?){accepted}")]
         );
         let (c, w) = Config::parse("al");
         assert_eq!(c.filter, ["al"]);
@@ -386,6 +524,59 @@ mod tests {
             w,
             ["`al` is read as a fn or module name; did you mean `all`?"]
         );
+        // A key a letter off, or a value that is no level: ignored, the nearest key named.
+        let (c, w) = Config::parse("all,tmeline=run.json");
+        assert_eq!((c.all, c.timeline, c.filter.len()), (true, None, 0));
+        assert_eq!(
+            w,
+            [format!(
+                "`tmeline=run.json` ignored (did you mean `timeline=`?){accepted}"
+            )]
+        );
+        let (c, w) = Config::parse("fetch=fast");
+        assert!(c.filter.is_empty());
+        assert_eq!(w, [format!("`fetch=fast` ignored{accepted}")]);
+        // A crate's name as Cargo.toml spells it; a level or a yes for everything.
+        let (c, w) = Config::parse("my-app::net");
+        assert!(c.filter.is_empty());
+        assert_eq!(
+            w,
+            [format!(
+                "`my-app::net` ignored (did you mean `my_app::net`?){accepted}"
+            )]
+        );
+        for word in ["debug", "true", "on"] {
+            let (c, w) = Config::parse(word);
+            assert_eq!(c.filter, [word]);
+            assert_eq!(
+                w,
+                [format!(
+                    "`{word}` is read as a fn or module name; to trace every fn, write `all`"
+                )]
+            );
+        }
+        let c = parse("all,no-signals");
+        assert!(!c.signals);
+        assert!(parse("all").signals);
+    }
+
+    #[test]
+    fn slow_and_watchdog_take_durations() {
+        let c = parse("all,slow=2ms,WATCHDOG=1.5s");
+        assert_eq!((c.slow, c.watchdog), (Some(2_000_000), Some(1_500_000_000)));
+        assert_eq!(parse("all,slow=250us").slow, Some(250_000));
+        assert_eq!(parse("all,slow=40ns").slow, Some(40));
+        assert_eq!(parse("all,sample=16").sample, Some(16));
+        for bad in ["sample=0", "sample=x", "sample=-2"] {
+            let (c, w) = Config::parse(&format!("all,{bad}"));
+            assert!(c.all && c.sample.is_none() && w.len() == 1, "{bad}: {w:?}");
+        }
+        for bad in ["slow=2", "slow=fast", "watchdog=0s", "watchdog=1h", "slow="] {
+            let (c, w) = Config::parse(&format!("all,{bad}"));
+            assert!(c.all && c.slow.is_none() && c.watchdog.is_none(), "{bad}");
+            assert_eq!(w.len(), 1, "{bad}: {w:?}");
+            assert!(w[0].contains("is not a duration"), "{w:?}");
+        }
     }
 
     #[test]

@@ -9,9 +9,12 @@ use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use crate::context::{self, Ctx};
+use crate::clock;
+use crate::context::{self, Ctx, Entered};
 use crate::event::Event;
-use crate::marks::{Marks, Pended};
+use crate::histogram::{self, BUCKETS, Latency};
+use crate::in_poll::{InPoll, Seen};
+use crate::marks::Pended;
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
@@ -34,7 +37,12 @@ const PANICKED: usize = 2;
 const CANCELLED: usize = 3;
 const BUSY: usize = 4;
 const TIMED: usize = 5;
-const PLACES: usize = 6;
+// Busy time less the time of timed polls nested in it (self time), the polls that measured
+// it (only the lean path does), and the longest poll (a maximum, not a sum, over threads).
+const SELF_BUSY: usize = 6;
+const SELF_TIMED: usize = 7;
+const MAX: usize = 8;
+const PLACES: usize = 9;
 // Offsets within a place's four cells.
 const ARRIVED: usize = 0;
 const REPEATED: usize = 1;
@@ -44,9 +52,40 @@ const PER_PLACE: usize = 4;
 /// The first cell of await point 0's place (`await#?` is first).
 const AWAITS: usize = PLACES + PER_PLACE;
 
-/// Cells for a fn with `awaits` await points.
-const fn cell_count(awaits: usize) -> usize {
+/// Cells for a fn with `awaits` await points, without the poll-time histogram.
+const fn base_cells(awaits: usize) -> usize {
     pended_cells(awaits) + awaits
+}
+
+/// Whether the recorder times polls: set at `init`, before any cells exist, and never
+/// changed, so that a timed fn's cells always end with a histogram of its poll durations
+/// ([`BUCKETS`] cells) when a timed poll counts into them.
+static TIMING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the counters that the recorder times polls (called once, at `init`).
+pub(crate) fn set_timing(on: bool) {
+    TIMING.store(on, Ordering::Relaxed);
+}
+
+/// Cells for `meta` on one thread: the counts, then when its polls are timed a histogram of
+/// suspended time per await point and, last, the poll-time histogram.
+fn cell_count(meta: &FnMeta) -> usize {
+    let timed = meta.timing() && TIMING.load(Ordering::Relaxed);
+    let awaits = meta.awaits().len();
+    base_cells(awaits) + if timed { BUCKETS * (awaits + 1) } else { 0 }
+}
+
+/// Counts `ticks` (raw clock ticks, converted to ns when a report reads the histogram: a
+/// log-linear histogram's relative error survives a linear scale) suspended at await point
+/// `index` of `meta` (a timed fn's cells hold its histogram; others have none, and nothing is
+/// counted).
+#[inline]
+pub(crate) fn count_suspended(cells: &[AtomicU64], meta: &FnMeta, index: u16, ticks: u64) {
+    let awaits = meta.awaits().len();
+    if cells.len() == base_cells(awaits) + BUCKETS * (awaits + 1) {
+        let first = base_cells(awaits) + BUCKETS * usize::from(index);
+        histogram::record(cells.get(first..first + BUCKETS).unwrap_or_default(), ticks);
+    }
 }
 
 /// The first of the per-point cells of pending beside other points, for `awaits` points.
@@ -69,26 +108,29 @@ type Cells = Box<[AtomicU64]>;
 /// A chunk of [`CHUNK`] fns' cells.
 type Chunk = Box<[OnceLock<Cells>; CHUNK]>;
 
-/// One thread's counters: chunks of per-fn cells, allocated on first use and never moved.
+/// One thread's counters: chunks of per-fn cells, allocated on first use and never moved;
+/// and the thread's polls in progress.
 struct Table {
     chunks: [OnceLock<Chunk>; CHUNKS],
+    in_poll: InPoll,
+    /// The thread's number (see `context::thread_number`) and name, while a thread owns it.
+    owner: Mutex<(u32, Option<String>)>,
 }
 
 impl Table {
     fn new() -> Self {
         Table {
             chunks: [const { OnceLock::new() }; CHUNKS],
+            in_poll: InPoll::new(),
+            owner: Mutex::new((0, None)),
         }
     }
 
     fn cells(&self, slot: usize, meta: &FnMeta) -> &[AtomicU64] {
         let chunk =
             self.chunks[slot / CHUNK].get_or_init(|| Box::new([const { OnceLock::new() }; CHUNK]));
-        chunk[slot % CHUNK].get_or_init(|| {
-            (0..cell_count(meta.awaits().len()))
-                .map(|_| AtomicU64::new(0))
-                .collect()
-        })
+        chunk[slot % CHUNK]
+            .get_or_init(|| (0..cell_count(meta)).map(|_| AtomicU64::new(0)).collect())
     }
 
     fn existing(&self, slot: usize) -> Option<&[AtomicU64]> {
@@ -162,14 +204,23 @@ impl Drop for Owner {
         let Some(table) = TABLE.with(|t| t.take()) else {
             return;
         };
-        context::with(|ctx| ctx.set_last_cells(0, &[]));
+        context::with(|ctx| {
+            ctx.set_last_cells(0, &[]);
+            ctx.set_in_poll(&crate::in_poll::UNREAD);
+        });
+        table.in_poll.clear();
         let mut registry = registry();
         let registry = &mut *registry;
         for (slot, meta) in registry.fns.iter().enumerate() {
             if let Some(cells) = table.existing(slot) {
                 let retired = registry.retired.cells(slot, meta);
-                for (to, from) in retired.iter().zip(cells) {
-                    bump(to, from.swap(0, Ordering::Relaxed));
+                for (i, (to, from)) in retired.iter().zip(cells).enumerate() {
+                    let from = from.swap(0, Ordering::Relaxed);
+                    if i == MAX {
+                        to.fetch_max(from, Ordering::Relaxed);
+                    } else {
+                        bump(to, from);
+                    }
                 }
             }
         }
@@ -189,7 +240,14 @@ fn acquire_table() -> Option<&'static Table> {
         .pop()
         .unwrap_or_else(|| Box::leak(Box::new(Table::new())));
     registry.threads.push(table);
+    drop(registry);
+    let name = std::thread::current().name().map(str::to_owned);
+    *table
+        .owner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = (context::thread_number(), name);
     TABLE.with(|t| t.set(Some(table)));
+    context::with(|ctx| ctx.set_in_poll(&table.in_poll));
     Some(table)
 }
 
@@ -223,32 +281,92 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 }
 
 /// What the lean poll path needs once it has entered: this thread's cells for the fn, the
-/// thread's context to restore, and whether to time the poll.
+/// thread's context to restore, whether to time the poll and when it started (raw clock).
 pub(crate) struct Lean {
     pub(crate) cells: &'static [AtomicU64],
-    pub(crate) saved: Marks,
+    pub(crate) saved: Entered,
     pub(crate) timed: bool,
+    pub(crate) started: u64,
 }
 
 /// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
 /// entered; `timed` from the [`PollPath`](crate::activity::PollPath), which also said no
 /// capture scope is active anywhere. `None` leaves the poll to the full path.
 #[inline(always)]
-pub(crate) fn enter(meta: &'static FnMeta, region: u16, timed: bool) -> Option<Lean> {
+pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
     let number = match meta.slot.load(Ordering::Acquire) {
-        0 => return None,
+        0 => first_slot(meta)?,
         number => number,
     };
-    context::with(|ctx| {
+    let (cells, marks, next) = context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
-        Some(Lean {
-            cells,
-            saved: ctx.enter_counting(region),
-            timed,
-        })
+        Some((cells, ctx.enter_counting(region), ctx.next_seq()))
+    })?;
+    let timed = timed && sampled(next);
+    // Read outside the thread-local accesses, which stay small enough to be inlined.
+    let started = if timed { clock::now() } else { 0 };
+    Some(Lean {
+        cells,
+        saved: context::enter_in_poll(marks, number, from, started),
+        timed,
+        started,
     })
+}
+
+/// One timed poll in 2^`SAMPLE_SHIFT` (`sample=16`: 4); 0 times every poll.
+static SAMPLE_SHIFT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Times one poll in `n` (rounded up to a power of two, at most 2^16) from now on; 1 times
+/// every poll (called once, at `init`).
+pub(crate) fn set_sampling(n: u32) {
+    let shift = n.max(1).next_power_of_two().trailing_zeros().min(16);
+    SAMPLE_SHIFT.store(shift, Ordering::Relaxed);
+}
+
+/// How many polls one timed poll stands for: 1, or N when one poll in N is timed.
+pub(crate) fn sampling() -> u64 {
+    1 << SAMPLE_SHIFT.load(Ordering::Relaxed)
+}
+
+/// Whether the lean poll numbered `seq` on its thread is timed: always without sampling; else
+/// when `seq × φ` (a Weyl sequence, equidistributed) falls in the first 1/N of the circle, so
+/// that every residue of a periodic workload is sampled at the same rate (no aliasing).
+#[inline(always)]
+fn sampled(seq: u32) -> bool {
+    sampled_at(seq, SAMPLE_SHIFT.load(Ordering::Relaxed))
+}
+
+#[inline(always)]
+fn sampled_at(seq: u32, shift: u32) -> bool {
+    shift == 0 || seq.wrapping_mul(0x9E37_79B9) >> (32 - shift) == 0
+}
+
+/// `nanos` weighed by the sampling rate: what a timed poll stands for.
+#[inline(always)]
+pub(crate) fn weighed(nanos: u64) -> u64 {
+    nanos << SAMPLE_SHIFT.load(Ordering::Relaxed)
+}
+
+/// Asks the recorder's filter (installed at `init`, see [`set_filter`]) whether it selects
+/// `meta`, which has no slot yet, and gives it one if so: a fn's very first poll takes the lean
+/// path too, so it is in the polls in progress and its self time is counted.
+#[cold]
+fn first_slot(meta: &'static FnMeta) -> Option<u32> {
+    let selects = FILTER.get()?;
+    if !meta.is_selected(*selects) {
+        return None;
+    }
+    slot(meta).map(|slot| slot as u32 + 1)
+}
+
+/// The recorder's filter: whether it selects a fn.
+static FILTER: OnceLock<fn(&'static FnMeta) -> bool> = OnceLock::new();
+
+/// Installs the recorder's filter (called once, at `init`).
+pub(crate) fn set_filter(selects: fn(&'static FnMeta) -> bool) {
+    let _ = FILTER.set(selects);
 }
 
 /// This thread's cells for `meta`, whose slot `number` (slot + 1) is known: the last used, or
@@ -290,8 +408,7 @@ fn lose() {
 #[inline(always)]
 pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option<u64>) {
     if let Some(nanos) = nanos {
-        bump_at(cells, BUSY, nanos);
-        bump_at(cells, TIMED, 1);
+        count_time(cells, nanos, None);
     }
     if from == to && State::is_await_code(to) {
         // Suspended again at the same await point: the common poll, one cell.
@@ -299,6 +416,25 @@ pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option
     } else {
         count_move(cells, State::decode(from), State::decode(to));
     }
+}
+
+/// Counts a timed poll's duration: busy time, the self time when known (`own`), the longest
+/// poll and the histogram, which a timed fn's cells end with (see [`TIMING`]).
+#[inline(always)]
+pub(crate) fn count_time(cells: &[AtomicU64], nanos: u64, own: Option<u64>) {
+    bump_at(cells, BUSY, nanos);
+    bump_at(cells, TIMED, 1);
+    if let Some(own) = own {
+        bump_at(cells, SELF_BUSY, own);
+        bump_at(cells, SELF_TIMED, 1);
+    }
+    if let Some(max) = cells.get(MAX)
+        && nanos > max.load(Ordering::Relaxed)
+    {
+        max.store(nanos, Ordering::Relaxed);
+    }
+    let histogram = cells.len().wrapping_sub(BUCKETS);
+    histogram::record(cells.get(histogram..).unwrap_or_default(), nanos);
 }
 
 /// [`count_codes`] for the other polls: a call's first, a move between places, an outcome,
@@ -369,6 +505,43 @@ pub(crate) fn count(t: &Event) {
     }
 }
 
+/// The traced polls one thread is inside now, outermost first.
+pub(crate) struct ThreadPolls {
+    /// The thread's number (see `context::thread_number`).
+    pub(crate) thread: u32,
+    /// The thread's name, if it has one.
+    pub(crate) name: Option<String>,
+    pub(crate) polls: Vec<(&'static FnMeta, Seen)>,
+}
+
+/// The polls in progress on the lean path, per thread that counts.
+pub(crate) fn in_progress() -> Vec<ThreadPolls> {
+    let registry = registry();
+    let mut threads = Vec::new();
+    for table in &registry.threads {
+        let polls: Vec<(&'static FnMeta, Seen)> = table
+            .in_poll
+            .read()
+            .into_iter()
+            .filter_map(|seen| Some((*registry.fns.get(seen.number as usize - 1)?, seen)))
+            .collect();
+        if polls.is_empty() {
+            continue;
+        }
+        let (thread, name) = table
+            .owner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        threads.push(ThreadPolls {
+            thread,
+            name,
+            polls,
+        });
+    }
+    threads
+}
+
 /// Totals over every thread, live and exited: per fn, and transitions that could not be
 /// counted.
 pub(crate) fn totals() -> (Vec<FnStats>, u64) {
@@ -383,12 +556,15 @@ pub(crate) fn totals() -> (Vec<FnStats>, u64) {
     for (slot, meta) in registry.fns.iter().enumerate() {
         // Sums wrap: an invocation may arrive at a place on one thread and leave it on
         // another, so one table's difference can be negative while the sum is not.
-        let mut sums = vec![0u64; cell_count(meta.awaits().len())];
+        let mut sums = vec![0u64; cell_count(meta)];
+        let mut max = 0;
         for cells in tables.iter().filter_map(|t| t.existing(slot)) {
             for (sum, cell) in sums.iter_mut().zip(cells) {
                 *sum = sum.wrapping_add(cell.load(Ordering::Relaxed));
             }
+            max = max.max(cells.get(MAX).map_or(0, |m| m.load(Ordering::Relaxed)));
         }
+        sums[MAX] = max;
         let fn_stats = from_sums(meta, &sums);
         if fn_stats.calls > 0 || fn_stats.polls > 0 || fn_stats.cancelled > 0 {
             stats.push(fn_stats);
@@ -407,7 +583,15 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     if sums[TIMED] > 0 {
         stats.busy_nanos = Some(sums[BUSY]);
     }
+    if sums[SELF_TIMED] > 0 {
+        stats.self_nanos = Some(sums[SELF_BUSY]);
+    }
     let awaits = meta.awaits().len();
+    let timed = sums.len() == base_cells(awaits) + BUCKETS * (awaits + 1);
+    if timed {
+        let poll = &sums[sums.len() - BUCKETS..];
+        stats.poll_latency = Latency::from_buckets(poll, sums[MAX]);
+    }
     let place_sums = &sums[PLACES..pended_cells(awaits)];
     let places = place_sums.chunks_exact(PER_PLACE).map(|place| {
         let suspensions = place[ARRIVED].wrapping_add(place[REPEATED]);
@@ -421,12 +605,43 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
             suspensions,
             cancellations: place[CANCELLED_AT],
             waiting,
+            suspended_latency: None,
         }
     });
     let mut places: Vec<AwaitStats> = places.collect();
+    if timed {
+        let histograms = sums[base_cells(awaits)..].chunks_exact(BUCKETS);
+        let scale = clock::Scale::now();
+        let nanos = |ticks: u64| scale.between(0, ticks, u64::MAX);
+        for (place, buckets) in places[1..].iter_mut().zip(histograms) {
+            // No exact maximum is kept for waits: the top bucket's upper end stands for it.
+            let top = buckets
+                .iter()
+                .rposition(|&n| n > 0)
+                .map(histogram::upper_end);
+            let ticks = top.and_then(|max| Latency::from_buckets(buckets, max));
+            place.suspended_latency = ticks.map(|l| Latency {
+                count: l.count,
+                p50: nanos(l.p50),
+                p90: nanos(l.p90),
+                p99: nanos(l.p99),
+                max: nanos(l.max),
+            });
+        }
+    }
     let hidden = places.remove(0);
     stats.polls += places.iter().map(|a| a.suspensions).sum::<u64>() + hidden.suspensions;
     stats.hidden = hidden.suspensions;
+    // Sampled: busy and self time are scaled up from the polls that were timed.
+    if sampling() > 1 {
+        let polls = stats.polls;
+        let scale = |sum: u64, timed: u64| {
+            let scaled = u128::from(sum) * u128::from(polls) / u128::from(timed.max(1));
+            u64::try_from(scaled).unwrap_or(u64::MAX)
+        };
+        stats.busy_nanos = stats.busy_nanos.map(|b| scale(b, sums[TIMED]));
+        stats.self_nanos = stats.self_nanos.map(|b| scale(b, sums[SELF_TIMED]));
+    }
     stats.hidden_waiting = hidden.waiting;
     stats.awaits = places;
     // A poll suspended at one branch of a `join!`/`select!` suspended at the call too; and
@@ -435,7 +650,7 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     for (i, n) in (0u16..).zip(direct) {
         stats.add_in_call(i, n);
     }
-    for (i, pended) in (0u16..).zip(&sums[pended_cells(awaits)..]) {
+    for (i, pended) in (0u16..).zip(&sums[pended_cells(awaits)..base_cells(awaits)]) {
         stats.add_pended(i, *pended);
     }
     stats
@@ -451,6 +666,28 @@ mod tests {
 
     fn transition(from: State, to: State) -> Event {
         Event::new(&META, 1, 1, (from.encode(), to.encode()), None, None)
+    }
+
+    #[test]
+    fn sampling_times_one_poll_in_n_of_every_residue_of_a_period() {
+        assert!((1..1000).all(|seq| sampled_at(seq, 0)));
+        let shift = 4;
+        let total = (1..=160_000u32).filter(|&s| sampled_at(s, shift)).count();
+        assert!(total.abs_diff(10_000) <= 10, "{total}");
+        // A workload that alternates (period 2) or repeats every 16 polls: each residue is
+        // timed at the same rate, within 2% of it.
+        for period in [2u32, 3, 16, 64] {
+            for residue in 0..period {
+                let polls = (1..=160_000u32).filter(|s| s % period == residue);
+                let n = polls.clone().count();
+                let timed = polls.filter(|&s| sampled_at(s, shift)).count();
+                let expected = n / 16;
+                assert!(
+                    timed.abs_diff(expected) * 50 <= expected,
+                    "period {period}, residue {residue}: {timed} of {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -5,8 +5,12 @@
 
 pub(crate) mod config;
 pub(crate) mod counters;
+pub(crate) mod in_progress;
 mod live;
+mod signals;
+pub(crate) mod slow;
 mod timeline;
+mod watchdog;
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -26,7 +30,9 @@ use crate::stats::FnStats;
 
 use config::Config;
 use counters::Counters;
+pub use in_progress::PollInProgress;
 use live::LiveStream;
+pub use slow::SlowPolls;
 use timeline::TimelineStream;
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
@@ -105,8 +111,11 @@ pub(crate) fn shows_fields() -> bool {
 /// `TRACED_ASYNC` is a comma-separated list: fn names (`fetch`, `net::fetch`) or module paths
 /// (`my_app::net`) to trace, or `all` (`off`: none); and output words: `live` (each transition
 /// on stderr), `json` (each transition, then the summary, as JSON lines), `out=PATH` (to that
-/// file instead of stderr), `no-summary`, `no-timing`. Unset or empty, nothing is traced and
-/// traced fns cost one relaxed load per poll.
+/// file instead of stderr), `no-summary`, `no-timing`, `no-signals` (no summary on SIGINT and
+/// SIGTERM, see [`RecorderBuilder::summary_on_signal`]); `slow=2ms` (the slow-poll threshold,
+/// see [`Report::slow_polls`]), `watchdog=1s` (print polls stuck that long), `sample=16` (time
+/// one poll in 16). Unset or empty, nothing is traced and traced fns cost one relaxed load per
+/// poll.
 ///
 /// ```no_run
 /// // TRACED_ASYNC=all cargo run        -> summary when main returns
@@ -121,13 +130,29 @@ pub(crate) fn shows_fields() -> bool {
 /// # Panics
 /// If a recorder is already installed (see [`RecorderBuilder::try_init`]).
 pub fn init() -> Guard {
-    RecorderBuilder::from_env().init()
+    let builder = RecorderBuilder::from_env();
+    let config = &builder.config;
+    // `TRACED_ASYNC=live` is a format the capture scopes use as it is, but it names no fn for
+    // the recorder: say so, rather than trace nothing in silence.
+    if config.mode() == Mode::Off
+        && config.scopes != Some(Format::Off)
+        && let Ok(text) = std::env::var("TRACED_ASYNC")
+        && !text.trim().is_empty()
+    {
+        let problem = format!(
+            "`{}` names no fn to trace: the recorder traces nothing (add `all`, or fn names)",
+            text.trim()
+        );
+        config::warn(config, &problem);
+    }
+    builder.init()
 }
 
 /// Pauses (`false`) or resumes (`true`) the process-wide recorder installed by [`init`] or a
 /// [`RecorderBuilder`], for example from an admin endpoint of a long-running server. Paused, traced fns
-/// cost what they cost with no recorder installed; counts so far are kept. Does nothing before
-/// a recorder is installed.
+/// cost what they cost with no recorder installed; counts so far are kept. An invocation first
+/// polled while paused (or before the recorder was installed) is not counted, even after it
+/// resumes: its start was not seen. Does nothing before a recorder is installed.
 ///
 /// ```
 /// let _guard = traced_async::RecorderBuilder::new().summary(false).init();
@@ -148,7 +173,11 @@ pub fn set_recording(on: bool) {
 
 /// Totals of everything the process-wide recorder has counted so far, on every thread.
 pub fn report() -> Report {
-    let (functions, lost) = counters::totals();
+    let (mut functions, lost) = counters::totals();
+    // An invocation being polled is not waiting, though its counters say so until the poll
+    // ends.
+    let in_poll = in_progress::read();
+    in_progress::not_waiting(&mut functions, &in_poll);
     // With live output the recorder numbers every invocation in flight: the report can draw
     // them as a tree. Counting alone knows only how many wait where.
     let live = live::in_flight();
@@ -157,6 +186,10 @@ pub fn report() -> Report {
         lost,
         timeline_lost: timeline::lost(),
         live,
+        in_poll,
+        slow: slow::report(),
+        slow_threshold_nanos: slow::threshold(),
+        sampling: counters::sampling(),
     }
 }
 
@@ -252,9 +285,45 @@ impl RecorderBuilder {
         self
     }
 
+    /// Whether the summary also prints when SIGINT (Ctrl-C) or SIGTERM stops the process (on by
+    /// default, as `no-signals` in `TRACED_ASYNC` turns it off; Unix only): a thread of the
+    /// recorder's waits for either, prints the summary, then lets the signal's default action
+    /// end the process, as it would have ended without the recorder. A service that handles
+    /// these signals itself to shut down gracefully turns this off: its guard prints the
+    /// summary when `main` returns.
+    pub fn summary_on_signal(mut self, on: bool) -> Self {
+        self.config.signals = on;
+        self
+    }
+
     /// Whether polls are timed (on by default); off, only counts are kept.
     pub fn timing(mut self, on: bool) -> Self {
         self.config.timing = on;
+        self
+    }
+
+    /// Counts timed polls that take at least `threshold` (5 ms by default) against the segment
+    /// of code they ran ([`Report::slow_polls`]), and prints a warning line at the first slow
+    /// poll of each segment (as `slow=2ms` in `TRACED_ASYNC` does).
+    pub fn slow_polls(mut self, threshold: std::time::Duration) -> Self {
+        self.config.slow = Some(nanos_of(threshold));
+        self
+    }
+
+    /// Times one poll in `n` (rounded up to a power of two) instead of every poll, as
+    /// `sample=16` in `TRACED_ASYNC` does: counts stay exact; busy and self time are scaled up
+    /// from the timed polls, and the percentiles and slow polls are those of the timed polls,
+    /// chosen independently of what the polls do (a Weyl sequence over each thread's polls).
+    pub fn sample(mut self, n: u32) -> Self {
+        self.config.sample = Some(n.max(1));
+        self
+    }
+
+    /// Starts a watchdog thread that prints each poll in progress for longer than `after`
+    /// (thread, fn, segment, how long), once, and again when it returns (as `watchdog=1s` in
+    /// `TRACED_ASYNC` does).
+    pub fn watchdog(mut self, after: std::time::Duration) -> Self {
+        self.config.watchdog = Some(nanos_of(after));
         self
     }
 
@@ -275,6 +344,7 @@ impl RecorderBuilder {
         let live = self.config.live;
         let summary = self.config.summary.then_some(live);
         let timeline = self.config.timeline.clone();
+        let on_signal = self.config.signals && summary.is_some();
         CONFIG.set(self.config).map_err(|_| AlreadyInstalled)?;
         if let Some(output) = Output::new(live) {
             live::install(Collector::streaming(mode, output));
@@ -288,7 +358,27 @@ impl RecorderBuilder {
         if mode == Mode::Timing {
             clock::calibrate();
         }
+        // Before any counter cells exist: a timed fn's cells end with its histogram.
+        counters::set_timing(mode == Mode::Timing);
+        counters::set_filter(selects);
+        if let Some(n) = CONFIG.get().and_then(|c| c.sample) {
+            counters::set_sampling(n);
+        }
+        if let Some(config) = CONFIG.get() {
+            slow::configure(config.slow.unwrap_or(slow::DEFAULT), config.slow.is_some());
+            if let Some(after) = config.watchdog.filter(|_| mode != Mode::Off)
+                && let Err(problem) = watchdog::start(after)
+            {
+                config::warn(config, &problem);
+            }
+        }
         set_recording(true);
+        if on_signal
+            && let Err(problem) = signals::install(move || end(summary))
+            && let Some(config) = CONFIG.get()
+        {
+            config::warn(config, &problem);
+        }
         Ok(Guard { summary })
     }
 }
@@ -317,21 +407,36 @@ pub struct Guard {
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // The timeline file is closed first, so that the report counts every event it lost.
-        timeline::finish();
-        let report = report();
-        let mut stream = Stream::new();
-        match self.summary {
-            Some(Format::Json) => stream.write(&report.json()),
-            Some(_) => stream.write_wrapped(&report.to_string()),
-            None => {}
-        }
-        // A misspelt fn name traces nothing, silently, until now: say so at the end.
-        if let Some(config) = CONFIG.get() {
-            let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
-            for warning in config.unmatched(&seen) {
-                config::warn(config, &warning);
-            }
+        end(self.summary);
+    }
+}
+
+/// The end of the recording, once per process: from the guard's drop, or from the signal
+/// thread when SIGINT or SIGTERM stops the process first. Whichever comes second waits for the
+/// first to finish writing, then does nothing.
+fn end(summary: Option<Format>) {
+    static ENDED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let mut ended = ENDED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if std::mem::replace(&mut *ended, true) {
+        return;
+    }
+    // The timeline file is closed first, so that the report counts every event it lost.
+    timeline::finish();
+    watchdog::stop();
+    let report = report();
+    let mut stream = Stream::new();
+    match summary {
+        Some(Format::Json) => stream.write(&report.json()),
+        Some(_) => stream.write_wrapped(&report.to_string()),
+        None => {}
+    }
+    // A misspelt fn name traces nothing, silently, until now: say so at the end.
+    if let Some(config) = CONFIG.get() {
+        let seen = SEEN.lock().map(|seen| seen.clone()).unwrap_or_default();
+        for warning in config.unmatched(&seen) {
+            config::warn(config, &warning);
         }
     }
 }
@@ -370,6 +475,24 @@ impl std::error::Error for ConfigError {}
 /// everyone?": per fn how many are in flight and how many wait at each await point; with live
 /// output on, also each invocation in flight under the one that awaits it, numbered as the
 /// live lines number them.
+///
+/// # As JSON
+/// `Report` implements [`serde::Serialize`], for an admin endpoint
+/// (`serde_json::to_string(&traced_async::report())`; `cargo run -p admin-endpoint` serves it
+/// over HTTP). One object; these field names are stable (new fields may be added):
+///
+/// - `functions`: per traced fn that ran, in the order first seen, the fields of a summary's
+///   `fn` JSON line (`fn`, `self` for a method, `module`, `file`, `line`, `calls`, `polls`,
+///   `returned`, `panicked`, `cancelled`, `in_flight`, `hidden`, `busy_ns` (`null` without
+///   timing), `future_bytes`), then `awaits`: per await point `label`, `line`, `column`,
+///   `expr`, `suspended`, `cancelled`, `waiting` (invocations waiting there now). With timing
+///   on the lean path, also `self_ns` and `polls_ns` per fn and `suspended_ns` per await point
+///   (`polls_ns` and `suspended_ns` objects of `count`, `p50`, `p90`, `p99`, `max`, in ns).
+/// - `in_flight`: with live output on, each invocation in flight: `fn`, `self`, `module`,
+///   `call` (its number in the live output), `parent` (`null` for an outermost one), `depth`,
+///   `state` (`start`, `await#1`, ...) and `task` (`null` off a traced-async executor); empty
+///   otherwise.
+/// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
 #[derive(Debug, Clone)]
 pub struct Report {
     functions: Vec<FnStats>,
@@ -378,6 +501,13 @@ pub struct Report {
     timeline_lost: u64,
     /// The invocations in flight, numbered as the live output numbers them (live output only).
     live: Vec<Live>,
+    /// The traced polls in progress on every thread (counting path), innermost first.
+    in_poll: Vec<PollInProgress>,
+    /// Slow polls per segment of code, the worst first.
+    slow: Vec<SlowPolls>,
+    slow_threshold_nanos: u64,
+    /// One poll in this many was timed.
+    sampling: u64,
 }
 
 impl Report {
@@ -412,6 +542,22 @@ impl Report {
         out
     }
 
+    /// The traced polls in progress when the report was taken, per thread its innermost first,
+    /// then the polls around it: the invocations being polled, apart from those suspended
+    /// (which [`FnStats::awaits`] counts as waiting; these are not). Known on the recorder's
+    /// counting path (no live output); 16 nested polls per thread at most.
+    pub fn in_poll(&self) -> &[PollInProgress] {
+        &self.in_poll
+    }
+
+    /// Timed polls that held their thread at least the slow-poll threshold (5 ms unless
+    /// `slow=` or [`RecorderBuilder::slow_polls`] set it), counted per segment of code, the
+    /// worst first. A slow poll with a slow traced poll nested in it is counted at the nested
+    /// one only. Known on the recorder's counting path (no live output).
+    pub fn slow_polls(&self) -> &[SlowPolls] {
+        &self.slow
+    }
+
     /// Events the timeline stream (`timeline=path`) dropped because its writer fell behind
     /// (a poll never waits for it); also written in the file, as `otherData.lost`.
     pub fn timeline_lost(&self) -> u64 {
@@ -419,11 +565,36 @@ impl Report {
     }
 }
 
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let json = json::Report::new(&self.functions, &self.live, self.lost, self.timeline_lost);
+        json.serialize(serializer)
+    }
+}
+
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         output::write_summary(&mut out, &self.functions, width::DEFAULT);
-        output::write_waiting(&mut out, &self.functions, width::DEFAULT);
+        if self.sampling > 1 && self.functions.iter().any(|f| f.busy_nanos.is_some()) {
+            out.push_str(&format!(
+                "(one poll in {} timed: busy and self times scaled up; percentiles and slow \
+                 polls of those)\n",
+                self.sampling
+            ));
+        }
+        let polling = |meta: &FnMeta| in_progress::resumed_polls(&self.in_poll, meta);
+        output::write_waiting(&mut out, &self.functions, width::DEFAULT, polling);
+        in_progress::write(&mut out, &self.in_poll, width::DEFAULT);
+        if !self.slow.is_empty() {
+            let threshold = self.slow_threshold_nanos;
+            out.push_str("── slow polls ──\n");
+            for slow in &self.slow {
+                let line = format!("⚠ {}", slow.sentence(threshold));
+                out.push_str(&width::wrap(&line, width::DEFAULT));
+                out.push('\n');
+            }
+        }
         if !self.live.is_empty() {
             out.push_str("in flight, numbered as the live output numbers them:\n");
             let live: Vec<&Live> = self.live.iter().collect();
@@ -440,4 +611,9 @@ impl fmt::Display for Report {
         }
         f.write_str(&out)
     }
+}
+
+/// `duration` in ns, saturating.
+fn nanos_of(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
 }

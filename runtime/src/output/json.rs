@@ -6,6 +6,8 @@
 use serde::Serialize;
 
 use crate::fields::Fields;
+use crate::histogram::Latency;
+use crate::invocations::Live;
 use crate::meta::FnMeta;
 use crate::output::place::Place;
 use crate::stats::FnStats;
@@ -132,7 +134,35 @@ struct FnLine<'a> {
     /// Suspensions inside a macro the attribute cannot see into (`await#?`).
     hidden: u64,
     busy_ns: Option<u64>,
+    /// Busy time less the timed traced polls nested in it; absent when not measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_ns: Option<u64>,
+    /// The poll durations' count, p50, p90, p99 and max in ns; absent when not timed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polls_ns: Option<Latency>,
     future_bytes: Option<usize>,
+}
+
+impl<'a> FnLine<'a> {
+    fn of(f: &'a FnStats) -> Self {
+        let meta = f.meta();
+        FnLine {
+            id: FnId::of(meta),
+            file: meta.file(),
+            line: meta.line(),
+            calls: f.calls(),
+            polls: f.polls(),
+            returned: f.returned(),
+            panicked: f.panicked(),
+            cancelled: f.cancelled(),
+            in_flight: f.in_flight(),
+            hidden: f.hidden_suspensions(),
+            busy_ns: f.busy_nanos,
+            self_ns: f.self_nanos,
+            polls_ns: f.poll_latency(),
+            future_bytes: meta.future_size(),
+        }
+    }
 }
 
 /// Totals of one await point of a fn, a line of the summary.
@@ -140,6 +170,13 @@ struct FnLine<'a> {
 struct AwaitLine<'a> {
     #[serde(flatten)]
     id: FnId<'a>,
+    #[serde(flatten)]
+    totals: AwaitTotals<'a>,
+}
+
+/// An await point and its totals: the fields of an `await` line after the fn's.
+#[derive(Serialize)]
+struct AwaitTotals<'a> {
     label: &'a str,
     line: u32,
     column: u32,
@@ -147,47 +184,102 @@ struct AwaitLine<'a> {
     suspended: u64,
     cancelled: u64,
     waiting: u64,
+    /// How long invocations stayed suspended here, as `polls_ns`; absent when not measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suspended_ns: Option<Latency>,
+}
+
+/// Each await point of `f` with its totals.
+fn await_totals(f: &FnStats) -> impl Iterator<Item = AwaitTotals<'static>> + '_ {
+    let meta = f.meta();
+    meta.awaits()
+        .iter()
+        .zip(f.awaits())
+        .map(|(point, stats)| AwaitTotals {
+            label: point.label(),
+            line: point.line(),
+            column: point.column(),
+            expr: point.expr(),
+            suspended: stats.suspensions(),
+            cancelled: stats.cancellations(),
+            waiting: stats.waiting(),
+            suspended_ns: stats.suspended_latency(),
+        })
 }
 
 /// The summary as JSON lines: per fn one `fn` line, then one `await` line per await point.
 pub(crate) fn write_summary(out: &mut String, functions: &[FnStats]) {
     for f in functions {
-        let meta = f.meta();
-        push(
-            out,
-            "fn",
-            FnLine {
-                id: FnId::of(meta),
-                file: meta.file(),
-                line: meta.line(),
-                calls: f.calls(),
-                polls: f.polls(),
-                returned: f.returned(),
-                panicked: f.panicked(),
-                cancelled: f.cancelled(),
-                in_flight: f.in_flight(),
-                hidden: f.hidden_suspensions(),
-                busy_ns: f.busy_nanos,
-                future_bytes: meta.future_size(),
-            },
-        );
-        for (point, stats) in meta.awaits().iter().zip(f.awaits()) {
-            push(
-                out,
-                "await",
-                AwaitLine {
-                    id: FnId::of(meta),
-                    label: point.label(),
-                    line: point.line(),
-                    column: point.column(),
-                    expr: point.expr(),
-                    suspended: stats.suspensions(),
-                    cancelled: stats.cancellations(),
-                    waiting: stats.waiting(),
-                },
-            );
+        push(out, "fn", FnLine::of(f));
+        for totals in await_totals(f) {
+            let id = FnId::of(f.meta());
+            push(out, "await", AwaitLine { id, totals });
         }
     }
+}
+
+/// The process-wide recorder's report as one JSON object, the fields `Report`'s documentation
+/// lists: `functions` (each a `fn` line's fields and its `awaits`), `in_flight`, `lost`,
+/// `timeline_lost`.
+#[derive(Serialize)]
+pub(crate) struct Report<'a> {
+    functions: Vec<FnReport<'a>>,
+    in_flight: Vec<InFlight<'a>>,
+    lost: u64,
+    timeline_lost: u64,
+}
+
+impl<'a> Report<'a> {
+    /// The report of `functions` and the invocations in flight, numbered (`live`).
+    pub(crate) fn new(
+        functions: &'a [FnStats],
+        live: &'a [Live],
+        lost: u64,
+        timeline_lost: u64,
+    ) -> Self {
+        Report {
+            functions: functions
+                .iter()
+                .map(|f| FnReport {
+                    totals: FnLine::of(f),
+                    awaits: await_totals(f).collect(),
+                })
+                .collect(),
+            in_flight: live
+                .iter()
+                .map(|l| InFlight {
+                    id: FnId::of(l.meta),
+                    call: l.id,
+                    parent: (l.parent != 0).then_some(l.parent),
+                    depth: l.depth,
+                    state: Place::of(l.meta, l.state).name(),
+                    task: (l.task != 0).then_some(l.task),
+                })
+                .collect(),
+            lost,
+            timeline_lost,
+        }
+    }
+}
+
+/// A fn of the report: the fields of its `fn` line, then its await points.
+#[derive(Serialize)]
+struct FnReport<'a> {
+    #[serde(flatten)]
+    totals: FnLine<'a>,
+    awaits: Vec<AwaitTotals<'a>>,
+}
+
+/// An invocation in flight, as the live output numbers it.
+#[derive(Serialize)]
+struct InFlight<'a> {
+    #[serde(flatten)]
+    id: FnId<'a>,
+    call: u64,
+    parent: Option<u64>,
+    depth: usize,
+    state: String,
+    task: Option<u64>,
 }
 
 /// `{"type":"lost","transitions":3}`: transitions that could not be counted.

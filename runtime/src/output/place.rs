@@ -77,3 +77,16 @@ pub(crate) fn waiting(meta: &'static FnMeta, state: State) -> String {
         other => other.to_string(),
     }
 }
+
+/// One end of the segment of code a poll ran, as the blocking-poll reports say it:
+/// `await#1 (line 12)`, `the start (line 9)`, `the return`.
+pub(crate) fn segment_end(meta: &'static FnMeta, state: State) -> String {
+    match state {
+        State::Start => format!("the start (line {})", meta.line()),
+        State::Await(_) => Place::of(meta, state).with_line(),
+        State::Returned => "the return".to_owned(),
+        State::Panicked => "the panic".to_owned(),
+        State::Hidden => "await#? (inside a macro)".to_owned(),
+        State::Cancelled => "the drop".to_owned(),
+    }
+}

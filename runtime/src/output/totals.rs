@@ -33,6 +33,9 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: us
         if let Some(busy) = f.busy_nanos {
             let _ = write!(out, ", busy {}", human_nanos(busy));
         }
+        if let Some(own) = f.self_nanos {
+            let _ = write!(out, " (self {})", human_nanos(own));
+        }
         if let Some(size) = f.meta().future_size() {
             let _ = write!(out, ", future {size} B");
         }
@@ -47,6 +50,16 @@ pub(crate) fn write_summary(out: &mut String, functions: &[FnStats], columns: us
         }
         let used = out[start..].chars().count();
         let _ = writeln!(out, "{}", source(f.meta(), columns.saturating_sub(used)));
+        if let Some(l) = f.poll_latency() {
+            let _ = writeln!(
+                out,
+                "  polls took  p50 {}  p90 {}  p99 {}  max {}",
+                human_nanos(l.p50),
+                human_nanos(l.p90),
+                human_nanos(l.p99),
+                human_nanos(l.max)
+            );
+        }
         write_awaits(out, f, columns);
     }
 }
@@ -87,12 +100,33 @@ pub(crate) fn write_awaits(out: &mut String, f: &FnStats, columns: usize) {
         }
         let room = columns.saturating_sub(head.chars().count() + tail.chars().count());
         let _ = writeln!(out, "{head}{}{tail}", width::shorten(meta.expr(), room));
+        if let Some(l) = stats.suspended_latency() {
+            let _ = writeln!(
+                out,
+                "    suspended for  p50 {}  p90 {}  p99 {}  max {}  (resolution {})",
+                human_nanos(l.p50),
+                human_nanos(l.p90),
+                human_nanos(l.p99),
+                human_nanos(l.max),
+                human_nanos(crate::clock::nanos_between(
+                    0,
+                    1 << crate::stats::SUSPENDED_SHIFT
+                )),
+            );
+        }
     }
 }
 
 /// Where the invocations in flight wait: per fn with any, how many, and per await point how
-/// many are suspended there now. Nothing when every invocation has ended.
-pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats], columns: usize) {
+/// many are suspended there now; `polling` says how many of a fn's invocations past their
+/// first poll are being polled now, as far as the recorder knows. Nothing when every
+/// invocation has ended.
+pub(crate) fn write_waiting(
+    out: &mut String,
+    functions: &[FnStats],
+    columns: usize,
+    polling: impl Fn(&FnMeta) -> u64,
+) {
     let busy: Vec<&FnStats> = functions.iter().filter(|f| f.in_flight() > 0).collect();
     if busy.is_empty() {
         return;
@@ -116,11 +150,15 @@ pub(crate) fn write_waiting(out: &mut String, functions: &[FnStats], columns: us
             waiting += f.hidden_waiting();
             let _ = writeln!(out, "  await#?  {} waiting", f.hidden_waiting());
         }
-        if in_flight > waiting {
+        let polling = polling(f.meta()).min(in_flight.saturating_sub(waiting));
+        if polling > 0 {
+            let _ = writeln!(out, "  {polling} in a poll now (see below)");
+        }
+        if in_flight > waiting + polling {
             let _ = writeln!(
                 out,
                 "  {} being polled, or last polled while recording was off",
-                in_flight - waiting
+                in_flight - waiting - polling
             );
         }
     }

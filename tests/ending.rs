@@ -1,0 +1,215 @@
+//! How a recording ends: the summary on Ctrl-C and SIGTERM (the process then dies by the
+//! signal, as it would have), a guard inside a traced `main` that reports no bogus invocation,
+//! and the any-executor example ending under the configuration its header suggests. Each in a
+//! child process: the recorder is installed once per process and reads the environment.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use traced_async::traced_async;
+
+const CHILD: &str = "TRACED_ASYNC_TEST_ENDING_CHILD";
+
+#[traced_async]
+async fn wait_for_job(job: tokio::sync::oneshot::Receiver<u32>) -> u32 {
+    job.await.unwrap_or(0)
+}
+
+#[traced_async]
+async fn fetch() -> u32 {
+    traced_async::yield_now().await;
+    7
+}
+
+/// `main` as a service writes it: traced, installing the recorder in its first poll.
+#[traced_async]
+async fn service_main() -> u32 {
+    let guard = traced_async::init();
+    // Suspended three times: its later polls would be counted from the middle.
+    let got = fetch().await + fetch().await;
+    drop(guard);
+    got
+}
+
+/// The child: `signal` waits for a job forever (after saying READY once the recorder counts
+/// the waiter), `main` runs [`service_main`].
+#[test]
+fn child() {
+    let Ok(mode) = std::env::var(CHILD) else {
+        return;
+    };
+    match mode.as_str() {
+        "signal" => {
+            let _guard = traced_async::init();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .build()
+                .unwrap();
+            let (_never_sent, job) = tokio::sync::oneshot::channel();
+            rt.spawn(wait_for_job(job));
+            while traced_async::report()
+                .function("wait_for_job")
+                .is_none_or(|f| f.awaits()[0].waiting() < 1)
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            println!("READY");
+            loop {
+                std::thread::park();
+            }
+        }
+        _ => {
+            assert_eq!(futures::executor::block_on(service_main()), 14);
+            eprintln!("STILL RUNNING");
+        }
+    }
+}
+
+fn spawn_child(mode: &str, config: &str) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child", "--nocapture", "--test-threads=1"])
+        .env(CHILD, mode)
+        .env("TRACED_ASYNC", config)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits for `child` at most `limit`; kills it and fails if it has not ended by then.
+fn wait_at_most(
+    mut child: Child,
+    limit: Duration,
+    what: &str,
+) -> (std::process::ExitStatus, String) {
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what} did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status, stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    for (name, number) in [("INT", 2), ("TERM", 15)] {
+        let mut child = spawn_child("signal", "all");
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let ready = stdout
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.ends_with("READY"));
+        assert!(ready, "SIG{name}: the child never got ready");
+        let sent = Command::new("kill")
+            .args([format!("-{name}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
+        // Ended by the signal itself, as without the recorder: no exit code, that signal.
+        assert_eq!(
+            status.signal(),
+            Some(number),
+            "SIG{name}: {status:?}\n{stderr}"
+        );
+        for line in [
+            "wait_for_job  1 call, 1 poll",
+            "── where is everyone? ──",
+            "wait_for_job  1 in flight",
+            "  await#0    line 16   job  1 waiting",
+        ] {
+            assert!(
+                stderr.contains(line),
+                "SIG{name}: no `{line}` in:\n{stderr}"
+            );
+        }
+    }
+    // `no-signals`: the signal's default action alone, no summary.
+    let mut child = spawn_child("signal", "all,no-signals");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    assert!(
+        stdout
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.ends_with("READY"))
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(sent.unwrap().success());
+    let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
+    assert_eq!(status.signal(), Some(2), "{stderr}");
+    assert!(!stderr.contains("wait_for_job"), "{stderr}");
+}
+
+#[test]
+fn a_guard_inside_a_traced_main_reports_no_bogus_invocation() {
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    let child = spawn_child("main", "all");
+    let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
+    assert!(status.success(), "{stderr}");
+    // `fetch` ran after `init()`, from its first poll: counted. `service_main` was first
+    // polled before there was a recorder: never counted, so never "in flight" at the end.
+    assert!(stderr.contains("fetch  2 calls, 4 polls"), "{stderr}");
+    for absent in ["service_main", "in flight", "await#?", "where is everyone"] {
+        assert!(!stderr.contains(absent), "`{absent}` in:\n{stderr}");
+    }
+    assert!(stderr.contains("STILL RUNNING"), "{stderr}");
+}
+
+/// `TRACED_ASYNC=fetch,live cargo run --example any_executor`, the command the example's
+/// header suggests, ends (it used to wait forever for `worker`s it was told not to trace).
+#[test]
+fn the_any_executor_example_ends_when_told_to_trace_only_fetch() {
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    // `cargo test` builds the examples; `cargo test --test ending` does not: build it then.
+    let deps = std::env::current_exe().unwrap();
+    let example = deps
+        .parent()
+        .unwrap()
+        .with_file_name("examples")
+        .join("any_executor");
+    if !example.exists() {
+        let built = Command::new(env!("CARGO"))
+            .args(["build", "--example", "any_executor"])
+            .status()
+            .unwrap();
+        assert!(built.success());
+    }
+    let child = Command::new(&example)
+        .env("TRACED_ASYNC", "fetch,live")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = wait_at_most(child, Duration::from_secs(60), "any_executor");
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("fetch  30 calls, 60 polls"), "{stderr}");
+    assert!(!stderr.contains("worker"), "{stderr}");
+}
