@@ -90,6 +90,19 @@ fn child() {
     }
 }
 
+/// Sends `signal` to `child` (no `kill` binary needed).
+#[cfg(unix)]
+fn send(child: &Child, signal: i32) {
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: `kill` takes any pid and signal number and only reports errors; `pid` is our
+    // child's, not yet waited for, so it names no other process.
+    assert_eq!(
+        unsafe { libc::kill(pid, signal) },
+        0,
+        "kill({pid}, {signal})"
+    );
+}
+
 fn spawn_child(mode: &str, config: &str) -> Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child", "--nocapture", "--test-threads=1"])
@@ -145,11 +158,7 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
             .map_while(Result::ok)
             .any(|line| line.ends_with("READY"));
         assert!(ready, "SIG{name}: the child never got ready");
-        let sent = Command::new("kill")
-            .args([format!("-{name}"), child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        send(&child, number);
         let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
         // Ended by the signal itself, as without the recorder: no exit code, that signal.
         assert_eq!(
@@ -178,10 +187,7 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
             .map_while(Result::ok)
             .any(|line| line.ends_with("READY"))
     );
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(sent.unwrap().success());
+    send(&child, libc::SIGINT);
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
     assert_eq!(status.signal(), Some(2), "{stderr}");
     assert!(!stderr.contains("wait_for_job"), "{stderr}");
@@ -203,11 +209,7 @@ fn a_signal_the_service_handles_itself_never_cuts_its_shutdown_short() {
         .any(|line| line.ends_with("READY"));
     assert!(ready, "the child never got ready");
     std::thread::sleep(Duration::from_millis(200));
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    send(&child, libc::SIGINT);
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
     assert_eq!(status.code(), Some(7), "{status:?}\n{stderr}");
     assert!(stderr.contains("SHUTDOWN DONE"), "{stderr}");
