@@ -97,6 +97,16 @@ mod imp {
             return Err(problem("no pipe to hear them"));
         }
         let [read_end, write_end] = fds;
+        // SAFETY: `fcntl` on the two descriptors `pipe` just made: neither leaks into programs
+        // the service runs, and the handler's write never blocks (a full pipe, once this
+        // thread stopped reading, only loses wake-ups nobody waits for).
+        unsafe {
+            for fd in fds {
+                libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+            }
+            let flags = libc::fcntl(write_end, libc::F_GETFL);
+            libc::fcntl(write_end, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
         PIPE.store(write_end, Ordering::Release);
         for (slot, &signal) in WATCHED.iter().enumerate() {
             // SAFETY: a zeroed `sigaction` is valid; the mask is emptied by sigemptyset; the
