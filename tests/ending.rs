@@ -59,11 +59,48 @@ fn child() {
                 std::thread::park();
             }
         }
+        #[cfg(unix)]
+        "graceful" => {
+            // A service with its own graceful shutdown on SIGINT, installed after `init()`.
+            let guard = traced_async::init();
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use tokio::signal::unix::{SignalKind, signal};
+                let mut interrupt = signal(SignalKind::interrupt()).unwrap();
+                let (_never_sent, job) = tokio::sync::oneshot::channel();
+                tokio::spawn(wait_for_job(job));
+                println!("READY");
+                interrupt.recv().await;
+                // The shutdown's work outlives the 5 s after which we would once have killed it.
+                tokio::time::sleep(Duration::from_millis(5500)).await;
+                eprintln!("SHUTDOWN DONE");
+            });
+            drop(rt);
+            drop(guard);
+            std::process::exit(7);
+        }
         _ => {
             assert_eq!(futures::executor::block_on(service_main()), 14);
             eprintln!("STILL RUNNING");
         }
     }
+}
+
+/// Sends `signal` to `child` (no `kill` binary needed).
+#[cfg(unix)]
+fn send(child: &Child, signal: i32) {
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: `kill` takes any pid and signal number and only reports errors; `pid` is our
+    // child's, not yet waited for, so it names no other process.
+    assert_eq!(
+        unsafe { libc::kill(pid, signal) },
+        0,
+        "kill({pid}, {signal})"
+    );
 }
 
 fn spawn_child(mode: &str, config: &str) -> Child {
@@ -121,11 +158,7 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
             .map_while(Result::ok)
             .any(|line| line.ends_with("READY"));
         assert!(ready, "SIG{name}: the child never got ready");
-        let sent = Command::new("kill")
-            .args([format!("-{name}"), child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        send(&child, number);
         let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
         // Ended by the signal itself, as without the recorder: no exit code, that signal.
         assert_eq!(
@@ -154,13 +187,33 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
             .map_while(Result::ok)
             .any(|line| line.ends_with("READY"))
     );
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(sent.unwrap().success());
+    send(&child, libc::SIGINT);
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
     assert_eq!(status.signal(), Some(2), "{stderr}");
     assert!(!stderr.contains("wait_for_job"), "{stderr}");
+}
+
+/// A service whose own handler stops it on SIGINT: the summary prints at the signal, its
+/// shutdown runs to the end and it exits with its own code.
+#[cfg(unix)]
+#[test]
+fn a_signal_the_service_handles_itself_never_cuts_its_shutdown_short() {
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    let mut child = spawn_child("graceful", "all");
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let ready = stdout
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.ends_with("READY"));
+    assert!(ready, "the child never got ready");
+    std::thread::sleep(Duration::from_millis(200));
+    send(&child, libc::SIGINT);
+    let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
+    assert_eq!(status.code(), Some(7), "{status:?}\n{stderr}");
+    assert!(stderr.contains("SHUTDOWN DONE"), "{stderr}");
+    assert!(stderr.contains("wait_for_job  1 in flight"), "{stderr}");
 }
 
 #[test]

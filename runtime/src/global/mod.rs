@@ -287,10 +287,11 @@ impl RecorderBuilder {
 
     /// Whether the summary also prints when SIGINT (Ctrl-C) or SIGTERM stops the process (on by
     /// default, as `no-signals` in `TRACED_ASYNC` turns it off; Unix only): a thread of the
-    /// recorder's waits for either, prints the summary, then lets the signal's default action
-    /// end the process, as it would have ended without the recorder. A service that handles
-    /// these signals itself to shut down gracefully turns this off: its guard prints the
-    /// summary when `main` returns.
+    /// recorder's waits for either and prints the summary; then the process does what it would
+    /// have done without the recorder. The signal's default action ends it only when nobody
+    /// else handles the signal: a handler installed before `init()` is chained to, and one
+    /// installed after (tokio's `ctrl_c`, signal-hook) runs the service's own shutdown, which
+    /// nothing of the recorder's cuts short.
     pub fn summary_on_signal(mut self, on: bool) -> Self {
         self.config.signals = on;
         self
