@@ -186,6 +186,7 @@ pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) ->
 /// Restores the marks `saved` by [`Ctx::enter_counting`] and returns what the finished poll
 /// marked: for a poll that keeps marks only (the tracing bridge's), not a lean poll in
 /// progress.
+#[cfg(feature = "tracing")]
 #[inline(always)]
 pub(crate) fn exit_marks(saved: Marks) -> Marks {
     CTX.with(|c| c.marks.replace(saved))
