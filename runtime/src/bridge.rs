@@ -178,7 +178,7 @@ impl SpanSite {
     }
 
     /// Builds the metadata and registers the callsite (once; a thread that loses the race
-    /// treats the site as "sometimes" until the winner is done).
+    /// waits for the metadata, then treats the site as "sometimes" until the winner is done).
     #[cold]
     fn register(&'static self, owner: Option<fn() -> &'static str>) -> u8 {
         let swapped = self.interest.compare_exchange(
@@ -187,9 +187,22 @@ impl SpanSite {
             Ordering::AcqRel,
             Ordering::Acquire,
         );
+        // The loser must not see the site without metadata (it would read as disabled and the
+        // invocation would get no span): `get_or_init` waits for the winner's.
+        self.build(owner);
         if swapped.is_err() {
             return SOMETIMES;
         }
+        callsite::register(self);
+        // `register` stored the interest through `set_interest`; read it back.
+        match self.interest.load(Ordering::Acquire) {
+            REGISTERING => SOMETIMES,
+            interest => interest,
+        }
+    }
+
+    /// The site's metadata, built by the first caller (the others wait for it).
+    fn build(&'static self, owner: Option<fn() -> &'static str>) -> &'static Metadata<'static> {
         self.metadata.get_or_init(|| {
             let name = match owner {
                 Some(type_name) => {
@@ -211,13 +224,7 @@ impl SpanSite {
                 FieldSet::new(self.fields, tracing_core::identify_callsite!(self)),
                 Kind::SPAN,
             )
-        });
-        callsite::register(self);
-        // `register` stored the interest through `set_interest`; read it back.
-        match self.interest.load(Ordering::Acquire) {
-            REGISTERING => SOMETIMES,
-            interest => interest,
-        }
+        })
     }
 }
 

@@ -414,3 +414,36 @@ fn with_a_capture_scope_both_record() {
         ]
     );
 }
+
+#[traced_async]
+async fn raced(i: u32) -> u32 {
+    io(1, ()).await;
+    i
+}
+
+// A site first used on several threads at once: the threads that lose the race to register it
+// must still open their spans (they used to read it as disabled while the winner built it).
+#[test]
+fn a_site_first_used_on_many_threads_at_once_opens_every_span() {
+    const THREADS: u32 = 8;
+    let (_, lines) = seen(|| {
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
+        let threads: Vec<_> = (0..THREADS)
+            .map(|i| {
+                let (dispatch, barrier) = (dispatch.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    tracing::dispatcher::with_default(&dispatch, || {
+                        barrier.wait();
+                        futures::executor::block_on(raced(i))
+                    })
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+    });
+    let opened = lines.iter().filter(|l| l.starts_with("new raced ")).count();
+    assert_eq!(opened, THREADS as usize, "{lines:#?}");
+}
