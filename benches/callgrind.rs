@@ -15,6 +15,8 @@ mod baseline;
 mod clock_reads;
 #[path = "overhead/drive.rs"]
 mod drive;
+#[path = "overhead/fixed_runs.rs"]
+mod fixed_runs;
 #[path = "overhead/ours.rs"]
 #[allow(dead_code)]
 mod ours;
@@ -26,40 +28,11 @@ mod variant;
 #[path = "overhead/workload.rs"]
 mod workload;
 
-use std::hint::black_box;
-
 use crate::baseline::{AsyncWrapper, Baseline};
 use crate::clock_reads::ClockReads;
-use crate::drive::run;
+use crate::fixed_runs::runs;
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
-use crate::variant::Variant;
-
-/// Runs `workload` of `V` once to warm up (first-use allocations, the clock's calibration),
-/// then `runs` times inside [`measured`].
-fn runs<V: Variant>(workload: &str, runs: u64) {
-    V::init();
-    measured::<V>(workload, 1);
-    measured_runs::<V>(workload, runs);
-}
-
-/// The runs counted: pass `--collect-atstart=no --toggle-collect=*measured_runs*` to callgrind.
-#[inline(never)]
-fn measured_runs<V: Variant>(workload: &str, runs: u64) {
-    measured::<V>(workload, runs);
-}
-
-fn measured<V: Variant>(workload: &str, runs: u64) {
-    for _ in 0..runs {
-        let out = match workload {
-            "yield1000" => run(V::yield1000()),
-            "calls100k" => run(V::calls100k()),
-            other => panic!("unknown workload {other:?}: yield1000 or calls100k"),
-        };
-        black_box(out);
-        V::settle();
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

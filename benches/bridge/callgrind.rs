@@ -10,47 +10,22 @@
 mod baseline;
 #[path = "../overhead/drive.rs"]
 mod drive;
+#[path = "../overhead/fixed_runs.rs"]
+mod fixed_runs;
 #[allow(dead_code)] // counts: the divan bench prints them; here callgrind counts instructions.
 mod subscriber;
 #[path = "../overhead/variant.rs"]
-#[allow(dead_code)] // settle: no variant here leaves work on other threads.
+#[allow(dead_code)] // future_sizes: the divan bench prints them.
 mod variant;
 mod variants;
 #[path = "../overhead/workload.rs"]
 mod workload;
 
-use std::hint::black_box;
-
 use crate::baseline::Baseline;
-use crate::drive::run;
-use crate::variant::Variant;
+use crate::fixed_runs::runs;
 use crate::variants::{
     BridgeCounting, BridgeNoSubscriber, InstrumentCounting, InstrumentNoSubscriber,
 };
-
-/// Runs `workload` of `V` once to warm up, then `runs` times inside [`measured_runs`].
-fn runs<V: Variant>(workload: &str, runs: u64) {
-    V::init();
-    measured::<V>(workload, 1);
-    measured_runs::<V>(workload, runs);
-}
-
-/// The runs counted: pass `--collect-atstart=no --toggle-collect=*measured_runs*` to callgrind.
-#[inline(never)]
-fn measured_runs<V: Variant>(workload: &str, runs: u64) {
-    measured::<V>(workload, runs);
-}
-
-fn measured<V: Variant>(workload: &str, runs: u64) {
-    for _ in 0..runs {
-        let out = match workload {
-            "yield1000" => run(V::yield1000()),
-            "calls100k" => run(V::calls100k()),
-            other => panic!("unknown workload {other:?}: yield1000 or calls100k"),
-        };
-        black_box(out);
-    }
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
