@@ -258,9 +258,6 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     // The second clock reading, when timed: the poll's duration, its self time (less the
     // timed polls nested in it) and the slow-poll check all come from these two readings.
     let ended = if lean.timed { clock::now() } else { 0 };
-    let nanos = lean
-        .timed
-        .then(|| clock::nanos_between(lean.started, ended));
     let saved = finish.saved;
     let marks = context::exit_counting(saved);
     let frame = &mut *finish.frame;
@@ -271,19 +268,22 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
             counters::count_pended(lean.cells, meta(), points);
         }
     });
-    if let Some(nanos) = nanos {
+    // One branch on `timed` after the body's poll: each test of it costs a reload.
+    if lean.timed {
+        let nanos = clock::nanos_between(lean.started, ended);
         let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
         counters::count_time(lean.cells, nanos, Some(own));
         if nanos >= slow::threshold() {
             slow::count(meta(), frame.state, to, nanos);
         }
-    }
-    counters::count_codes(lean.cells, frame.state, to, None);
-    if lean.timed {
+        counters::count_codes(lean.cells, frame.state, to, None);
         count_wait(frame, lean.cells, meta(), (lean.started, ended), to);
-    } else if frame.call & LEAN_ENDED != 0 {
-        // An untimed poll between two timed ones: the end kept is not this wait's start.
-        frame.call = 0;
+    } else {
+        counters::count_codes(lean.cells, frame.state, to, None);
+        if frame.call & LEAN_ENDED != 0 {
+            // An untimed poll between two timed ones: the end kept is not this wait's start.
+            frame.call = 0;
+        }
     }
     frame.state = to;
     poll
