@@ -33,10 +33,9 @@ pub(crate) struct Ctx {
     /// say several did; empty otherwise.
     pended: Cell<Pended>,
     /// This thread's stack of polls in progress on the lean path (a never-read one until the
-    /// thread has a counter table), how deep the lean polls on it are nested now, and the
-    /// number of the last lean poll it entered.
+    /// thread has a counter table), which knows how deep they are nested, and the number of
+    /// the last lean poll the thread entered.
     in_poll: Cell<&'static InPoll>,
-    depth: Cell<u32>,
     seq: Cell<u32>,
     /// ns spent so far in timed lean polls nested in the current one: what its self time
     /// excludes.
@@ -79,7 +78,7 @@ impl Ctx {
 
     /// The lean polls this thread is inside now.
     pub(crate) fn depth(&self) -> u32 {
-        self.depth.get()
+        self.in_poll.get().depth()
     }
 
     /// Whether a slow poll at `depth` should be blamed (no slow poll nested deeper in it was);
@@ -111,7 +110,6 @@ thread_local! {
             last_cells: Cell::new((0, &[])),
             pended: Cell::new(Pended::EMPTY),
             in_poll: Cell::new(&in_poll::UNREAD),
-            depth: Cell::new(0),
             seq: Cell::new(0),
             child_nanos: Cell::new(0),
             slow_depth: Cell::new(u32::MAX),
@@ -167,11 +165,9 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
 #[inline(always)]
 pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) -> Entered {
     CTX.with(|c| {
-        let depth = c.depth.get();
         let seq = c.seq.get().wrapping_add(1);
         c.seq.set(seq);
-        c.in_poll.get().push(depth, number, from, seq, since);
-        c.depth.set(depth.wrapping_add(1));
+        c.in_poll.get().push(number, from, seq, since);
         // An untimed poll leaves the nested time alone: the timed polls nested in it count
         // towards the timed poll around it.
         let child_nanos = if since != 0 {
@@ -197,9 +193,7 @@ pub(crate) fn exit_marks(saved: Marks) -> Marks {
 #[inline(always)]
 pub(crate) fn exit_counting(saved: Entered) -> Marks {
     CTX.with(|c| {
-        let depth = c.depth.get().wrapping_sub(1);
-        c.depth.set(depth);
-        c.in_poll.get().pop(depth);
+        c.in_poll.get().pop();
         c.marks.replace(saved.marks)
     })
 }
@@ -222,9 +216,7 @@ pub(crate) fn exit_timed(saved: Entered, nanos: u64, weighed: u64) -> u64 {
 /// the enclosing poll's self time then includes).
 pub(crate) fn exit_unwound(saved: Entered) -> Marks {
     CTX.with(|c| {
-        let depth = c.depth.get().wrapping_sub(1);
-        c.depth.set(depth);
-        c.in_poll.get().pop(depth);
+        c.in_poll.get().pop();
         if saved.child_nanos != UNTIMED {
             c.child_nanos.set(saved.child_nanos);
         }

@@ -2,9 +2,11 @@
 //! first, as the process-wide recorder's lean path enters and leaves them. The owner thread
 //! writes its stack with plain stores; a report or the watchdog reads any thread's stack from
 //! another thread, each entry checked seqlock-style so that a fn, the place it resumed from
-//! and the time it started always come from the same poll.
+//! and the time it started always come from the same poll. The stack keeps its own depth, so
+//! leaving a poll is one store: the entries above it are left as they are, and a new poll
+//! frees its entry before writing it.
 
-use std::sync::atomic::{AtomicU64, Ordering, fence};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering, fence};
 
 /// The most nested traced polls tracked per thread; deeper ones are counted (so that leaving
 /// them pops the right entry) but not listed.
@@ -20,12 +22,17 @@ struct Entry {
     since: AtomicU64,
 }
 
-/// One thread's stack of polls in progress (256 bytes).
+/// One thread's stack of polls in progress (264 bytes).
 pub(crate) struct InPoll {
+    /// How many polls the owner thread is inside now, deeper ones than [`DEPTH`] included:
+    /// the entries below it (at most [`DEPTH`]) are its polls.
+    depth: AtomicU32,
     entries: [Entry; DEPTH],
 }
 
-/// A stack that is never read: where a thread writes before it has one of its own.
+/// A stack that is never read: where a thread writes before it has one of its own, or after
+/// it gave its own back (its polls ending while the thread exits). Threads share it, so its
+/// depth means nothing.
 pub(crate) static UNREAD: InPoll = InPoll::new();
 
 /// One entry as read by another thread.
@@ -46,6 +53,7 @@ pub(crate) struct Seen {
 impl InPoll {
     pub(crate) const fn new() -> Self {
         InPoll {
+            depth: AtomicU32::new(0),
             entries: [const {
                 Entry {
                     what: AtomicU64::new(0),
@@ -55,30 +63,39 @@ impl InPoll {
         }
     }
 
-    /// Marks the poll at `depth` as started (only the owner thread calls this). `since` is 0
-    /// when the poll is not timed.
+    /// Marks a poll as started, one deeper than the polls in progress (only the owner thread
+    /// calls this). `since` is 0 when the poll is not timed.
     #[inline(always)]
-    pub(crate) fn push(&self, depth: u32, number: u32, from: u16, seq: u32, since: u64) {
+    pub(crate) fn push(&self, number: u32, from: u16, seq: u32, since: u64) {
+        let depth = self.depth.load(Ordering::Relaxed);
         if let Some(entry) = self.entries.get(depth as usize) {
-            // The entry was freed (`what` 0) before `since` changes: a reader that sees the
+            // The entry is freed (`what` 0) before `since` changes: a reader that sees the
             // same `what` before and after reading `since` read this poll's start.
+            entry.what.store(0, Ordering::Relaxed);
             fence(Ordering::Release);
             entry.since.store(since, Ordering::Relaxed);
             let what = u64::from(number) << 48 | u64::from(from) << 32 | u64::from(seq);
             entry.what.store(what, Ordering::Release);
         }
+        // After the entry: a reader that sees this depth sees the entry written.
+        self.depth.store(depth.wrapping_add(1), Ordering::Release);
     }
 
-    /// Marks the poll at `depth` as ended (only the owner thread calls this).
+    /// Marks the innermost poll as ended (only the owner thread calls this).
     #[inline(always)]
-    pub(crate) fn pop(&self, depth: u32) {
-        if let Some(entry) = self.entries.get(depth as usize) {
-            entry.what.store(0, Ordering::Relaxed);
-        }
+    pub(crate) fn pop(&self) {
+        let depth = self.depth.load(Ordering::Relaxed);
+        self.depth.store(depth.wrapping_sub(1), Ordering::Relaxed);
+    }
+
+    /// How many polls the owner thread is inside now.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth.load(Ordering::Relaxed)
     }
 
     /// Frees every entry (a thread's stack handed to the next thread).
     pub(crate) fn clear(&self) {
+        self.depth.store(0, Ordering::Relaxed);
         for entry in &self.entries {
             entry.what.store(0, Ordering::Relaxed);
         }
@@ -88,7 +105,9 @@ impl InPoll {
     /// left out (its poll ended meanwhile).
     pub(crate) fn read(&self) -> Vec<Seen> {
         let mut seen = Vec::new();
-        for (depth, entry) in self.entries.iter().enumerate() {
+        let depth = self.depth.load(Ordering::Acquire) as usize;
+        let entries = self.entries.get(..depth).unwrap_or(&self.entries);
+        for (depth, entry) in entries.iter().enumerate() {
             let what = entry.what.load(Ordering::Acquire);
             if what == 0 {
                 break;
@@ -117,8 +136,8 @@ mod tests {
     #[test]
     fn entries_push_and_pop_in_nesting_order() {
         let stack = InPoll::new();
-        stack.push(0, 3, 7, 41, 1000);
-        stack.push(1, 5, 0, 42, 0);
+        stack.push(3, 7, 41, 1000);
+        stack.push(5, 0, 42, 0);
         let seen = stack.read();
         assert_eq!(seen.len(), 2);
         assert_eq!(
@@ -126,13 +145,28 @@ mod tests {
             (3, 7, 41, Some(1000))
         );
         assert_eq!((seen[1].number, seen[1].depth, seen[1].since), (5, 1, None));
-        stack.pop(1);
+        stack.pop();
         assert_eq!(stack.read().len(), 1);
-        stack.pop(0);
+        // The next poll takes the entry the last one left.
+        stack.push(6, 2, 43, 0);
+        let seen = stack.read();
+        assert_eq!((seen.len(), seen[1].number, seen[1].seq), (2, 6, 43));
+        stack.pop();
+        stack.pop();
         assert!(stack.read().is_empty());
-        // Deeper than tracked: nothing written, nothing read, no panic.
-        stack.push(DEPTH as u32, 1, 1, 1, 1);
-        stack.pop(DEPTH as u32);
+        assert_eq!(stack.depth(), 0);
+        // Deeper than tracked: counted, not written, not read, no panic.
+        for n in 0..=DEPTH as u32 {
+            stack.push(1, 1, n + 100, 1);
+        }
+        assert_eq!(stack.read().len(), DEPTH);
+        assert_eq!(stack.depth(), DEPTH as u32 + 1);
+        for _ in 0..=DEPTH {
+            stack.pop();
+        }
+        assert!(stack.read().is_empty());
+        stack.push(2, 2, 2, 2);
+        stack.clear();
         assert!(stack.read().is_empty());
     }
 }
