@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::pin::Pin;
+use std::sync::atomic::AtomicU64;
 use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
@@ -255,37 +256,32 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     };
     let poll = body.poll(cx);
     let mut finish = ManuallyDrop::new(finish);
-    // The second clock reading, when timed: the poll's duration, its self time (less the
-    // timed polls nested in it) and the slow-poll check all come from these two readings.
-    let ended = if lean.timed { clock::now() } else { 0 };
-    let saved = finish.saved;
-    let marks = context::exit_counting(saved);
-    let frame = &mut *finish.frame;
-    frame.region = marks.region();
-    let to = marks.end_code(meta(), poll.is_ready(), |suspended| {
-        let points = context::take_pended();
-        if suspended {
-            counters::count_pended(lean.cells, meta(), points);
-        }
-    });
-    // One branch on `timed` after the body's poll: each test of it costs a reload.
+    let ready = poll.is_ready();
+    // One branch on `timed` after the body's poll (each test of it costs a reload), the
+    // leaving of the poll written out in both arms.
     if lean.timed {
+        // The second clock reading: the poll's duration, its self time (less the timed polls
+        // nested in it) and the slow-poll check all come from these two readings.
+        let ended = clock::now();
+        let (frame, to) = finish.leave(lean.cells, ready);
         let nanos = clock::nanos_between(lean.started, ended);
-        let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
+        let own = context::exit_timed(lean.saved, nanos, counters::weighed(nanos));
         counters::count_time(lean.cells, nanos, Some(own));
         if nanos >= slow::threshold() {
             slow::count(meta(), frame.state, to, nanos);
         }
         counters::count_codes(lean.cells, frame.state, to, None);
         count_wait(frame, lean.cells, meta(), (lean.started, ended), to);
+        frame.state = to;
     } else {
+        let (frame, to) = finish.leave(lean.cells, ready);
         counters::count_codes(lean.cells, frame.state, to, None);
         if frame.call & LEAN_ENDED != 0 {
             // An untimed poll between two timed ones: the end kept is not this wait's start.
             frame.call = 0;
         }
+        frame.state = to;
     }
-    frame.state = to;
     poll
 }
 
@@ -296,7 +292,7 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
 #[inline(never)]
 fn count_wait(
     frame: &mut Frame,
-    cells: &'static [std::sync::atomic::AtomicU64],
+    cells: &'static [AtomicU64],
     meta: &'static FnMeta,
     readings: (u64, u64),
     to: u16,
@@ -339,6 +335,26 @@ struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
     saved: Entered,
     meta: M,
     frame: &'a mut Frame,
+}
+
+impl<'a, M: Fn() -> &'static FnMeta> CountFinish<'a, M> {
+    /// Leaves a lean poll that returned (`ready` or not): restores the thread's context, keeps
+    /// the region entered in the frame and returns the frame with the state the poll ended in
+    /// (encoded), counting the points pending beside others into `cells`. The caller counts
+    /// the move and stores the state.
+    #[inline(always)]
+    fn leave(&mut self, cells: &'static [AtomicU64], ready: bool) -> (&mut Frame, u16) {
+        let marks = context::exit_counting(self.saved);
+        self.frame.region = marks.region();
+        let meta = &self.meta;
+        let to = marks.end_code(meta(), ready, |suspended| {
+            let points = context::take_pended();
+            if suspended {
+                counters::count_pended(cells, meta(), points);
+            }
+        });
+        (&mut *self.frame, to)
+    }
 }
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
