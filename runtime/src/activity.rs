@@ -17,18 +17,19 @@ pub enum Mode {
     Timing,
 }
 
-/// The process-wide recorder's state, as [`ACTIVE`] holds it.
+/// The process-wide recorder's state, as [`ACTIVE`] holds it. Live output is the highest, so
+/// that the full path's check ([`Activity::is_full`]) is one compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(usize)]
 pub(crate) enum Global {
     /// Not installed, or paused.
     Off = 0,
-    /// Records with live output: every transition numbered and written.
-    Live = 1,
     /// Only counts.
-    Count = 2,
+    Count = 1,
     /// Only counts, and times polls.
-    Time = 3,
+    Time = 2,
+    /// Records with live output: every transition numbered and written.
+    Live = 3,
 }
 
 /// Who records anywhere: the number of capture scopes times [`SCOPE_UNIT`], plus the
@@ -77,9 +78,9 @@ impl Activity {
     pub(crate) const fn global(self) -> Global {
         match self.0 % SCOPE_UNIT {
             0 => Global::Off,
-            1 => Global::Live,
-            2 => Global::Count,
-            _ => Global::Time,
+            1 => Global::Count,
+            2 => Global::Time,
+            _ => Global::Live,
         }
     }
 
@@ -87,9 +88,8 @@ impl Activity {
     /// process-wide recorder's counting.
     #[inline(always)]
     pub(crate) const fn is_full(self) -> bool {
-        const COUNT: usize = Global::Count as usize;
-        const TIME: usize = Global::Time as usize;
-        !matches!(self.0, 0 | COUNT | TIME)
+        // Off and the two counting states are the values below live output, and only they.
+        self.0 >= Global::Live as usize
     }
 
     /// The path a poll of `meta` takes.
