@@ -26,17 +26,18 @@ pub enum State {
     Cancelled,
 }
 
-// Two-byte codes: await indices count up from 0, the other states count down from u16::MAX.
+// Two-byte codes: await indices count up from 0, the other states count down from u16::MAX;
+// the codes a frame drops quietly with (see `drops_quietly_code`) are the top five.
 const START: u16 = u16::MAX;
-const HIDDEN: u16 = u16::MAX - 1;
-const RETURNED: u16 = u16::MAX - 2;
-const PANICKED: u16 = u16::MAX - 3;
-const CANCELLED: u16 = u16::MAX - 4;
 /// A frame's code, never a transition's: the invocation's first poll was not recorded (no one
 /// recorded then, or nobody selected it), so later polls are not either: counting it from the
 /// middle would report a call that never started (`main 1 in flight` for a `main` that
 /// installed the recorder in its first poll).
-const UNSEEN: u16 = u16::MAX - 5;
+const UNSEEN: u16 = u16::MAX - 1;
+const RETURNED: u16 = u16::MAX - 2;
+const PANICKED: u16 = u16::MAX - 3;
+const CANCELLED: u16 = u16::MAX - 4;
+const HIDDEN: u16 = u16::MAX - 5;
 
 /// The most await points one function can have; the attribute rejects more. The poll context
 /// uses the top bit of an await point's code to mark several branches pending at once.
@@ -85,11 +86,10 @@ impl State {
     }
 
     /// Whether dropping a frame in this state records nothing: never polled (`start`), never
-    /// recorded (unseen) or finished. One range check and one compare: the codes from unseen
-    /// to `start` are all of these but `await#?`.
+    /// recorded (unseen) or finished. One compare: the codes from `cancelled` up are these.
     #[inline(always)]
     pub(crate) const fn drops_quietly_code(code: u16) -> bool {
-        code >= UNSEEN && code != HIDDEN
+        code >= CANCELLED
     }
 
     /// Whether an encoded state is suspended at an await point.
