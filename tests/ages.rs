@@ -96,7 +96,10 @@ fn the_oldest_waiter_per_await_point_and_the_invocations_oldest_first() {
         .iter()
         .map(|i| (i.age_nanos, i.for_nanos, i.polling))
         .collect();
-    assert_eq!(ages, [(150 * MS, 150 * MS, false), (50 * MS, 50 * MS, false)]);
+    assert_eq!(
+        ages,
+        [(150 * MS, 150 * MS, false), (50 * MS, 50 * MS, false)]
+    );
     let place = format!("await#0 (line {line})");
     assert!(waiting.iter().all(|i| i.place == place), "{report}");
     assert_ne!(waiting[0].thread, waiting[1].thread, "{report}");

@@ -359,10 +359,12 @@ fn count_wait(
 fn timed_start(call: &mut u32, from: u16, number: u32, started: u64) {
     if *call & LEAN_SLOT_TAGS == LEAN_SLOT_TAGS {
         ages::polled(*call & !LEAN_SLOT_TAGS, started);
-    } else if *call == 0 && State::is_start_code(from) && counters::sampling() == 1 {
-        if let Some(index) = ages::claim(number, started) {
-            *call = LEAN_SLOT_TAGS | index;
-        }
+    } else if *call == 0
+        && State::is_start_code(from)
+        && counters::sampling() == 1
+        && let Some(index) = ages::claim(number, started)
+    {
+        *call = LEAN_SLOT_TAGS | index;
     }
 }
 

@@ -105,9 +105,10 @@ pub(crate) fn claim(number: u32, started: u64) -> Option<u32> {
                         slot.number.store(number, Ordering::Relaxed);
                         slot.call.store(call, Ordering::Relaxed);
                         slot.thread.store(thread, Ordering::Relaxed);
-                        slot.place
-                            .store(POLLING | u32::from(crate::state::State::Start.encode()),
-                                Ordering::Relaxed);
+                        slot.place.store(
+                            POLLING | u32::from(crate::state::State::Start.encode()),
+                            Ordering::Relaxed,
+                        );
                         slot.first.store(started, Ordering::Relaxed);
                         slot.polled.store(started, Ordering::Relaxed);
                         slot.ended.store(0, Ordering::Relaxed);
@@ -138,10 +139,7 @@ fn task_id() -> u64 {
             for b in s.bytes() {
                 let digit = b.wrapping_sub(b'0');
                 self.ok &= digit < 10;
-                self.value = self
-                    .value
-                    .wrapping_mul(10)
-                    .wrapping_add(u64::from(digit));
+                self.value = self.value.wrapping_mul(10).wrapping_add(u64::from(digit));
             }
             Ok(())
         }

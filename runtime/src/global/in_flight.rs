@@ -126,7 +126,11 @@ impl InvocationInFlight {
     /// `waiting_normally (invocation 5) for 3.20s: waiting at await#0 (line 37) for 3.20s`.
     pub(crate) fn sentence(&self) -> String {
         let doing = match (self.polling, self.place.starts_with("the start")) {
-            (false, _) => format!("waiting at {} for {}", self.place, human_nanos(self.for_nanos)),
+            (false, _) => format!(
+                "waiting at {} for {}",
+                self.place,
+                human_nanos(self.for_nanos)
+            ),
             (true, true) => format!("in its first poll for {}", human_nanos(self.for_nanos)),
             (true, false) => format!(
                 "in a poll for {}, after {}",
@@ -258,7 +262,10 @@ mod tests {
             "waiting_normally (invocation 2) for 3.20s: waiting at await#0 (line 37) for 3.10s"
         );
         assert_eq!(lines[4], "  last polled on thread 2 (tokio-rt-worker)");
-        assert!(out.contains("… and 5 more (the 20 oldest listed)\n"), "{out}");
+        assert!(
+            out.contains("… and 5 more (the 20 oldest listed)\n"),
+            "{out}"
+        );
         assert!(
             out.contains("3 invocations found the table of 4096 full and could not be listed"),
             "{out}"

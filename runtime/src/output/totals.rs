@@ -143,7 +143,11 @@ pub(crate) fn write_waiting(
                 let head = format!("  await#{:<4} line {:<4} ", meta.label(), meta.line());
                 let tail = match stats.oldest_waiting_nanos() {
                     Some(oldest) => {
-                        format!("  {} waiting, oldest {}", stats.waiting(), human_nanos(oldest))
+                        format!(
+                            "  {} waiting, oldest {}",
+                            stats.waiting(),
+                            human_nanos(oldest)
+                        )
                     }
                     None => format!("  {} waiting", stats.waiting()),
                 };
