@@ -77,10 +77,11 @@ pub use traced_async_macros::traced;
 pub use traced_async_runtime::expansion;
 pub use traced_async_runtime::{
     AlreadyInstalled, Anomaly, AnomalyKind, AwaitPointTrace, AwaitStats, Captured, ConfigError,
-    Elapsed, FnStats, Format, FunctionTrace, Guard, JoinHandle, Latency, Mode, PollInProgress,
-    RecorderBuilder, Replay, ReplayError, Report, RunError, Runtime, RuntimeBuilder, Sleep,
-    SlowPolls, State, TaskWakes, Timeline, Timeout, Trace, Transition, YieldNow, block_on, capture,
-    dump, init, report, set_recording, sleep, spawn, spawn_named, timeout, yield_now,
+    Elapsed, FnStats, Format, FunctionTrace, Guard, InvocationInFlight, JoinHandle, Latency, Mode,
+    PollInProgress, RecorderBuilder, Replay, ReplayError, Report, RunError, Runtime,
+    RuntimeBuilder, Sleep, SlowPolls, State, TaskWakes, Timeline, Timeout, Trace, Transition,
+    YieldNow, block_on, capture, dump, init, report, set_recording, sleep, spawn, spawn_named,
+    timeout, yield_now,
 };
 
 #[doc(hidden)]

@@ -55,8 +55,8 @@ pub use crate::executor::{
     spawn, spawn_named, timeout, yield_now,
 };
 pub use crate::global::{
-    AlreadyInstalled, ConfigError, Guard, PollInProgress, RecorderBuilder, Report, SlowPolls, init,
-    report, set_recording,
+    AlreadyInstalled, ConfigError, Guard, InvocationInFlight, PollInProgress, RecorderBuilder,
+    Report, SlowPolls, init, report, set_recording,
 };
 pub use crate::histogram::Latency;
 pub use crate::output::Format;

@@ -35,6 +35,9 @@ pub struct AwaitStats {
     pub(crate) cancellations: u64,
     pub(crate) waiting: u64,
     pub(crate) suspended_latency: Option<Latency>,
+    /// How long the invocation waiting here longest has waited, in ns (the process-wide
+    /// recorder's timing only).
+    pub(crate) oldest_waiting_nanos: Option<u64>,
 }
 
 impl AwaitStats {
@@ -61,17 +64,29 @@ impl AwaitStats {
     /// How long invocations stayed suspended here (from the end of the poll that suspended to
     /// the start of the next), when the process-wide recorder timed both polls on its lean
     /// path; `None` otherwise. Its maximum is the upper end of the top bucket holding a wait
-    /// (within 1/16), not an exact one. Measured at a resolution of 1 024 raw clock ticks (the
-    /// summary's line says it in ns), so a wait of a few resolutions is coarse; a wait longer
-    /// than 2^31 resolutions (about 12 minutes on a 3 GHz TSC) is counted modulo that.
+    /// (within 1/16), not an exact one. An invocation listed in the table of invocations in
+    /// flight (every timed one, until 4 096 are in flight at once) is measured to the clock
+    /// tick; one the full table could not list (or under `sample=`) at a resolution of 1 024
+    /// raw clock ticks (the summary's line says it in ns), so a wait of a few resolutions is
+    /// coarse, and a wait longer than 2^30 resolutions (about 6 minutes on a 3 GHz TSC) is
+    /// counted modulo that.
     pub fn suspended_latency(&self) -> Option<Latency> {
         self.suspended_latency
+    }
+
+    /// How long the invocation suspended here the longest has waited, in ns, from the end of
+    /// the poll that suspended it: the process-wide recorder's wait ages, known with timing on
+    /// (every poll timed: not under `sample=`) for the invocations its table lists (see
+    /// [`Report::invocations`](crate::Report::invocations)); `None` otherwise or when none
+    /// waits here.
+    pub fn oldest_waiting_nanos(&self) -> Option<u64> {
+        self.oldest_waiting_nanos
     }
 }
 
 /// The resolution of [`AwaitStats::suspended_latency`] is 2^`SUSPENDED_SHIFT` raw clock ticks:
-/// a suspended invocation's frame keeps its last timed poll's end reading in 31 bits, in these
-/// units.
+/// a suspended invocation's frame keeps its last timed poll's end reading in 30 bits, in these
+/// units, when the table of invocations in flight (which keeps it whole) had no slot for it.
 pub(crate) const SUSPENDED_SHIFT: u32 = 10;
 
 impl FnStats {

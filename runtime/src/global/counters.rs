@@ -293,7 +293,13 @@ pub(crate) struct Lean {
 /// entered; `timed` from the [`PollPath`](crate::activity::PollPath), which also said no
 /// capture scope is active anywhere. `None` leaves the poll to the full path.
 #[inline(always)]
-pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) -> Option<Lean> {
+pub(crate) fn enter(
+    meta: &'static FnMeta,
+    region: u16,
+    from: u16,
+    timed: bool,
+    on_timed: impl FnOnce(u32, u64),
+) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
     let number = match meta.slot.load(Ordering::Acquire) {
@@ -306,7 +312,15 @@ pub(crate) fn enter(meta: &'static FnMeta, region: u16, from: u16, timed: bool) 
     })?;
     let timed = timed && sampled(next);
     // Read outside the thread-local accesses, which stay small enough to be inlined.
-    let started = if timed { clock::now() } else { 0 };
+    // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
+    // number and the start): in this branch, so that counting alone pays nothing for it.
+    let started = if timed {
+        let started = clock::now();
+        on_timed(number, started);
+        started
+    } else {
+        0
+    };
     Some(Lean {
         cells,
         saved: context::enter_in_poll(marks, number, from, started),
@@ -542,6 +556,24 @@ pub(crate) fn in_progress() -> Vec<ThreadPolls> {
     threads
 }
 
+/// Every fn the recorder counts, by slot (its number is the slot + 1).
+pub(crate) fn fns() -> Vec<&'static FnMeta> {
+    registry().fns.clone()
+}
+
+/// The number and name of every thread that counts now.
+pub(crate) fn thread_names() -> Vec<(u32, Option<String>)> {
+    let registry = registry();
+    let owners = registry.threads.iter().map(|table| {
+        table
+            .owner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    });
+    owners.collect()
+}
+
 /// Totals over every thread, live and exited: per fn, and transitions that could not be
 /// counted.
 pub(crate) fn totals() -> (Vec<FnStats>, u64) {
@@ -606,6 +638,7 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
             cancellations: place[CANCELLED_AT],
             waiting,
             suspended_latency: None,
+            oldest_waiting_nanos: None,
         }
     });
     let mut places: Vec<AwaitStats> = places.collect();

@@ -3,8 +3,10 @@
 //! `RUST_LOG` through `TRACED_ASYNC`. Counting takes no lock (see `counters`); live output
 //! goes through one lock, as writing lines to stderr would anyway.
 
+pub(crate) mod ages;
 pub(crate) mod config;
 pub(crate) mod counters;
+pub(crate) mod in_flight;
 pub(crate) mod in_progress;
 mod live;
 mod signals;
@@ -30,6 +32,8 @@ use crate::stats::FnStats;
 
 use config::Config;
 use counters::Counters;
+use in_flight::Ages;
+pub use in_flight::InvocationInFlight;
 pub use in_progress::PollInProgress;
 use live::LiveStream;
 pub use slow::SlowPolls;
@@ -181,8 +185,13 @@ pub fn report() -> Report {
     // With live output the recorder numbers every invocation in flight: the report can draw
     // them as a tree. Counting alone knows only how many wait where.
     let live = live::in_flight();
+    let ages = ages_known();
+    let invocations = in_flight::read(&mut functions, ages);
     Report {
         functions,
+        ages,
+        invocations,
+        ages_dropped: ages::dropped(),
         lost,
         timeline_lost: timeline::lost(),
         live,
@@ -190,6 +199,15 @@ pub fn report() -> Report {
         slow: slow::report(),
         slow_threshold_nanos: slow::threshold(),
         sampling: counters::sampling(),
+    }
+}
+
+/// Whether the recorder keeps wait ages: with timing on, every poll timed.
+fn ages_known() -> Ages {
+    match CONFIG.get().map(Config::mode) {
+        Some(Mode::Timing) if counters::sampling() > 1 => Ages::Sampled(counters::sampling()),
+        Some(Mode::Timing) => Ages::Listed,
+        _ => Ages::NotTimed,
     }
 }
 
@@ -494,6 +512,11 @@ impl std::error::Error for ConfigError {}
 ///   `state` (`start`, `await#1`, ...) and `task` (`null` off a traced-async executor); empty
 ///   otherwise.
 /// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
+/// - `ages`: whether wait ages are known (`listed`: timing on, every poll timed; `not timed`;
+///   `sampled`); with them, `oldest_waiting_ns` per await point that has waiters, and
+///   `invocations`: every invocation in flight the table lists, oldest first, the fields of
+///   [`InvocationInFlight`] (`fn`, `invocation`, `age_nanos`, `polling`, `place`, `for_nanos`,
+///   `thread`, `thread_name`, `task`); `invocations_unlisted`: those that found it full.
 #[derive(Debug, Clone)]
 pub struct Report {
     functions: Vec<FnStats>,
@@ -504,6 +527,11 @@ pub struct Report {
     live: Vec<Live>,
     /// The traced polls in progress on every thread (counting path), innermost first.
     in_poll: Vec<PollInProgress>,
+    /// Whether wait ages are known, and the invocations in flight the table lists, oldest
+    /// first; invocations that found it full.
+    ages: Ages,
+    invocations: Vec<InvocationInFlight>,
+    ages_dropped: u64,
     /// Slow polls per segment of code, the worst first.
     slow: Vec<SlowPolls>,
     slow_threshold_nanos: u64,
@@ -551,6 +579,23 @@ impl Report {
         &self.in_poll
     }
 
+    /// The invocations in flight, oldest first, with their age (since their first poll's
+    /// start), what each is doing (waiting at an await point since when, or in a poll since
+    /// when, after which await point), the thread that polled it last and, with the feature
+    /// `tokio`, its tokio task. Kept with timing on, every poll timed (not under `sample=`), for
+    /// the invocations whose first poll the recorder's counting path timed, in a fixed table
+    /// of 4 096 slots: an invocation that finds it full is not listed, and counted
+    /// ([`invocations_unlisted`](Self::invocations_unlisted)). Empty otherwise.
+    pub fn invocations(&self) -> &[InvocationInFlight] {
+        &self.invocations
+    }
+
+    /// Invocations that found the table of invocations in flight full (since the process
+    /// started), so that [`invocations`](Self::invocations) does not list them.
+    pub fn invocations_unlisted(&self) -> u64 {
+        self.ages_dropped
+    }
+
     /// Timed polls that held their thread at least the slow-poll threshold (5 ms unless
     /// `slow=` or [`RecorderBuilder::slow_polls`] set it), counted per segment of code, the
     /// worst first. A slow poll with a slow traced poll nested in it is counted at the nested
@@ -568,7 +613,27 @@ impl Report {
 
 impl serde::Serialize for Report {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let json = json::Report::new(&self.functions, &self.live, self.lost, self.timeline_lost);
+        /// The summary's fields, then the wait ages (`output` knows nothing of the recorder).
+        #[derive(serde::Serialize)]
+        struct WithAges<'a> {
+            #[serde(flatten)]
+            report: json::Report<'a>,
+            ages: &'static str,
+            invocations: &'a [InvocationInFlight],
+            invocations_unlisted: u64,
+        }
+        let report = json::Report::new(&self.functions, &self.live, self.lost, self.timeline_lost);
+        let ages = match self.ages {
+            Ages::Listed => "listed",
+            Ages::NotTimed => "not timed",
+            Ages::Sampled(_) => "sampled",
+        };
+        let json = WithAges {
+            report,
+            ages,
+            invocations: &self.invocations,
+            invocations_unlisted: self.ages_dropped,
+        };
         json.serialize(serializer)
     }
 }
@@ -586,6 +651,10 @@ impl fmt::Display for Report {
         }
         let polling = |meta: &FnMeta| in_progress::resumed_polls(&self.in_poll, meta);
         output::write_waiting(&mut out, &self.functions, width::DEFAULT, polling);
+        if self.functions.iter().any(|f| f.in_flight() > 0) || !self.invocations.is_empty() {
+            let (ages, dropped) = (self.ages, self.ages_dropped);
+            in_flight::write(&mut out, &self.invocations, ages, dropped, width::DEFAULT);
+        }
         in_progress::write(&mut out, &self.in_poll, width::DEFAULT);
         if !self.slow.is_empty() {
             let threshold = self.slow_threshold_nanos;

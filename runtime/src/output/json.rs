@@ -187,6 +187,10 @@ struct AwaitTotals<'a> {
     /// How long invocations stayed suspended here, as `polls_ns`; absent when not measured.
     #[serde(skip_serializing_if = "Option::is_none")]
     suspended_ns: Option<Latency>,
+    /// How long the oldest invocation waiting here has waited; absent without wait ages or
+    /// waiters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    oldest_waiting_ns: Option<u64>,
 }
 
 /// Each await point of `f` with its totals.
@@ -204,6 +208,7 @@ fn await_totals(f: &FnStats) -> impl Iterator<Item = AwaitTotals<'static>> + '_ 
             cancelled: stats.cancellations(),
             waiting: stats.waiting(),
             suspended_ns: stats.suspended_latency(),
+            oldest_waiting_ns: stats.oldest_waiting_nanos(),
         })
 }
 

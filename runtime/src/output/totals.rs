@@ -141,7 +141,16 @@ pub(crate) fn write_waiting(
             if stats.waiting() > 0 {
                 waiting += stats.waiting();
                 let head = format!("  await#{:<4} line {:<4} ", meta.label(), meta.line());
-                let tail = format!("  {} waiting", stats.waiting());
+                let tail = match stats.oldest_waiting_nanos() {
+                    Some(oldest) => {
+                        format!(
+                            "  {} waiting, oldest {}",
+                            stats.waiting(),
+                            human_nanos(oldest)
+                        )
+                    }
+                    None => format!("  {} waiting", stats.waiting()),
+                };
                 let room = columns.saturating_sub(head.chars().count() + tail.chars().count());
                 let _ = writeln!(out, "{head}{}{tail}", width::shorten(meta.expr(), room));
             }
