@@ -163,8 +163,11 @@ impl SpanSite {
     /// then (for "sometimes") the current subscriber.
     #[inline]
     fn enabled(&'static self, owner: Option<fn() -> &'static str>) -> bool {
-        let interest = match self.interest.load(Ordering::Relaxed) {
-            UNREGISTERED => self.register(owner),
+        // Acquire: a site read as registered has its metadata visible to this thread.
+        let interest = match self.interest.load(Ordering::Acquire) {
+            // While another thread registers the site, its metadata may not be built yet:
+            // `register` waits for it (read as "sometimes" and no metadata, the span was lost).
+            UNREGISTERED | REGISTERING => self.register(owner),
             interest => interest,
         };
         match interest {
