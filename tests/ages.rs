@@ -7,37 +7,19 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Barrier, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Barrier};
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 use futures::channel::oneshot;
-use traced_async::__private::TestClock;
-use traced_async::{Guard, InvocationInFlight, Report, traced_async};
+use traced_async::{InvocationInFlight, Report, traced_async};
+
+#[path = "common/test_clock.rs"]
+mod test_clock;
+use test_clock::{advance, turn};
 
 const MS: u64 = 1_000_000;
 /// The table's size (`global/ages.rs`).
 const SLOTS: usize = 4096;
-
-/// The test clock and the recorder (timing, every fn, no summary), installed once, and the
-/// turn of the calling test.
-fn turn() -> (&'static TestClock, MutexGuard<'static, ()>) {
-    static SETUP: OnceLock<(TestClock, Guard)> = OnceLock::new();
-    static TURN: Mutex<()> = Mutex::new(());
-    let turn = TURN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let (clock, _) = SETUP.get_or_init(|| {
-        let clock = TestClock::install().expect("the clock was not read yet");
-        let guard = traced_async::RecorderBuilder::new().summary(false).init();
-        (clock, guard)
-    });
-    (clock, turn)
-}
-
-fn advance(clock: &TestClock, ms: u64) {
-    clock.advance(Duration::from_millis(ms));
-}
 
 type Boxed = Pin<Box<dyn Future<Output = ()> + Send>>;
 

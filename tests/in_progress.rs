@@ -6,33 +6,17 @@
 
 use std::future::Future;
 use std::process::Command;
-use std::sync::{Arc, Barrier, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use traced_async::__private::TestClock;
-use traced_async::{Guard, Report, traced_async};
+use traced_async::{Report, traced_async};
+
+#[path = "common/test_clock.rs"]
+mod test_clock;
+use test_clock::{advance, turn};
 
 const MS: u64 = 1_000_000;
-
-/// The test clock and the recorder (timing, every fn, no summary), installed once, and the
-/// turn of the calling test.
-fn turn() -> (&'static TestClock, MutexGuard<'static, ()>) {
-    static SETUP: OnceLock<(TestClock, Guard)> = OnceLock::new();
-    static TURN: Mutex<()> = Mutex::new(());
-    let turn = TURN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let (clock, _) = SETUP.get_or_init(|| {
-        let clock = TestClock::install().expect("the clock was not read yet");
-        let guard = traced_async::RecorderBuilder::new().summary(false).init();
-        (clock, guard)
-    });
-    (clock, turn)
-}
-
-fn advance(clock: &TestClock, ms: u64) {
-    clock.advance(Duration::from_millis(ms));
-}
 
 /// The handler: sleeps 1 ms, then blocks on a `std` mutex the test holds.
 #[traced_async]

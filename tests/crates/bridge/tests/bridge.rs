@@ -421,6 +421,24 @@ async fn raced(i: u32) -> u32 {
     i
 }
 
+/// Runs `f(i, barrier)` on `threads` new threads under this thread's subscriber, all sharing
+/// one barrier (so that they can start something together), and joins them.
+fn on_threads_at_once(threads: u32, f: fn(u32, &std::sync::Barrier)) {
+    let dispatch = tracing::dispatcher::get_default(Clone::clone);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(threads as usize));
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let (dispatch, barrier) = (dispatch.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                tracing::dispatcher::with_default(&dispatch, || f(i, &barrier))
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().unwrap();
+    }
+}
+
 // A site first used on several threads at once: the threads that lose the race to register it
 // must still open their spans (they used to read it as disabled while the winner built it;
 // also a thread that read the site as "registering" before the winner's metadata existed).
@@ -428,22 +446,10 @@ async fn raced(i: u32) -> u32 {
 fn a_site_first_used_on_many_threads_at_once_opens_every_span() {
     const THREADS: u32 = 8;
     let (_, lines) = seen(|| {
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        let barrier = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
-        let threads: Vec<_> = (0..THREADS)
-            .map(|i| {
-                let (dispatch, barrier) = (dispatch.clone(), barrier.clone());
-                std::thread::spawn(move || {
-                    tracing::dispatcher::with_default(&dispatch, || {
-                        barrier.wait();
-                        futures::executor::block_on(raced(i))
-                    })
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().unwrap();
-        }
+        on_threads_at_once(THREADS, |i, barrier| {
+            barrier.wait();
+            futures::executor::block_on(raced(i));
+        })
     });
     let opened = lines.iter().filter(|l| l.starts_with("new raced ")).count();
     assert_eq!(opened, THREADS as usize, "{lines:#?}");
@@ -478,21 +484,7 @@ raced_fns!(r00 r01 r02 r03 r04 r05 r06 r07 r08 r09 r10 r11 r12 r13 r14 r15
 #[test]
 fn many_sites_first_used_on_many_threads_at_once_open_every_span() {
     const THREADS: u32 = 8;
-    let (_, lines) = seen(|| {
-        let dispatch = tracing::dispatcher::get_default(Clone::clone);
-        let barrier = std::sync::Arc::new(std::sync::Barrier::new(THREADS as usize));
-        let threads: Vec<_> = (0..THREADS)
-            .map(|i| {
-                let (dispatch, barrier) = (dispatch.clone(), barrier.clone());
-                std::thread::spawn(move || {
-                    tracing::dispatcher::with_default(&dispatch, || run_raced_fns(i, &barrier))
-                })
-            })
-            .collect();
-        for thread in threads {
-            thread.join().unwrap();
-        }
-    });
+    let (_, lines) = seen(|| on_threads_at_once(THREADS, run_raced_fns));
     for name in RACED_FNS {
         let prefix = format!("new {name} ");
         let opened = lines.iter().filter(|l| l.starts_with(&prefix)).count();
