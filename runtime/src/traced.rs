@@ -293,7 +293,11 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
         let (frame, to) = finish.leave(lean.cells, ready);
         counters::count_codes(lean.cells, frame.state, to, None);
         if frame.call & LEAN_ENDED != 0 {
-            // An untimed poll between two timed ones: the end kept is not this wait's start.
+            // An untimed poll between two timed ones: the end kept is not this wait's start
+            // (and a slot, if the timed poll took one, goes back rather than leak).
+            if let Some(index) = frame.slot() {
+                ages::release(index);
+            }
             frame.call = 0;
         }
         frame.state = to;
