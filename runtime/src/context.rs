@@ -296,26 +296,34 @@ pub(crate) fn enter_region(index: u16) {
     });
 }
 
-/// An invocation id, never 0, unique among the invocations in flight: ids are 32 bits (4 bytes
-/// of every frame) and wrap after 2^32 recorded calls, by which time the invocation that had
-/// the id before has long ended (recorders key only invocations in flight by it). Threads take
-/// ids in blocks so that starting a call does not contend on one atomic counter.
+/// An invocation id, never 0, unique among the invocations in flight: ids are 31 bits (the
+/// frame's 32-bit `call` keeps its top bit to tag a lean poll's kept end) and wrap after 2^31
+/// recorded calls, by which time the invocation that had the id before has long ended
+/// (recorders key only invocations in flight by it). Threads take ids in blocks so that
+/// starting a call does not contend on one atomic counter.
 #[inline]
 pub(crate) fn next_call_id() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};
-    const BLOCK: u32 = 1024;
     static NEXT_BLOCK: AtomicU32 = AtomicU32::new(0);
     CTX.with(|c| {
         let (mut next, mut end) = c.ids.get();
         if next == end {
-            // Blocks are aligned, so block 0 (whose first id is 0) is the only one to skip 0.
-            next = NEXT_BLOCK.fetch_add(BLOCK, Ordering::Relaxed);
-            end = next.wrapping_add(BLOCK);
-            next = next.max(1);
+            (next, end) = id_block(NEXT_BLOCK.fetch_add(ID_BLOCK, Ordering::Relaxed));
         }
         c.ids.set((next.wrapping_add(1), end));
         next
     })
+}
+
+/// Invocation ids a thread takes at a time.
+const ID_BLOCK: u32 = 1024;
+
+/// The ids `[next, end)` of the block starting at `raw` (a multiple of [`ID_BLOCK`], counted on
+/// 32 bits): its low 31 bits, so that ids never reach the tag bit; block 0, whose first id is
+/// 0, is the only one to skip an id.
+fn id_block(raw: u32) -> (u32, u32) {
+    let start = raw & (u32::MAX >> 1);
+    (start.max(1), start + ID_BLOCK)
 }
 
 /// This thread's number: from 1, in the order threads first ask.
@@ -345,4 +353,25 @@ pub(crate) fn current_task() -> u64 {
 /// Makes `task` the task being polled on this thread; returns the previous one to restore.
 pub(crate) fn set_task(task: u64) -> u64 {
     CTX.with(|c| c.task.replace(task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invocation_ids_stay_below_the_tag_bit_and_never_0() {
+        assert_eq!(id_block(0), (1, ID_BLOCK));
+        assert_eq!(id_block(5 * ID_BLOCK), (5 * ID_BLOCK, 6 * ID_BLOCK));
+        // The last block below 2^31, then the counter's wrap into the tag bit: back to 1.
+        let last = (1 << 31) - ID_BLOCK;
+        assert_eq!(id_block(last), (last, 1 << 31));
+        assert_eq!(id_block(1 << 31), (1, ID_BLOCK));
+        assert_eq!(id_block(u32::MAX - (ID_BLOCK - 1)), (last, 1 << 31));
+        // Every id of a block is below `end`, and `end - 1` has no tag bit.
+        for raw in [0, last, 1 << 31, u32::MAX - (ID_BLOCK - 1)] {
+            let (next, end) = id_block(raw);
+            assert!(next != 0 && next < end && (end - 1) >> 31 == 0);
+        }
+    }
 }
