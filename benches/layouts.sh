@@ -1,13 +1,13 @@
 #!/bin/sh
-# Builds the overhead bench under five code layouts and runs the yield1000 variants whose cost
-# is a few nanoseconds (baseline, the async-fn shape, recorder off, process-wide counting and
-# timing, two clock reads per poll: timing's floor) and the capture scope's Counting and Timing
-# twice in each, then prints a Markdown
-# table of the deltas to the baseline
-# (benches/layouts_table.py). Code alignment alone moves these by a nanosecond or more, so one
-# build's number is one sample: BENCHMARKS.md reports the median over layouts.
+# Builds the overhead bench under five code layouts and runs, in each: every yield1000 variant
+# (ours and the peers) twice, every calls100k variant once, and yield1000's Baseline,
+# GlobalTiming and ClockReads once more with `BENCH_SAMPLE=16` (issue 13's sampled timing);
+# then prints Markdown tables of the deltas to the baseline (benches/layouts_table.py). Code
+# alignment alone moves these by a nanosecond or more, so one build's number is one sample:
+# BENCHMARKS.md reports the median over layouts.
 #
-# Usage: benches/layouts.sh [OUT_DIR]   (default /tmp/traced-async-layouts; about 10 minutes)
+# Usage: benches/layouts.sh [OUT_DIR]   (default /tmp/traced-async-layouts; 20 to 40 minutes,
+# most of it building five target directories the first time)
 # LAYOUTS=N runs only the first N layouts (a quick check of the script: LAYOUTS=1).
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,11 +27,15 @@ for flags in "" \
     RUSTFLAGS="$flags" CARGO_TARGET_DIR="$out/target$i" \
         cargo bench -p traced-async-benches --bench overhead --no-run > "$out/build$i.log" 2>&1
     bench=$(ls -t "$out/target$i"/release/deps/overhead-* | grep -v '\.d$' | head -n 1)
-    for run in 1 2; do
-        echo "== layout $i [${flags:-default}] run $run" >> "$out/results.txt"
-        "$bench" --bench 'yield1000' 2>&1 \
-            | grep -E 'Baseline|AsyncWrapper|RecorderOff|Counting|Timing|ClockReads' \
-            | grep 'µs' >> "$out/results.txt"
-    done
+    run() {
+        echo "== layout $i [${flags:-default}] $1" >> "$out/results.txt"
+        shift
+        "$@" 2>&1 | grep -E '[├╰]─ .*(ns|µs|ms) ' >> "$out/results.txt"
+    }
+    run "yield1000 run 1" "$bench" --bench 'yield1000'
+    run "yield1000 run 2" "$bench" --bench 'yield1000'
+    run "calls100k run 1" "$bench" --bench 'calls100k'
+    run "sampled16 run 1" env BENCH_SAMPLE=16 "$bench" \
+        --bench 'yield1000::(Baseline|GlobalTiming|ClockReads)$'
 done
 python3 benches/layouts_table.py "$out/results.txt"

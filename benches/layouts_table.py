@@ -1,13 +1,22 @@
-"""Markdown table of benches/layouts.sh's results: per layout, each variant's yield1000 median
-minus the baseline's, in ns per poll (the fastest of the layout's runs), and the median over
-layouts."""
+"""Markdown tables of benches/layouts.sh's results: per layout, each variant's median minus the
+baseline's of the same run, in ns per poll (yield1000, and yield1000 with one poll in 16 timed)
+or per call (calls100k), the fastest of the layout's runs, and the median over layouts.
+
+    python3 benches/layouts_table.py /tmp/traced-async-layouts/results.txt
+"""
 
 import re
 import statistics
 import sys
 
-POLLS = 1001
-VARIANTS = [
+# Work items in one run: polls of the fn (1000 yields and the final poll), or calls of the leaf.
+ITEMS = {"yield1000": 1001, "sampled16": 1001, "calls100k": 100_000}
+TITLES = {
+    "yield1000": "yield1000, ns per poll over Baseline",
+    "calls100k": "calls100k, ns per call over Baseline",
+    "sampled16": "yield1000 with `BENCH_SAMPLE=16` (one poll in 16 timed), ns per poll",
+}
+OURS = [
     "AsyncWrapper",
     "RecorderOff",
     "Counting",
@@ -16,6 +25,7 @@ VARIANTS = [
     "GlobalTiming",
     "ClockReads",
 ]
+PEERS = ["TracingInstrument", "TokioMetrics", "AsyncBacktrace", "AwaitTree", "Fastrace"]
 UNITS = {"ns": 1e-3, "µs": 1.0, "ms": 1e3}
 
 
@@ -25,33 +35,53 @@ def median_us(line):
     return float(value) * UNITS[unit]
 
 
-def main(path):
-    layouts = {}
+def read(path):
+    """{workload: {layout: {variant: fastest delta}}} from the results file."""
+    found = {}
     for block in re.split(r"^== layout ", open(path).read(), flags=re.M)[1:]:
         head, *rows = block.splitlines()
-        name = head.split(" run ")[0]
+        m = re.match(r"(.*\]) (\w+) run \d+$", head)
+        if not m:
+            # The older format: "N [flags] run K", yield1000 only.
+            m = re.match(r"(.*\]) run \d+$", head)
+            layout, workload = m.group(1), "yield1000"
+        else:
+            layout, workload = m.group(1), m.group(2)
         times = {}
         for row in rows:
-            m = re.match(r"\s*[├╰]─ (\w+)\s", row)
+            m = re.match(r"[│ ]*[├╰]─ (\w+)\s", row)
             if m and "│" in row:
                 times[m.group(1)] = median_us(row)
         if "Baseline" not in times:
             continue
-        deltas = layouts.setdefault(name, {})
-        for v in VARIANTS:
-            if v in times:
-                ns = (times[v] - times["Baseline"]) * 1e3 / POLLS
-                deltas[v] = min(deltas.get(v, ns), ns)
-    print("| layout | " + " | ".join(VARIANTS) + " |")
-    print("| --- |" + " ---: |" * len(VARIANTS))
+        deltas = found.setdefault(workload, {}).setdefault(layout, {})
+        for variant, us in times.items():
+            if variant != "Baseline":
+                ns = (us - times["Baseline"]) * 1e3 / ITEMS[workload]
+                deltas[variant] = min(deltas.get(variant, ns), ns)
+    return found
+
+
+def table(title, layouts):
+    variants = [v for v in OURS + PEERS if any(v in d for d in layouts.values())]
+    print(f"{title}:\n")
+    print("| layout | " + " | ".join(variants) + " |")
+    print("| --- |" + " ---: |" * len(variants))
     for name, deltas in layouts.items():
-        cells = [f"{deltas[v]:+.2f}" if v in deltas else "" for v in VARIANTS]
+        cells = [f"{deltas[v]:+.2f}" if v in deltas else "" for v in variants]
         print(f"| {name} | " + " | ".join(cells) + " |")
     medians = [
         f"**{statistics.median(d[v] for d in layouts.values() if v in d):+.2f}**"
-        for v in VARIANTS
+        for v in variants
     ]
-    print("| median over layouts | " + " | ".join(medians) + " |")
+    print("| median over layouts | " + " | ".join(medians) + " |\n")
+
+
+def main(path):
+    found = read(path)
+    for workload in ["yield1000", "calls100k", "sampled16"]:
+        if workload in found:
+            table(TITLES[workload], found[workload])
 
 
 if __name__ == "__main__":
