@@ -68,8 +68,10 @@ pub use traced_async_macros::traced_async;
 /// (`traced!("tick", timing = false, async { .. })`).
 ///
 /// A traced block awaited inside a traced fn (or block) is nested under it in the output,
-/// like a traced fn it calls; a spawned one is a trace of its own. With the `off` feature the
-/// block or closure is emitted as written.
+/// like a traced fn it calls; a spawned one is a trace of its own. With the `tracing` feature
+/// each of its futures is a span named by the block's name, at INFO, with the `code.*` fields
+/// and an event per suspension, as a fn's (a block has no arguments to record). With the `off`
+/// feature the block or closure is emitted as written.
 ///
 /// `#[traced_async]` cannot go on a closure or block: attributes on expressions are unstable,
 /// and the compiler rejects them before the attribute runs. Use `traced!` there.

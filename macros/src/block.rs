@@ -30,6 +30,7 @@ use syn::{Block, Expr, ExprAsync, ExprClosure, LitStr, Stmt, Token};
 
 use crate::args::{self, Args};
 use crate::expand;
+use crate::fields;
 use crate::rewrite::Rewriter;
 
 const USAGE: &str = "traced! takes an optional name (a string literal), the options \
@@ -48,7 +49,9 @@ struct Input {
     expr: TokenStream,
 }
 
-pub(crate) fn traced(tokens: TokenStream, off: bool) -> TokenStream {
+/// `traced!`'s expansion; `bridged` (the `tracing` feature) gives the block a span, as the
+/// attribute gives a fn one.
+pub(crate) fn traced(tokens: TokenStream, off: bool, bridged: bool) -> TokenStream {
     let input = match split.parse2(tokens) {
         Ok(input) => input,
         // A name without an expression, or without a comma after it.
@@ -82,7 +85,7 @@ pub(crate) fn traced(tokens: TokenStream, off: bool) -> TokenStream {
             return quote!({ #error #rest });
         }
     };
-    match options(&input).and_then(|args| expand(expr, &args)) {
+    match options(&input).and_then(|args| expand(expr, &args, bridged)) {
         Ok(_) if off => quote!({ #user }),
         Ok(tokens) => tokens,
         Err(error) => {
@@ -175,12 +178,14 @@ fn options(input: &Input) -> syn::Result<Args> {
 }
 
 /// The traced expression, or the one error that says why it cannot be traced.
-fn expand(expr: Expr, args: &Args) -> syn::Result<TokenStream> {
+fn expand(expr: Expr, args: &Args, bridged: bool) -> syn::Result<TokenStream> {
     let expr = ungroup(expr);
     match expr {
-        Expr::Async(block) => traced_block(block, args),
-        Expr::Closure(closure) if closure.asyncness.is_some() => async_closure(closure, args),
-        Expr::Closure(closure) => closure_returning_block(closure, args),
+        Expr::Async(block) => traced_block(block, args, bridged),
+        Expr::Closure(closure) if closure.asyncness.is_some() => {
+            async_closure(closure, args, bridged)
+        }
+        Expr::Closure(closure) => closure_returning_block(closure, args, bridged),
         other => Err(syn::Error::new_spanned(other, WHAT)),
     }
 }
@@ -194,23 +199,26 @@ fn ungroup(expr: Expr) -> Expr {
 }
 
 /// `traced!(async move { .. })`.
-fn traced_block(mut block: ExprAsync, args: &Args) -> syn::Result<TokenStream> {
+fn traced_block(mut block: ExprAsync, args: &Args, bridged: bool) -> syn::Result<TokenStream> {
     let krate = args.krate();
     let mut rewriter = Rewriter::new(krate.clone());
     rewriter.visit_block_mut(&mut block.block);
-    let meta = meta(args, "block", block.async_token.span, &rewriter, &krate)?;
+    let at = block.async_token.span;
+    let meta = meta(args, "block", at, &rewriter, &krate, bridged)?;
+    open_span(&mut block.block, at, &krate, bridged);
     let call = wrap(&krate, block.to_token_stream());
     Ok(quote_spanned! {Span::mixed_site()=> { #meta #call } })
 }
 
 /// `traced!(async move |x| body)`.
-fn async_closure(mut closure: ExprClosure, args: &Args) -> syn::Result<TokenStream> {
+fn async_closure(mut closure: ExprClosure, args: &Args, bridged: bool) -> syn::Result<TokenStream> {
     let krate = args.krate();
     let mut rewriter = Rewriter::new(krate.clone());
     let mut body = into_block(*closure.body);
     rewriter.visit_block_mut(&mut body);
     let at = closure.asyncness.map_or_else(Span::call_site, |a| a.span);
-    let meta = meta(args, "closure", at, &rewriter, &krate)?;
+    let meta = meta(args, "closure", at, &rewriter, &krate, bridged)?;
+    open_span(&mut body, at, &krate, bridged);
     let stmts = &body.stmts;
     let inner = quote_spanned!(Span::mixed_site()=> async { #(#stmts)* });
     let call = wrap(&krate, inner);
@@ -219,7 +227,11 @@ fn async_closure(mut closure: ExprClosure, args: &Args) -> syn::Result<TokenStre
 }
 
 /// `traced!(|x| async move { .. })`, also `|x| { let y = ..; async move { .. } }`.
-fn closure_returning_block(mut closure: ExprClosure, args: &Args) -> syn::Result<TokenStream> {
+fn closure_returning_block(
+    mut closure: ExprClosure,
+    args: &Args,
+    bridged: bool,
+) -> syn::Result<TokenStream> {
     let krate = args.krate();
     let Some(slot) = returned_block(&mut closure.body) else {
         return Err(syn::Error::new(
@@ -233,7 +245,9 @@ fn closure_returning_block(mut closure: ExprClosure, args: &Args) -> syn::Result
     };
     let mut rewriter = Rewriter::new(krate.clone());
     rewriter.visit_block_mut(&mut block.block);
-    let meta = meta(args, "closure", block.async_token.span, &rewriter, &krate)?;
+    let at = block.async_token.span;
+    let meta = meta(args, "closure", at, &rewriter, &krate, bridged)?;
+    open_span(&mut block.block, at, &krate, bridged);
     *slot = Expr::Verbatim(wrap(&krate, block.to_token_stream()));
     Ok(quote_spanned! {Span::mixed_site()=> { #meta #closure } })
 }
@@ -268,14 +282,25 @@ fn wrap(krate: &TokenStream, future: TokenStream) -> TokenStream {
     }
 }
 
-/// The `static` describing the block: its name (or `<what at file:line>`), its line (`at`'s),
-/// its await points.
+/// With the bridge, the traced body's first statement opens the block's span (its location:
+/// `at`, the `async` keyword), as a fn body's does.
+fn open_span(body: &mut Block, at: Span, krate: &TokenStream, bridged: bool) {
+    if bridged {
+        // The call's tokens end with their own `;`.
+        let open = Expr::Verbatim(fields::block_open(at, krate));
+        body.stmts.insert(0, Stmt::Expr(open, None));
+    }
+}
+
+/// The `static`s describing the block: its name (or `<what at file:line>`), its line (`at`'s),
+/// its await points; with the bridge, its span site.
 fn meta(
     args: &Args,
     what: &str,
     at: Span,
     rewriter: &Rewriter,
     krate: &TokenStream,
+    bridged: bool,
 ) -> syn::Result<TokenStream> {
     if let Some(error) = &rewriter.error {
         return Err(error.clone());
@@ -289,7 +314,9 @@ fn meta(
         }
     };
     let timing = args.timing.as_ref().is_none_or(|t| t.value);
-    Ok(expand::meta_static(&name, at, timing, rewriter, krate))
+    let meta = expand::meta_static(&name, at, timing, rewriter, krate);
+    let site = bridged.then(|| fields::block_site(krate));
+    Ok(quote!(#meta #site))
 }
 
 #[cfg(test)]
@@ -297,7 +324,7 @@ mod tests {
     use quote::quote;
 
     fn traced(tokens: proc_macro2::TokenStream, off: bool) -> String {
-        super::traced(tokens, off).to_string()
+        super::traced(tokens, off, false).to_string()
     }
 
     #[test]

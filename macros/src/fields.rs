@@ -346,12 +346,26 @@ pub(crate) fn site(
     krate: &TokenStream,
     named: &HashSet<String>,
 ) -> TokenStream {
-    let level = Ident::new(bridge.level.unwrap_or("INFO"), Span::call_site());
     let user = bridge.fields.iter().flatten().map(|f| f.name.clone());
     let args = recorded_args(sig, bridge, named)
         .into_iter()
         .map(|arg| arg.to_string().trim_start_matches("r#").to_owned());
-    let names = user.chain(args);
+    site_static(bridge.level.unwrap_or("INFO"), user.chain(args), krate)
+}
+
+/// The span site of a `traced!` block or closure: the fixed fields only (it has no
+/// arguments), at INFO.
+pub(crate) fn block_site(krate: &TokenStream) -> TokenStream {
+    site_static("INFO", std::iter::empty(), krate)
+}
+
+/// `static __TRACED_ASYNC_SPAN`: the span's level, then its fields, the fixed ones first.
+fn site_static(
+    level: &str,
+    names: impl Iterator<Item = String>,
+    krate: &TokenStream,
+) -> TokenStream {
+    let level = Ident::new(level, Span::call_site());
     quote_spanned! {Span::call_site()=>
         static __TRACED_ASYNC_SPAN: #krate::__private::bridge::SpanSite =
             #krate::__private::bridge::SpanSite::new(
@@ -393,14 +407,38 @@ pub(crate) fn open(
             #some(&(&#krate::__private::bridge::Arg(&#arg)).__traced_async_value() as #value)
         }
     });
-    let (line, _) = crate::rewrite::location(sig.ident.span());
-    // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
-    let line = quote!(<::core::primitive::i64 as ::core::convert::From<::core::primitive::u32>>::from(#line));
     let owner = if sig.receiver().is_some() {
         quote!(#some(::core::any::type_name::<Self>))
     } else {
         quote!(::core::option::Option::None)
     };
+    open_call(sig.ident.span(), owner, user.chain(args), krate)
+}
+
+/// The first statement of a `traced!` block's body: opens its span, with the location of
+/// `at` (the `async` keyword).
+pub(crate) fn block_open(at: Span, krate: &TokenStream) -> TokenStream {
+    open_call(
+        at,
+        quote!(::core::option::Option::None),
+        std::iter::empty(),
+        krate,
+    )
+}
+
+/// `SpanSite::open(..)`: the fixed fields' values (file, the line of `at`, module, no status
+/// yet), then `values`; `owner` names a method's `Self` type.
+fn open_call(
+    at: Span,
+    owner: TokenStream,
+    values: impl Iterator<Item = TokenStream>,
+    krate: &TokenStream,
+) -> TokenStream {
+    let value = quote!(&dyn #krate::__private::tracing::Value);
+    let some = quote!(::core::option::Option::Some);
+    let (line, _) = crate::rewrite::location(at);
+    // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
+    let line = quote!(<::core::primitive::i64 as ::core::convert::From<::core::primitive::u32>>::from(#line));
     let site = Ident::new("__traced_async_site", Span::mixed_site());
     quote_spanned! {Span::mixed_site()=>
         #krate::__private::bridge::SpanSite::open(&__TRACED_ASYNC_SPAN, #owner, |#site| {
@@ -411,8 +449,7 @@ pub(crate) fn open(
                 #some(&#line as #value),
                 #some(&::core::module_path!() as #value),
                 ::core::option::Option::None,
-                #(#user,)*
-                #(#args,)*
+                #(#values,)*
             ])
         });
     }

@@ -168,5 +168,10 @@ pub fn traced_async(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[traced_async]` traces an `async fn`. See `traced_async::traced!`, which documents it.
 #[proc_macro]
 pub fn traced(tokens: TokenStream) -> TokenStream {
-    block::traced(tokens.into(), cfg!(feature = "off")).into()
+    block::traced(
+        tokens.into(),
+        cfg!(feature = "off"),
+        cfg!(feature = "tracing"),
+    )
+    .into()
 }

@@ -194,8 +194,9 @@ const BLOCK_SEEDS: &[&str] = &[
     "",
 ];
 
-fn block_without_panic(input: &TokenStream, off: bool) -> TokenStream {
-    let run = AssertUnwindSafe(|| crate::block::traced(input.clone(), off));
+/// `traced!` on `input`, with the `off` feature or not; every fourth round also bridged.
+fn block_without_panic(input: &TokenStream, off: bool, bridged: bool) -> TokenStream {
+    let run = AssertUnwindSafe(|| crate::block::traced(input.clone(), off, bridged));
     match catch_unwind(run) {
         Ok(out) => out,
         Err(_) => panic!("traced! panicked on {input}"),
@@ -213,7 +214,7 @@ fn mutated_block_inputs_never_panic() {
                     input = mutate(input, &mut rng, 0);
                 }
             }
-            let out = block_without_panic(&input, round % 2 == 1);
+            let out = block_without_panic(&input, round % 2 == 1, round % 4 == 2);
             assert!(
                 input.is_empty() || !out.is_empty(),
                 "nothing came back for {input}"

@@ -491,3 +491,68 @@ fn many_sites_first_used_on_many_threads_at_once_open_every_span() {
         assert_eq!(opened, THREADS as usize, "{name}");
     }
 }
+
+const ACCEPTS: u32 = line!() + 2;
+#[traced_async]
+async fn accepts() -> usize {
+    // Each form of `traced!`: a named block, an unnamed one, a closure returning a block and
+    // an async closure; each is a span, a child of this fn's.
+    let named = traced_async::traced!("accept loop", async {
+        io(1, ()).await;
+        1
+    })
+    .await;
+    let unnamed = traced_async::traced!(async { 2 }).await;
+    let returning = traced_async::traced!("returning", |x: usize| async move {
+        io(1, ()).await;
+        x
+    });
+    let closure = traced_async::traced!("closure", async |x: usize| x + 1);
+    named + unnamed + returning(3).await + closure(4).await
+}
+
+#[test]
+fn a_traced_block_or_closure_is_a_span_too() {
+    let (out, lines) = seen(|| futures::executor::block_on(accepts()));
+    assert_eq!(out, 1 + 2 + 3 + 5);
+    let named = format!(
+        "new accept loop target=bridge level=INFO parent=accepts code.filepath=FILE \
+         code.lineno={} code.namespace=bridge",
+        ACCEPTS + 3
+    );
+    assert_eq!(lines[2], named, "{lines:#?}");
+    assert_eq!(lines[3], "enter accept loop", "{lines:#?}");
+    assert_eq!(
+        lines[4],
+        format!(
+            "event in=accept loop target=traced_async::await level=INFO message=suspended at \
+             await#0 await.index=0 await.line={} await.expr=io(1, ())",
+            ACCEPTS + 4
+        ),
+        "{lines:#?}"
+    );
+    let opened: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("new "))
+        .map(|l| l.split(" target=").next().unwrap_or(l))
+        .collect();
+    let unnamed = format!("<block at {}:{}>", file!(), ACCEPTS + 8);
+    assert_eq!(
+        opened,
+        ["accepts", "accept loop", &unnamed, "returning", "closure"],
+        "{lines:#?}"
+    );
+    for name in ["accept loop", unnamed.as_str(), "returning", "closure"] {
+        let new = lines
+            .iter()
+            .find(|l| l.starts_with(&format!("new {name} ")));
+        assert!(
+            new.is_some_and(|l| l.contains(" parent=accepts ")),
+            "{name}: {lines:#?}"
+        );
+        assert!(
+            lines.contains(&format!("close {name}")),
+            "{name}: {lines:#?}"
+        );
+    }
+}
