@@ -65,7 +65,7 @@ fn child() {
 
 #[test]
 fn live_lines_and_a_report_that_draws_who_waits_where() {
-    if std::env::var_os(CHILD).is_some() {
+    if std::env::var_os(CHILD).is_some_and(|c| c == "1") {
         child();
         return;
     }
@@ -89,7 +89,9 @@ fn live_lines_and_a_report_that_draws_who_waits_where() {
     // The aggregate, then the tree: each `inner` below its `outer`.
     assert!(report.contains("inner  2 in flight"), "{report}");
     assert!(
-        report.contains("in flight, numbered as the live output numbers them:"),
+        report.contains(
+            "in flight, numbered as the live output numbers them, where each last suspended:"
+        ),
         "{report}"
     );
     let tree: Vec<&str> = report
@@ -125,4 +127,108 @@ fn live_lines_and_a_report_that_draws_who_waits_where() {
             "no `{transition}` in:\n{stderr}"
         );
     }
+}
+
+/// Blocks its thread inside a poll, after its await, until the test lets it go.
+const STUCK: u32 = line!() + 2;
+#[traced_async]
+async fn stuck(release: std::sync::mpsc::Receiver<()>) {
+    tokio::task::yield_now().await;
+    let _ = release.recv();
+}
+
+#[traced_async]
+async fn calls_stuck(release: std::sync::mpsc::Receiver<()>) {
+    stuck(release).await;
+}
+
+/// Runs in the child: `stuck` blocks a worker inside a poll; the report is taken then.
+fn stuck_child() {
+    let _guard = traced_async::RecorderBuilder::new()
+        .live(Format::Pretty)
+        .summary(false)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let (release, rx) = std::sync::mpsc::channel();
+    let task = rt.spawn(calls_stuck(rx));
+    let start = std::time::Instant::now();
+    while !traced_async::report().to_string().contains("in a poll now") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the poll was never seen"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    eprint!("REPORT\n{}END\n", traced_async::report());
+    release.send(()).unwrap();
+    rt.block_on(task).unwrap();
+    let report = traced_async::report();
+    let own = |name| {
+        let f = report.function(name).unwrap();
+        (f.busy().unwrap(), f.self_busy().unwrap())
+    };
+    let ((busy, own_busy), (outer_busy, outer_own)) = (own("stuck"), own("calls_stuck"));
+    // The blocked poll is `stuck`'s own time; `calls_stuck`'s poll holds it, not as its own.
+    assert!(
+        own_busy >= Duration::from_millis(20) && own_busy == busy,
+        "{report}"
+    );
+    assert!(
+        outer_busy >= busy && outer_own < outer_busy - busy / 2,
+        "{report}"
+    );
+    eprint!("AFTER\n{report}END\n");
+}
+
+#[test]
+fn with_live_output_a_poll_in_progress_is_not_waiting() {
+    if std::env::var_os(CHILD).is_some_and(|c| c == "stuck") {
+        stuck_child();
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "with_live_output_a_poll_in_progress_is_not_waiting",
+            "--nocapture",
+        ])
+        .env(CHILD, "stuck")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "child failed:\n{stderr}");
+    let section = |name: &str| {
+        stderr
+            .split(&format!("{name}\n"))
+            .nth(1)
+            .and_then(|r| r.split("END\n").next())
+            .unwrap_or_else(|| panic!("no {name} in:\n{stderr}"))
+            .to_owned()
+    };
+    let report = section("REPORT");
+    // In a poll, after its await (live output takes the full path, which numbers invocations):
+    // listed as such, with how long, and not counted as waiting at the await it left.
+    assert!(
+        report.contains("stuck  1 in flight\n  1 in a poll now"),
+        "{report}"
+    );
+    let line = report
+        .lines()
+        .find(|l| l.contains(": stuck, in a poll for"))
+        .unwrap_or_else(|| panic!("no poll in progress in:\n{report}"));
+    let after_await = format!("after await#0 (line {})", STUCK + 1);
+    assert!(line.ends_with(&after_await), "{report}");
+    assert!(!report.contains("yield_now()  1 waiting"), "{report}");
+    // Afterwards (self times checked in the child): a slow poll blamed on its segment.
+    let after = section("AFTER");
+    let slow = format!(
+        "⚠ stuck, from await#0 (line {}) to the return: 1 poll held the thread",
+        STUCK + 1
+    );
+    assert!(after.contains(&slow), "{after}");
 }

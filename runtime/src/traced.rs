@@ -17,6 +17,7 @@ use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::ages;
 use crate::global::counters::{self, Lean};
+use crate::global::full_poll::FullPoll;
 use crate::global::slow;
 use crate::marks::NONE;
 use crate::meta::FnMeta;
@@ -239,12 +240,17 @@ fn poll_recorded<F: Future>(
     }
     let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
+    let in_poll = match target {
+        Target::Global(_) => FullPoll::enter(meta, frame.state, started, saved.marks()),
+        _ => None,
+    };
     let mut finish = PollFinish {
         saved,
         target,
         meta,
         frame,
         started,
+        in_poll,
     };
     let poll = body.poll(cx);
     finish.finish(poll.is_ready());
@@ -449,6 +455,8 @@ struct PollFinish<'a, 's> {
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     started: Option<u64>,
+    /// The poll on this thread's polls in progress, when the process-wide recorder records it.
+    in_poll: Option<FullPoll>,
 }
 
 impl PollFinish<'_, '_> {
@@ -474,6 +482,10 @@ impl PollFinish<'_, '_> {
         let (meta, call, started) = (self.meta, self.frame.call, self.started);
         self.target
             .emit_poll(meta, call, thread, (from, to), (started, ended));
+        if let Some(in_poll) = self.in_poll.take() {
+            let nanos = started.zip(ended).map(|(s, e)| clock::nanos_between(s, e));
+            in_poll.leave(meta, (from, to), nanos);
+        }
     }
 }
 

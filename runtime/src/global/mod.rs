@@ -6,6 +6,7 @@
 pub(crate) mod ages;
 pub(crate) mod config;
 pub(crate) mod counters;
+pub(crate) mod full_poll;
 pub(crate) mod in_flight;
 pub(crate) mod in_progress;
 mod live;
@@ -666,7 +667,9 @@ impl fmt::Display for Report {
             }
         }
         if !self.live.is_empty() {
-            out.push_str("in flight, numbered as the live output numbers them:\n");
+            out.push_str(
+                "in flight, numbered as the live output numbers them, where each last suspended:\n",
+            );
             let live: Vec<&Live> = self.live.iter().collect();
             output::tree::write_tree(&mut out, &live, 0, &|_| None);
         }
