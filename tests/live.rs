@@ -224,6 +224,11 @@ fn with_live_output_a_poll_in_progress_is_not_waiting() {
     let after_await = format!("after await#0 (line {})", STUCK + 1);
     assert!(line.ends_with(&after_await), "{report}");
     assert!(!report.contains("yield_now()  1 waiting"), "{report}");
+    // No ages table on the full path; the report says so once, and what stands in for it.
+    assert!(
+        report.contains("(no wait ages with live output: the tree below shows where each"),
+        "{report}"
+    );
     // Afterwards (self times checked in the child): a slow poll blamed on its segment.
     let after = section("AFTER");
     let slow = format!(

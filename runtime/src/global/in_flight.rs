@@ -55,6 +55,9 @@ pub(crate) enum Ages {
     NotTimed,
     /// One poll in this many is timed: a slot's state would go stale between timed polls.
     Sampled(u64),
+    /// Live output is on: every poll takes the full path, whose frames keep invocation ids,
+    /// not slots; the report's tree of who awaits whom numbers the invocations instead.
+    Live,
 }
 
 /// The invocations in flight now, oldest first, with `functions`' oldest waiter per await
@@ -182,6 +185,13 @@ pub(crate) fn write(
             );
             return;
         }
+        Ages::Live => {
+            out.push_str(
+                "(no wait ages with live output: the tree below shows where each invocation \
+                 last suspended)\n",
+            );
+            return;
+        }
         Ages::Listed => {}
     }
     if invocations.is_empty() && dropped == 0 {
@@ -237,6 +247,7 @@ mod tests {
         for (ages, why) in [
             (Ages::NotTimed, "polls are not timed"),
             (Ages::Sampled(16), "one poll in 16 is timed"),
+            (Ages::Live, "with live output"),
         ] {
             let mut out = String::new();
             write(&mut out, &[invocation(1, false)], ages, 0, 100);

@@ -203,8 +203,11 @@ pub fn report() -> Report {
     }
 }
 
-/// Whether the recorder keeps wait ages: with timing on, every poll timed.
+/// Whether the recorder keeps wait ages: with timing on, every poll timed, on the lean path.
 fn ages_known() -> Ages {
+    if live::is_on() {
+        return Ages::Live;
+    }
     match CONFIG.get().map(Config::mode) {
         Some(Mode::Timing) if counters::sampling() > 1 => Ages::Sampled(counters::sampling()),
         Some(Mode::Timing) => Ages::Listed,
@@ -514,7 +517,7 @@ impl std::error::Error for ConfigError {}
 ///   otherwise.
 /// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
 /// - `ages`: whether wait ages are known (`listed`: timing on, every poll timed; `not timed`;
-///   `sampled`); with them, `oldest_waiting_ns` per await point that has waiters, and
+///   `sampled`; `live`: live output on, see `in_flight`); with them, `oldest_waiting_ns` per await point that has waiters, and
 ///   `invocations`: every invocation in flight the table lists, oldest first, the fields of
 ///   [`InvocationInFlight`] (`fn`, `invocation`, `age_nanos`, `polling`, `place`, `for_nanos`,
 ///   `thread`, `thread_name`, `task`); `invocations_unlisted`: those that found it full.
@@ -628,6 +631,7 @@ impl serde::Serialize for Report {
             Ages::Listed => "listed",
             Ages::NotTimed => "not timed",
             Ages::Sampled(_) => "sampled",
+            Ages::Live => "live",
         };
         let json = WithAges {
             report,
