@@ -160,23 +160,39 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
 
 /// Puts a lean poll on this thread's polls in progress: of the fn numbered `number` (slot + 1),
 /// resuming from the encoded state `from`, started at raw reading `since` (0 when not timed).
-/// Returns what the poll restores when it leaves, with `marks`. An access of its own, apart
-/// from the one that entered the marks: each stays small enough to be inlined.
+/// Returns what the poll restores when it leaves, with `marks` and the enclosing poll's nested
+/// time `child_nanos` ([`timed_nested`] for a timed poll, [`untimed_nested`] else). An access
+/// of its own, apart from the one that entered the marks: each stays small enough to be
+/// inlined.
 #[inline(always)]
-pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) -> Entered {
+pub(crate) fn enter_in_poll(
+    marks: Marks,
+    number: u32,
+    from: u16,
+    since: u64,
+    child_nanos: u64,
+) -> Entered {
     CTX.with(|c| {
         let seq = c.seq.get().wrapping_add(1);
         c.seq.set(seq);
         c.in_poll.get().push(number, from, seq, since);
-        // An untimed poll leaves the nested time alone: the timed polls nested in it count
-        // towards the timed poll around it.
-        let child_nanos = if since != 0 {
-            c.child_nanos.replace(0)
-        } else {
-            UNTIMED
-        };
         Entered { marks, child_nanos }
     })
+}
+
+/// For a timed lean poll about to enter: the enclosing poll's nested time so far, replaced with
+/// 0 for this poll's own nested polls. Called in the branch that reads the clock, so that an
+/// untimed poll tests nothing for it.
+#[inline(always)]
+pub(crate) fn timed_nested() -> u64 {
+    CTX.with(|c| c.child_nanos.replace(0))
+}
+
+/// For an untimed lean poll: the nested time is left alone (the timed polls nested in it
+/// count towards the timed poll around it).
+#[inline(always)]
+pub(crate) const fn untimed_nested() -> u64 {
+    UNTIMED
 }
 
 /// Restores the marks `saved` by [`Ctx::enter_counting`] and returns what the finished poll

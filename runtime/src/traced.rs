@@ -173,10 +173,13 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
         return poll;
     }
     let meta = meta_fn();
-    if State::is_start_code(frame.state) {
-        meta.note_future_size(size_of::<T>());
-    } else if frame.state == State::unseen_code() {
-        return body.poll(cx);
+    // Start and unseen in one compare: every later poll skips both.
+    if State::is_start_or_unseen_code(frame.state) {
+        if State::is_start_code(frame.state) {
+            meta.note_future_size(size_of::<T>());
+        } else {
+            return body.poll(cx);
+        }
     }
     // The process-wide recorder's counting is the path production pays for: decided by
     // the load above (no capture scope anywhere, the recorder only counting) and entered

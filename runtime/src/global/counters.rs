@@ -314,16 +314,16 @@ pub(crate) fn enter(
     // Read outside the thread-local accesses, which stay small enough to be inlined.
     // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
     // number and the start): in this branch, so that counting alone pays nothing for it.
-    let started = if timed {
+    let (started, nested) = if timed {
         let started = clock::now();
         on_timed(number, started);
-        started
+        (started, context::timed_nested())
     } else {
-        0
+        (0, context::untimed_nested())
     };
     Some(Lean {
         cells,
-        saved: context::enter_in_poll(marks, number, from, started),
+        saved: context::enter_in_poll(marks, number, from, started, nested),
         timed,
         started,
     })
