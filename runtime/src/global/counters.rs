@@ -306,24 +306,29 @@ pub(crate) fn enter(
         0 => first_slot(meta)?,
         number => number,
     };
-    let (cells, marks, next) = context::with(|ctx| {
+    // The stack of polls in progress is `'static`: pushing on it needs no second access.
+    let (cells, marks, stack) = context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
-        Some((cells, ctx.enter_counting(region), ctx.next_seq()))
+        Some((cells, ctx.enter_counting(region), ctx.in_poll()))
     })?;
-    let timed = timed && sampled(next);
+    let polls = stack.polls();
+    let timed = timed && sampled(InPoll::next_seq(polls));
     // Read outside the thread-local accesses, which stay small enough to be inlined.
     // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
     // number and the start): in this branch, so that counting alone pays nothing for it.
     let (started, nested) = if timed {
         let started = clock::now();
+        stack.push_timed(polls, number, from, started);
+        let nested = context::timed_nested();
         on_timed(number, started);
-        (started, context::timed_nested())
+        (started, nested)
     } else {
+        stack.push_untimed(polls, number, from);
         (0, context::untimed_nested())
     };
     Some(Lean {
         cells,
-        saved: context::enter_in_poll(marks, number, from, started, nested),
+        saved: Entered::new(marks, nested),
         timed,
         started,
     })
