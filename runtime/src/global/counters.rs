@@ -285,8 +285,21 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 pub(crate) struct Lean {
     pub(crate) cells: &'static [AtomicU64],
     pub(crate) saved: Entered,
-    pub(crate) timed: bool,
+    pub(crate) timing: Timing,
     pub(crate) started: u64,
+}
+
+/// Whether a lean poll is timed, and if not, whether only sampling said so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timing {
+    /// The recorder or the fn does not time polls: no poll of the fn on the lean path is
+    /// timed, so none kept an end in its frame.
+    Untimed,
+    /// Timed.
+    Timed,
+    /// The fn's polls are timed, one in N: not this one. The poll before may have kept its end
+    /// in the frame.
+    Skipped,
 }
 
 /// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
@@ -312,11 +325,15 @@ pub(crate) fn enter(
         Some((cells, ctx.enter_counting(region), ctx.in_poll()))
     })?;
     let polls = stack.polls();
-    let timed = timed && sampled(InPoll::next_seq(polls));
+    let timing = match timed {
+        false => Timing::Untimed,
+        true if sampled(InPoll::next_seq(polls)) => Timing::Timed,
+        true => Timing::Skipped,
+    };
     // Read outside the thread-local accesses, which stay small enough to be inlined.
     // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
     // number and the start): in this branch, so that counting alone pays nothing for it.
-    let (started, nested) = if timed {
+    let (started, nested) = if timing == Timing::Timed {
         let started = clock::now();
         stack.push_timed(polls, number, from, started);
         let nested = context::timed_nested();
@@ -329,7 +346,7 @@ pub(crate) fn enter(
     Some(Lean {
         cells,
         saved: Entered::new(marks, nested),
-        timed,
+        timing,
         started,
     })
 }
