@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
 use crate::in_poll::{self, InPoll};
-use crate::marks::{Marks, NONE, Pended};
+use crate::marks::{Marks, NO_REGION, Pended};
 use crate::state::SEVERAL;
 
 pub(crate) struct Ctx {
@@ -101,7 +101,7 @@ thread_local! {
     static CTX: Ctx = const {
         Ctx {
             call: Cell::new(0),
-            marks: Cell::new(Marks::entering(NONE)),
+            marks: Cell::new(Marks::entering(NO_REGION)),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
             thread: Cell::new(0),

@@ -18,7 +18,7 @@ use crate::event::Event;
 use crate::global::ages;
 use crate::global::counters::{self, Lean, Timing};
 use crate::global::slow;
-use crate::marks::NONE;
+use crate::marks::NO_REGION;
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
@@ -99,7 +99,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Traced<F, M> {
         let frame = Frame {
             call: 0,
             state: State::Start.encode(),
-            region: NONE,
+            region: NO_REGION,
         };
         Traced {
             body,
