@@ -71,14 +71,15 @@ impl Marks {
                 several(false);
             }
             State::Returned.encode()
+        } else if suspended == NONE {
+            // Tested first: a statement with one plain `.await`, the most common, is marked by
+            // its region only. The region is an await point's code, or `await#?`'s.
+            self.region()
         } else if suspended < SEVERAL {
             suspended
-        } else if suspended != NONE {
+        } else {
             several(true);
             meta.branch_call(suspended & !SEVERAL)
-        } else {
-            // The region is an await point's code, or `await#?`'s when there is none.
-            self.region()
         }
     }
 
