@@ -86,7 +86,7 @@ pub fn enter_await(index: u16) {
 #[inline]
 pub fn enter_unseen_macro() {
     if listening() {
-        context::enter_region(marks::NONE);
+        context::enter_region(marks::NO_REGION);
     }
 }
 

@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::sync::atomic::AtomicU64;
 
 use crate::in_poll::{self, InPoll};
-use crate::marks::{Marks, NONE, Pended};
+use crate::marks::{Marks, NO_REGION, Pended};
 use crate::state::SEVERAL;
 
 pub(crate) struct Ctx {
@@ -33,10 +33,9 @@ pub(crate) struct Ctx {
     /// say several did; empty otherwise.
     pended: Cell<Pended>,
     /// This thread's stack of polls in progress on the lean path (a never-read one until the
-    /// thread has a counter table), which knows how deep they are nested, and the number of
+    /// thread has a counter table), which knows how deep they are nested and the number of
     /// the last lean poll the thread entered.
     in_poll: Cell<&'static InPoll>,
-    seq: Cell<u32>,
     /// ns spent so far in timed lean polls nested in the current one: what its self time
     /// excludes.
     child_nanos: Cell<u64>,
@@ -64,11 +63,10 @@ impl Ctx {
         self.marks.replace(Marks::entering(region))
     }
 
-    /// The number the next lean poll entered on this thread will have (see
-    /// [`enter_in_poll`]): what decides whether a sampled recorder times it.
+    /// This thread's stack of polls in progress, which a lean poll pushes itself on.
     #[inline(always)]
-    pub(crate) fn next_seq(&self) -> u32 {
-        self.seq.get().wrapping_add(1)
+    pub(crate) fn in_poll(&self) -> &'static InPoll {
+        self.in_poll.get()
     }
 
     /// Uses `stack` for this thread's polls in progress from now on.
@@ -103,14 +101,13 @@ thread_local! {
     static CTX: Ctx = const {
         Ctx {
             call: Cell::new(0),
-            marks: Cell::new(Marks::entering(NONE)),
+            marks: Cell::new(Marks::entering(NO_REGION)),
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
             thread: Cell::new(0),
             last_cells: Cell::new((0, &[])),
             pended: Cell::new(Pended::EMPTY),
             in_poll: Cell::new(&in_poll::UNREAD),
-            seq: Cell::new(0),
             child_nanos: Cell::new(0),
             slow_depth: Cell::new(u32::MAX),
         }
@@ -165,25 +162,29 @@ pub(crate) fn exit(saved: Saved) -> (Marks, u32) {
     })
 }
 
-/// Puts a lean poll on this thread's polls in progress: of the fn numbered `number` (slot + 1),
-/// resuming from the encoded state `from`, started at raw reading `since` (0 when not timed).
-/// Returns what the poll restores when it leaves, with `marks`. An access of its own, apart
-/// from the one that entered the marks: each stays small enough to be inlined.
-#[inline(always)]
-pub(crate) fn enter_in_poll(marks: Marks, number: u32, from: u16, since: u64) -> Entered {
-    CTX.with(|c| {
-        let seq = c.seq.get().wrapping_add(1);
-        c.seq.set(seq);
-        c.in_poll.get().push(number, from, seq, since);
-        // An untimed poll leaves the nested time alone: the timed polls nested in it count
-        // towards the timed poll around it.
-        let child_nanos = if since != 0 {
-            c.child_nanos.replace(0)
-        } else {
-            UNTIMED
-        };
+impl Entered {
+    /// What a lean poll restores when it leaves: the `marks` it replaced and the enclosing
+    /// poll's nested time `child_nanos` ([`timed_nested`] for a timed poll, [`untimed_nested`]
+    /// else).
+    #[inline(always)]
+    pub(crate) const fn new(marks: Marks, child_nanos: u64) -> Self {
         Entered { marks, child_nanos }
-    })
+    }
+}
+
+/// For a timed lean poll about to enter: the enclosing poll's nested time so far, replaced with
+/// 0 for this poll's own nested polls. Called in the branch that reads the clock, so that an
+/// untimed poll tests nothing for it.
+#[inline(always)]
+pub(crate) fn timed_nested() -> u64 {
+    CTX.with(|c| c.child_nanos.replace(0))
+}
+
+/// For an untimed lean poll: the nested time is left alone (the timed polls nested in it
+/// count towards the timed poll around it).
+#[inline(always)]
+pub(crate) const fn untimed_nested() -> u64 {
+    UNTIMED
 }
 
 /// Restores the marks `saved` by [`Ctx::enter_counting`] and returns what the finished poll

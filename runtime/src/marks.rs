@@ -8,9 +8,14 @@ use crate::state::{SEVERAL, State};
 /// No await point suspended (or was entered) during this poll.
 pub(crate) const NONE: u16 = u16::MAX;
 
+/// The region of a frame that entered no await point's statement or macro call (or last
+/// entered one the attribute knows nothing about): `await#?`'s own state code, so that a poll
+/// ending there needs no test to say so.
+pub(crate) const NO_REGION: u16 = State::Hidden.encode();
+
 /// The await point that returned `Pending` (low half, [`NONE`] if none did) and the await
-/// point whose statement or macro call the frame entered last (high half, carried in the frame
-/// between polls). Packed so that a frame saves and restores both with one load and one store.
+/// point whose statement or macro call the frame entered last (high half, [`NO_REGION`] if
+/// none, carried in the frame between polls). Packed so that a frame saves and restores both with one load and one store.
 #[derive(Clone, Copy)]
 pub(crate) struct Marks(u32);
 
@@ -66,15 +71,15 @@ impl Marks {
                 several(false);
             }
             State::Returned.encode()
+        } else if suspended == NONE {
+            // Tested first: a statement with one plain `.await`, the most common, is marked by
+            // its region only. The region is an await point's code, or `await#?`'s.
+            self.region()
         } else if suspended < SEVERAL {
             suspended
-        } else if suspended != NONE {
+        } else {
             several(true);
             meta.branch_call(suspended & !SEVERAL)
-        } else if self.region() != NONE {
-            self.region()
-        } else {
-            State::Hidden.encode()
         }
     }
 

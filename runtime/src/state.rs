@@ -85,6 +85,13 @@ impl State {
         UNSEEN
     }
 
+    /// Whether an encoded state is `start` or the unseen mark: one compare, the two are the
+    /// top codes.
+    #[inline(always)]
+    pub(crate) const fn is_start_or_unseen_code(code: u16) -> bool {
+        code >= UNSEEN
+    }
+
     /// Whether dropping a frame in this state records nothing: never polled (`start`), never
     /// recorded (unseen) or finished. One compare: the codes from `cancelled` up are these.
     #[inline(always)]
@@ -162,6 +169,16 @@ mod tests {
             assert_eq!(State::drops_quietly_code(state.encode()), quiet, "{state}");
         }
         assert!(State::drops_quietly_code(State::unseen_code()));
+        assert!(State::is_start_or_unseen_code(State::unseen_code()));
+        for state in [
+            State::Await(0),
+            State::Hidden,
+            State::Returned,
+            State::Cancelled,
+        ] {
+            assert!(!State::is_start_or_unseen_code(state.encode()), "{state}");
+        }
+        assert!(State::is_start_or_unseen_code(State::Start.encode()));
         assert!(!State::drops_quietly_code(MAX_AWAITS - 1));
         for state in [
             State::Start,

@@ -16,10 +16,10 @@ use crate::clock;
 use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::ages;
-use crate::global::counters::{self, Lean};
+use crate::global::counters::{self, Lean, Timing};
 use crate::global::full_poll::FullPoll;
 use crate::global::slow;
-use crate::marks::NONE;
+use crate::marks::NO_REGION;
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
@@ -100,7 +100,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta> Traced<F, M> {
         let frame = Frame {
             call: 0,
             state: State::Start.encode(),
-            region: NONE,
+            region: NO_REGION,
         };
         Traced {
             body,
@@ -174,10 +174,13 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
         return poll;
     }
     let meta = meta_fn();
-    if State::is_start_code(frame.state) {
-        meta.note_future_size(size_of::<T>());
-    } else if frame.state == State::unseen_code() {
-        return body.poll(cx);
+    // Start and unseen in one compare: every later poll skips both.
+    if State::is_start_or_unseen_code(frame.state) {
+        if State::is_start_code(frame.state) {
+            meta.note_future_size(size_of::<T>());
+        } else {
+            return body.poll(cx);
+        }
     }
     // The process-wide recorder's counting is the path production pays for: decided by
     // the load above (no capture scope anywhere, the recorder only counting) and entered
@@ -279,15 +282,16 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     let poll = body.poll(cx);
     let mut finish = ManuallyDrop::new(finish);
     let ready = poll.is_ready();
-    // One branch on `timed` after the body's poll (each test of it costs a reload), the
+    // One branch on the timing after the body's poll (each test of it costs a reload), the
     // leaving of the poll written out in both arms.
-    if lean.timed {
+    if lean.timing == Timing::Timed {
         // The second clock reading: the poll's duration, its self time (less the timed polls
         // nested in it) and the slow-poll check all come from these two readings.
         let ended = clock::now();
+        let saved = finish.saved;
         let (frame, to) = finish.leave(lean.cells, ready);
         let nanos = clock::nanos_between(lean.started, ended);
-        let own = context::exit_timed(lean.saved, nanos, counters::weighed(nanos));
+        let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
         counters::count_time(lean.cells, nanos, Some(own));
         if nanos >= slow::threshold() {
             slow::count(meta(), frame.state, to, nanos);
@@ -298,7 +302,8 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     } else {
         let (frame, to) = finish.leave(lean.cells, ready);
         counters::count_codes(lean.cells, frame.state, to, None);
-        if frame.call & LEAN_ENDED != 0 {
+        // Only a fn timed one poll in N can have kept a timed poll's end in its frame.
+        if lean.timing == Timing::Skipped && frame.call & LEAN_ENDED != 0 {
             // An untimed poll between two timed ones: the end kept is not this wait's start
             // (and a slot, if the timed poll took one, goes back rather than leak).
             if let Some(index) = frame.slot() {

@@ -285,8 +285,21 @@ fn register(meta: &'static FnMeta) -> Option<usize> {
 pub(crate) struct Lean {
     pub(crate) cells: &'static [AtomicU64],
     pub(crate) saved: Entered,
-    pub(crate) timed: bool,
+    pub(crate) timing: Timing,
     pub(crate) started: u64,
+}
+
+/// Whether a lean poll is timed, and if not, whether only sampling said so.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Timing {
+    /// The recorder or the fn does not time polls: no poll of the fn on the lean path is
+    /// timed, so none kept an end in its frame.
+    Untimed,
+    /// Timed.
+    Timed,
+    /// The fn's polls are timed, one in N: not this one. The poll before may have kept its end
+    /// in the frame.
+    Skipped,
 }
 
 /// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
@@ -306,25 +319,34 @@ pub(crate) fn enter(
         0 => first_slot(meta)?,
         number => number,
     };
-    let (cells, marks, next) = context::with(|ctx| {
+    // The stack of polls in progress is `'static`: pushing on it needs no second access.
+    let (cells, marks, stack) = context::with(|ctx| {
         let cells = thread_cells(ctx, number, meta)?;
-        Some((cells, ctx.enter_counting(region), ctx.next_seq()))
+        Some((cells, ctx.enter_counting(region), ctx.in_poll()))
     })?;
-    let timed = timed && sampled(next);
+    let polls = stack.polls();
+    let timing = match timed {
+        false => Timing::Untimed,
+        true if sampled(InPoll::next_seq(polls)) => Timing::Timed,
+        true => Timing::Skipped,
+    };
     // Read outside the thread-local accesses, which stay small enough to be inlined.
     // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
     // number and the start): in this branch, so that counting alone pays nothing for it.
-    let started = if timed {
+    let (started, nested) = if timing == Timing::Timed {
         let started = clock::now();
+        stack.push_timed(polls, number, from, started);
+        let nested = context::timed_nested();
         on_timed(number, started);
-        started
+        (started, nested)
     } else {
-        0
+        stack.push_untimed(polls, number, from);
+        (0, context::untimed_nested())
     };
     Some(Lean {
         cells,
-        saved: context::enter_in_poll(marks, number, from, started),
-        timed,
+        saved: Entered::new(marks, nested),
+        timing,
         started,
     })
 }

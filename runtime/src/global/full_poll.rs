@@ -30,10 +30,21 @@ impl FullPoll {
         outer: Marks,
     ) -> Option<Self> {
         let (number, cells) = counters::thread_cells_of(meta)?;
-        let since = started.unwrap_or(0);
+        let stack = context::with(|ctx| ctx.in_poll());
+        let polls = stack.polls();
+        let nested = match started {
+            Some(started) => {
+                stack.push_timed(polls, number, from, started);
+                context::timed_nested()
+            }
+            None => {
+                stack.push_untimed(polls, number, from);
+                context::untimed_nested()
+            }
+        };
         Some(FullPoll {
             cells,
-            entered: context::enter_in_poll(outer, number, from, since),
+            entered: Entered::new(outer, nested),
         })
     }
 
