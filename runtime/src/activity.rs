@@ -41,6 +41,11 @@ static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 /// One capture scope in [`ACTIVE`]; the low bits hold the [`Global`] state.
 const SCOPE_UNIT: usize = 4;
 
+/// The capture scopes alive that show invocations' fields (they print start lines, or keep
+/// fields for a `Runtime`'s output): with none, and no live output, a body under a quiet scope
+/// does not ask its target about fields on every call (see [`fields_maybe_shown`]).
+static SHOWING_FIELDS: AtomicUsize = AtomicUsize::new(0);
+
 /// One reading of [`ACTIVE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Activity(usize);
@@ -110,6 +115,17 @@ impl Activity {
     }
 }
 
+/// Whether anyone could show an invocation's fields now: someone records beyond counting
+/// (one relaxed load), and it is the process-wide recorder's live output or a capture scope
+/// that shows fields. Only past the first load's branch is the second read, so recorder-off
+/// pays what it paid for [`Activity::is_full`] alone.
+#[inline(always)]
+pub(crate) fn fields_maybe_shown() -> bool {
+    let activity = Activity::now();
+    activity.is_full()
+        && (activity.global() == Global::Live || SHOWING_FIELDS.load(Ordering::Relaxed) != 0)
+}
+
 /// Whether any recorder could record anything (the await points' and markers' check).
 #[inline(always)]
 pub(crate) fn any() -> bool {
@@ -124,20 +140,28 @@ pub(crate) fn set_global(state: Global) {
 }
 
 /// Counts one capture scope in [`ACTIVE`] from its creation to its drop, not per poll, so that
-/// entering a scope stays free of atomics.
+/// entering a scope stays free of atomics; and in [`SHOWING_FIELDS`] when it shows fields.
 #[derive(Debug)]
-pub(crate) struct ScopeCount(());
+pub(crate) struct ScopeCount {
+    shows_fields: bool,
+}
 
 impl ScopeCount {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(shows_fields: bool) -> Self {
+        if shows_fields {
+            SHOWING_FIELDS.fetch_add(1, Ordering::Relaxed);
+        }
         ACTIVE.fetch_add(SCOPE_UNIT, Ordering::Relaxed);
-        ScopeCount(())
+        ScopeCount { shows_fields }
     }
 }
 
 impl Drop for ScopeCount {
     fn drop(&mut self) {
         ACTIVE.fetch_sub(SCOPE_UNIT, Ordering::Relaxed);
+        if self.shows_fields {
+            SHOWING_FIELDS.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 

@@ -176,12 +176,13 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn new(collector: Collector) -> Self {
+        let shows_fields = collector.shows_fields();
         Scope {
             mode: collector.mode(),
             prints: collector.prints(),
-            shows_fields: collector.shows_fields(),
+            shows_fields,
             collector: RefCell::new(collector),
-            _counted: ScopeCount::new(),
+            _counted: ScopeCount::new(shows_fields),
         }
     }
 

@@ -1,22 +1,24 @@
 //! The traced body's first statement, for a fn with fields to show: when this poll's target
 //! prints start lines (live output, a capture scope with pretty or JSON output, a `Runtime`
 //! keeping a transcript), formats the fields and hands them to it with the invocation.
-//! Otherwise it costs the activity switch's relaxed load and a branch.
+//! Otherwise it costs the activity switch's relaxed load and a branch (and under a capture scope
+//! that shows no fields, a second load).
 
 use std::fmt::Debug;
 
-use crate::activity::Activity;
+use crate::activity;
 use crate::context;
 use crate::fields::Fields;
 use crate::meta::FnMeta;
 use crate::record;
 
 /// Whether anyone could print a start line now: someone records beyond counting (one relaxed
-/// load). Only then does the body call [`note`].
+/// load), and it is live output or a capture scope that shows fields (a second load, only
+/// past the first). Only then does the body call [`note`].
 #[doc(hidden)]
 #[inline(always)]
 pub fn wanted() -> bool {
-    Activity::now().is_full()
+    activity::fields_maybe_shown()
 }
 
 /// Formats the values `values` gives (to the function it is handed) under `names` and hands
