@@ -407,8 +407,9 @@ impl Polling<'_> {
 
     /// Ends a poll that returned: emits the suspension event (the span still entered) or
     /// closes the span when `ready`. `recorded` is the frame's state code after the poll, which
-    /// the recorder's paths set when the bridge kept no marks.
-    #[inline(never)]
+    /// the recorder's paths set when the bridge kept no marks. Inline: the frame's bridged
+    /// poll is already out of line.
+    #[inline(always)]
     pub(crate) fn end(self, meta: &'static FnMeta, ready: bool, recorded: u16, region: &mut u16) {
         let mut this = ManuallyDrop::new(self);
         this.restore_slot();
