@@ -128,8 +128,9 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         // With a subscriber that may want spans, the poll runs inside the invocation's span
-        // (see `bridge`), on a path of its own: without one, the poll costs one load and branch
-        // more than without the feature, and nothing after the body's poll.
+        // (see `bridge`), on a path of its own: without one, the poll pays the level check (one
+        // load and branch) and nothing after the body's poll but the merging of the two paths
+        // (5 instructions per poll in all, BENCHMARKS.md).
         #[cfg(feature = "tracing")]
         if bridge::maybe() {
             return self.poll_bridged(cx);
@@ -143,7 +144,7 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
 impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Traced<F, M> {
     /// A poll while a subscriber may want spans: begun and ended by the bridge, around the
     /// poll it would have been.
-    #[inline(never)]
+    #[inline]
     fn poll_bridged(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let polling = this.bridge.begin(this.frame.region);
