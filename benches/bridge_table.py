@@ -18,6 +18,7 @@ ROWS = [
     ("bridge_off", "InstrumentNoSubscriber", "`#[instrument]`, no subscriber"),
     ("overhead", "TracingInstrument", "`#[instrument]`, `Registry` alone"),
     ("bridge", "InstrumentCounting", "`#[instrument]`, `Registry` + counting layer"),
+    ("bridge", "InstrumentCountingEvents", "`#[instrument]` + the bridge's event per suspension"),
     ("bridge", "BridgeCounting", "`#[traced_async]` bridge, `Registry` + counting layer"),
 ]
 # variant: (reference variant, allowed Δ over the reference's Δ in ns per poll or call, or

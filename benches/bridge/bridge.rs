@@ -21,9 +21,14 @@ mod workload;
 use crate::baseline::Baseline;
 use crate::drive::run;
 use crate::variant::Variant;
-use crate::variants::{BridgeCounting, InstrumentCounting};
+use crate::variants::{BridgeCounting, InstrumentCounting, InstrumentCountingEvents};
 
-divan_benches::divan_benches!(Baseline, BridgeCounting, InstrumentCounting);
+divan_benches::divan_benches!(
+    Baseline,
+    BridgeCounting,
+    InstrumentCounting,
+    InstrumentCountingEvents
+);
 
 /// Prints what one run of each workload delivers to the subscriber, counted by its layer: the
 /// bridge's spans and its events (one per suspension) against `#[instrument]`'s spans.
@@ -49,6 +54,7 @@ fn main() {
     println!("per run, as the counting layer saw it:");
     print_counts::<BridgeCounting>("BridgeCounting");
     print_counts::<InstrumentCounting>("InstrumentCounting");
+    print_counts::<InstrumentCountingEvents>("InstrumentCountingEvents");
     println!();
     divan::main();
 }

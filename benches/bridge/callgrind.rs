@@ -1,9 +1,9 @@
 //! Fixed-iteration runs of the bridge benches' variants, for counting instructions with
 //! `valgrind --tool=callgrind`, as benches/callgrind.rs does for the overhead bench:
 //! `PACKAGE=traced-async-bridge-benches BENCH=bridge_callgrind VARIANTS="Baseline
-//! BridgeNoSubscriber InstrumentNoSubscriber BridgeCounting InstrumentCounting"
-//! benches/callgrind.sh` (one process per variant, so a variant without a subscriber never
-//! sees the counting one).
+//! BridgeNoSubscriber InstrumentNoSubscriber BridgeCounting InstrumentCounting
+//! InstrumentCountingEvents" benches/callgrind.sh` (one process per variant, so a variant
+//! without a subscriber never sees the counting one).
 
 #[path = "../overhead/baseline.rs"]
 #[allow(dead_code)] // AsyncWrapper is the overhead bench's.
@@ -24,7 +24,8 @@ mod workload;
 use crate::baseline::Baseline;
 use crate::fixed_runs::runs;
 use crate::variants::{
-    BridgeCounting, BridgeNoSubscriber, InstrumentCounting, InstrumentNoSubscriber,
+    BridgeCounting, BridgeNoSubscriber, InstrumentCounting, InstrumentCountingEvents,
+    InstrumentNoSubscriber,
 };
 
 fn main() {
@@ -39,6 +40,7 @@ fn main() {
         "InstrumentNoSubscriber" => runs::<InstrumentNoSubscriber>(workload, count),
         "BridgeCounting" => runs::<BridgeCounting>(workload, count),
         "InstrumentCounting" => runs::<InstrumentCounting>(workload, count),
+        "InstrumentCountingEvents" => runs::<InstrumentCountingEvents>(workload, count),
         other => panic!("unknown variant {other:?}"),
     }
 }

@@ -128,27 +128,35 @@ impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Future for Traced<F, M> {
 
     #[inline]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
         // With a subscriber that may want spans, the poll runs inside the invocation's span
-        // (see `bridge`). The body's poll stays in one place, so it is inlined as without the
-        // bridge.
+        // (see `bridge`), on a path of its own: without one, the poll pays the level check (one
+        // load and branch) and nothing after the body's poll but the merging of the two paths
+        // (5 instructions per poll in all, BENCHMARKS.md).
         #[cfg(feature = "tracing")]
-        let polling = if bridge::maybe() {
-            Some(this.bridge.begin(this.frame.region))
-        } else {
-            None
-        };
-        let poll = poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx);
-        #[cfg(feature = "tracing")]
-        if let Some(polling) = polling {
-            let frame = this.frame;
-            polling.end(
-                (this.meta)(),
-                poll.is_ready(),
-                frame.state,
-                &mut frame.region,
-            );
+        if bridge::maybe() {
+            return self.poll_bridged(cx);
         }
+        let this = self.project();
+        poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx)
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl<F: Future, M: Fn() -> &'static FnMeta + Copy> Traced<F, M> {
+    /// A poll while a subscriber may want spans: begun and ended by the bridge, around the
+    /// poll it would have been.
+    #[inline]
+    fn poll_bridged(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let polling = this.bridge.begin(this.frame.region);
+        let poll = poll_traced::<Self, _, _>(*this.meta, this.frame, this.body, cx);
+        let frame = this.frame;
+        polling.end(
+            (this.meta)(),
+            poll.is_ready(),
+            frame.state,
+            &mut frame.region,
+        );
         poll
     }
 }
