@@ -15,6 +15,9 @@
 //! without the bridge; a body's span site asks only tracing's own disabled-callsite check.
 
 use std::cell::Cell;
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -48,20 +51,13 @@ pub(crate) fn maybe() -> bool {
     LevelFilter::current() != LevelFilter::OFF
 }
 
-/// What this thread's hand-off slot holds.
-#[derive(Default)]
-enum Handoff {
-    /// No frame is in its first bridged poll (or the one that is took its span already).
-    #[default]
-    Idle,
-    /// A frame is in its first bridged poll and waits for its body's span.
-    Expecting,
-    /// The body opened this span and entered it; its frame takes it when the poll returns.
-    Opened(Box<Open>),
-}
-
 thread_local! {
-    static HANDOFF: Cell<Handoff> = const { Cell::new(Handoff::Idle) };
+    /// The hand-off slot: the bridge of the frame in its first bridged poll whose body has not
+    /// opened its span yet, or null. Only [`Bridge::begin`] stores a frame's own bridge in it,
+    /// and its poll's end (or unwinding) restores what it held before, so a non-null value
+    /// always points to the bridge of a frame whose bridged poll is in progress on this thread
+    /// (polls on one thread nest: one that began inside ours ends before ours).
+    static EXPECTING: Cell<*mut Bridge> = const { Cell::new(ptr::null_mut()) };
 }
 
 /// Interest values of [`SpanSite::interest`].
@@ -143,7 +139,7 @@ impl SpanSite {
         if span.is_none() {
             return;
         }
-        hand_off(span, self.level);
+        hand_off(span);
     }
 
     #[doc(hidden)]
@@ -275,41 +271,43 @@ impl Callsite for PlaceholderSite {
     }
 }
 
-/// Enters `span` and leaves it in the hand-off slot for the frame expecting it; with no frame
+/// Enters `span` and stores it in the bridge of the frame expecting it; with no frame
 /// expecting one (a body polled outside its frame's first bridged poll), the span just closes.
-fn hand_off(span: Span, level: Level) {
-    let _ = HANDOFF.try_with(|slot| match slot.take() {
-        Handoff::Expecting => {
-            enter(&span);
-            slot.set(Handoff::Opened(Box::new(Open {
-                span,
-                level,
-                at: NONE,
-            })));
+#[inline(always)]
+fn hand_off(span: Span) {
+    let _ = EXPECTING.try_with(|slot| {
+        let bridge = slot.replace(ptr::null_mut());
+        if bridge.is_null() {
+            return;
         }
-        other => slot.set(other),
+        enter(&span);
+        // SAFETY: a non-null slot points to the bridge of a frame whose bridged poll is in
+        // progress on this thread (see `EXPECTING`): alive, pinned in its `Traced`, and reached
+        // during that poll only through the pointer `begin` made, which this one is (the
+        // `Polling` holding the frame's borrow uses the same pointer). Nothing else holds a
+        // reference to the bridge now: this runs inside the body's poll, which the frame's
+        // `poll_bridged` calls between `begin` and `end` without touching the bridge.
+        unsafe { (*bridge).span = span };
     });
 }
 
+#[inline(always)]
 fn enter(span: &Span) {
     span.with_subscriber(|(id, dispatch)| dispatch.enter(id));
 }
 
+#[inline(always)]
 fn exit(span: &Span) {
     span.with_subscriber(|(id, dispatch)| dispatch.exit(id));
 }
 
-/// A frame's part of the bridge: its open span, boxed so that a frame grows by one pointer
-/// (spans are made only when a subscriber wants them, which then allocates for them anyway).
+/// A frame's part of the bridge: its open span, inline (a 48-byte frame part; boxed, it cost
+/// an allocation per invocation, more than the rest of the bridge's bookkeeping).
 #[derive(Debug)]
-pub(crate) struct Bridge(Option<Box<Open>>);
-
-/// An invocation's open span.
-#[derive(Debug)]
-struct Open {
+pub(crate) struct Bridge {
+    /// The invocation's span: `Span::none()` before its first bridged poll, when no subscriber
+    /// wanted it, and after it closed. Its metadata's level is the events' level.
     span: Span,
-    /// The span's level (its site's), for the events inside it.
-    level: Level,
     /// The code of the state the last poll ended in (an await point's index while suspended),
     /// for the cancellation event.
     at: u16,
@@ -317,7 +315,10 @@ struct Open {
 
 impl Bridge {
     pub(crate) const fn new() -> Self {
-        Bridge(None)
+        Bridge {
+            span: Span::none(),
+            at: NONE,
+        }
     }
 
     /// Starts a poll made while a subscriber may want spans ([`maybe`]): enters the frame's
@@ -325,26 +326,26 @@ impl Bridge {
     /// With no recorder active, the bridge keeps the poll's marks itself, from `region`, so
     /// suspensions are known and the frame's await points are not taken for the awaiting
     /// frame's.
-    #[inline(never)]
+    #[inline]
     pub(crate) fn begin(&mut self, region: u16) -> Polling<'_> {
-        let outer = match &self.0 {
-            Some(open) => {
-                enter(&open.span);
-                None
-            }
-            None => Some(
-                HANDOFF
-                    .try_with(|slot| slot.replace(Handoff::Expecting))
-                    .unwrap_or_default(),
-            ),
+        let expecting = self.span.is_none();
+        if !expecting {
+            enter(&self.span);
+        }
+        // The one pointer through which the bridge is reached until the poll ends.
+        let bridge = ptr::from_mut(self);
+        let outer = if expecting {
+            Some(expect(bridge))
+        } else {
+            None
         };
         let own_marks = Activity::now().is_idle();
         let saved = own_marks.then(|| context::with(|c| c.enter_counting(region)));
         Polling {
-            bridge: self,
+            bridge,
             outer,
             saved,
-            done: false,
+            borrow: PhantomData,
         }
     }
 
@@ -352,50 +353,67 @@ impl Bridge {
     /// common drop (no span) costs a compare and leaves nothing for the field's own drop.
     #[inline(always)]
     pub(crate) fn dropped(&mut self, meta: &'static FnMeta) {
-        if let Some(open) = self.0.take() {
-            cancel(meta, &open);
+        if !self.span.is_none() {
+            cancel(meta, self);
         }
     }
+}
+
+/// Puts `bridge` in the hand-off slot, returning what it held.
+#[inline(always)]
+fn expect(bridge: *mut Bridge) -> *mut Bridge {
+    EXPECTING
+        .try_with(|slot| slot.replace(bridge))
+        .unwrap_or(ptr::null_mut())
 }
 
 /// The cancellation event of an invocation dropped in its span, then the span's close.
 #[cold]
 #[inline(never)]
-fn cancel(meta: &'static FnMeta, open: &Open) {
-    enter(&open.span);
-    cancelled(meta, open.at, open.level);
-    exit(&open.span);
+fn cancel(meta: &'static FnMeta, bridge: &mut Bridge) {
+    let span = std::mem::replace(&mut bridge.span, Span::none());
+    enter(&span);
+    cancelled(meta, bridge.at, level_of(&span));
+    exit(&span);
+}
+
+/// The level of `span` (its site's), for the events inside it.
+fn level_of(span: &Span) -> Level {
+    span.metadata().map_or(Level::INFO, |meta| *meta.level())
 }
 
 /// One poll in progress; [`end`](Polling::end) finishes it, a drop without it means the
 /// body's poll unwound.
 pub(crate) struct Polling<'a> {
-    bridge: &'a mut Bridge,
+    /// The frame's bridge, as `begin` had it (see `EXPECTING`, which may hold the same pointer).
+    bridge: *mut Bridge,
     /// For a frame without a span: the hand-off slot's value before the poll, restored after.
-    outer: Option<Handoff>,
+    outer: Option<*mut Bridge>,
     /// The marks the poll replaced, when the bridge keeps its own.
     saved: Option<Marks>,
-    done: bool,
+    /// The frame's bridge stays borrowed for the whole poll.
+    borrow: PhantomData<&'a mut Bridge>,
 }
 
 impl Polling<'_> {
-    /// Ends a poll that returned: takes the span a first poll's body opened, emits the
-    /// suspension event (the span still entered) or closes the span when `ready`. `recorded` is
-    /// the frame's state code after the poll, which the recorder's paths set when the bridge
-    /// kept no marks.
-    /// Inline: fewer instructions per poll and per call than a call (BENCHMARKS.md, the
-    /// bridge's 2026-12-02 pass).
+    /// The frame's bridge.
+    fn bridge(&mut self) -> &mut Bridge {
+        // SAFETY: `bridge` was made in `begin` from the `&'a mut Bridge` this `Polling` keeps
+        // borrowed (`borrow`), so the bridge is alive and nothing else uses it meanwhile; the
+        // hand-off slot's copy of the pointer is used only inside the body's poll, before this
+        // (`end` and the unwinding drop run after the body's poll returned or unwound).
+        unsafe { &mut *self.bridge }
+    }
+
+    /// Ends a poll that returned: emits the suspension event (the span still entered) or
+    /// closes the span when `ready`. `recorded` is the frame's state code after the poll, which
+    /// the recorder's paths set when the bridge kept no marks. Inline: fewer instructions per
+    /// poll and per call than a call (BENCHMARKS.md, the bridge's 2026-12-02 pass).
     #[inline(always)]
-    pub(crate) fn end(
-        mut self,
-        meta: &'static FnMeta,
-        ready: bool,
-        recorded: u16,
-        region: &mut u16,
-    ) {
-        self.done = true;
-        self.take_span();
-        let code = match self.saved.take() {
+    pub(crate) fn end(self, meta: &'static FnMeta, ready: bool, recorded: u16, region: &mut u16) {
+        let mut this = ManuallyDrop::new(self);
+        this.restore_slot();
+        let code = match this.saved.take() {
             Some(saved) => {
                 let marks = context::exit_marks(saved);
                 *region = marks.region();
@@ -406,64 +424,54 @@ impl Polling<'_> {
             None if ready => State::Returned.encode(),
             None => recorded,
         };
-        let Some(open) = self.bridge.0.as_mut() else {
+        let bridge = this.bridge();
+        if bridge.span.is_none() {
             return;
-        };
-        open.at = code;
-        if ready {
-            exit(&open.span);
-            // Closes the span.
-            self.bridge.0 = None;
-        } else {
-            suspended(meta, code, open);
-            exit(&open.span);
         }
+        bridge.at = code;
+        exit_after(meta, ready, code, bridge);
     }
 
-    /// For a frame without a span: restores the slot, and keeps the span its body opened (and
-    /// entered) in this poll, if it did. Inline: a frame with its span (every poll after the
-    /// first) pays one compare.
+    /// For a frame without a span: restores the hand-off slot. Inline: a frame with its span
+    /// (every poll after the first) pays one compare.
     #[inline(always)]
-    fn take_span(&mut self) {
+    fn restore_slot(&mut self) {
         if let Some(outer) = self.outer.take() {
-            self.take_span_from(outer);
+            let _ = EXPECTING.try_with(|slot| slot.set(outer));
         }
     }
+}
 
-    #[cold]
-    #[inline(never)]
-    fn take_span_from(&mut self, outer: Handoff) {
-        let mine = HANDOFF.try_with(|slot| slot.replace(outer)).ok();
-        if let Some(Handoff::Opened(open)) = mine {
-            self.bridge.0 = Some(open);
-        }
+/// After a poll of an invocation with a span: the suspension event and the span's exit, or
+/// when `ready` the exit and the close.
+#[inline(always)]
+fn exit_after(meta: &'static FnMeta, ready: bool, code: u16, bridge: &mut Bridge) {
+    if ready {
+        exit(&bridge.span);
+        // Closes the span.
+        bridge.span = Span::none();
+    } else {
+        suspended(meta, code, &bridge.span);
     }
 }
 
 impl Drop for Polling<'_> {
-    #[inline(always)]
-    fn drop(&mut self) {
-        if !self.done {
-            self.unwound();
-        }
-    }
-}
-
-impl Polling<'_> {
     /// The body's poll unwound: the span records the error and closes.
     #[cold]
     #[inline(never)]
-    fn unwound(&mut self) {
-        self.take_span();
+    fn drop(&mut self) {
+        self.restore_slot();
         if let Some(saved) = self.saved.take() {
             context::discard_pended(context::exit_marks(saved));
         }
-        let Some(open) = self.bridge.0.take() else {
+        let bridge = self.bridge();
+        if bridge.span.is_none() {
             return;
-        };
-        open.span.record("otel.status_code", "error");
+        }
+        let span = std::mem::replace(&mut bridge.span, Span::none());
+        span.record("otel.status_code", "error");
         panicked();
-        exit(&open.span);
+        exit(&span);
     }
 }
 
@@ -524,48 +532,58 @@ await_sites!(
 
 /// The event of a poll that suspended at state `code`, at the span's level, dispatched to the
 /// span's own subscriber as its child (the span is entered: the same parent as a contextual
-/// event, without looking up the thread's current subscriber).
-fn suspended(meta: &'static FnMeta, code: u16, open: &Open) {
-    let site = await_site(open.level);
+/// event, without looking up the thread's current subscriber); then the span's exit, in the
+/// same look-up of the span's subscriber.
+fn suspended(meta: &'static FnMeta, code: u16, span: &Span) {
+    let site = await_site(level_of(span));
     let interest = site.interest();
-    if interest.is_never() {
-        return;
-    }
     let event_meta = site.metadata();
-    open.span.with_subscriber(|(id, dispatch)| {
-        if !interest.is_always() && !dispatch.enabled(event_meta) {
-            return;
+    span.with_subscriber(|(id, dispatch)| {
+        if !interest.is_never() && (interest.is_always() || dispatch.enabled(event_meta)) {
+            send_suspended(meta, code, event_meta, id, dispatch);
         }
-        let fields = event_meta.fields();
-        let dispatch_with = |values: &[Option<&dyn Value>]| {
-            let values = fields.value_set_all(values);
-            dispatch.event(&tracing_core::Event::new_child_of(
-                id.clone(),
-                event_meta,
-                &values,
-            ));
-        };
-        match State::decode(code).await_meta(meta) {
-            Some(point) => {
-                let message = format_args!("suspended at await#{}", point.label());
-                // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
-                let (index, line) = (i64::from(point.index()), i64::from(point.line()));
-                let expr = point.expr();
-                dispatch_with(&[Some(&message), Some(&index), Some(&line), Some(&expr)]);
-            }
-            None if code == State::Hidden.encode() => {
-                let message = format_args!(
-                    "suspended at await#? (inside a macro call the attribute does not see)"
-                );
-                dispatch_with(&[Some(&message), None, None, None]);
-            }
-            // The recorder is active but did not record this fn: the await point is unknown.
-            None => {
-                let message = format_args!("suspended");
-                dispatch_with(&[Some(&message), None, None, None]);
-            }
-        }
+        dispatch.exit(id);
     });
+}
+
+/// The suspension event itself (see [`suspended`]).
+#[inline(always)]
+fn send_suspended(
+    meta: &'static FnMeta,
+    code: u16,
+    event_meta: &'static Metadata<'static>,
+    id: &tracing::Id,
+    dispatch: &tracing::Dispatch,
+) {
+    let fields = event_meta.fields();
+    let dispatch_with = |values: &[Option<&dyn Value>]| {
+        let values = fields.value_set_all(values);
+        dispatch.event(&tracing_core::Event::new_child_of(
+            id.clone(),
+            event_meta,
+            &values,
+        ));
+    };
+    match State::decode(code).await_meta(meta) {
+        Some(point) => {
+            let message = format_args!("suspended at await#{}", point.label());
+            // Signed: tracing-opentelemetry keeps i64 values as integers, u64 ones as strings.
+            let (index, line) = (i64::from(point.index()), i64::from(point.line()));
+            let expr = point.expr();
+            dispatch_with(&[Some(&message), Some(&index), Some(&line), Some(&expr)]);
+        }
+        None if code == State::Hidden.encode() => {
+            let message = format_args!(
+                "suspended at await#? (inside a macro call the attribute does not see)"
+            );
+            dispatch_with(&[Some(&message), None, None, None]);
+        }
+        // The recorder is active but did not record this fn: the await point is unknown.
+        None => {
+            let message = format_args!("suspended");
+            dispatch_with(&[Some(&message), None, None, None]);
+        }
+    }
 }
 
 /// The event of an invocation dropped while suspended at state `code`.
