@@ -167,20 +167,6 @@ fn stuck_child() {
     release.send(()).unwrap();
     rt.block_on(task).unwrap();
     let report = traced_async::report();
-    let own = |name| {
-        let f = report.function(name).unwrap();
-        (f.busy().unwrap(), f.self_busy().unwrap())
-    };
-    let ((busy, own_busy), (outer_busy, outer_own)) = (own("stuck"), own("calls_stuck"));
-    // The blocked poll is `stuck`'s own time; `calls_stuck`'s poll holds it, not as its own.
-    assert!(
-        own_busy >= Duration::from_millis(20) && own_busy == busy,
-        "{report}"
-    );
-    assert!(
-        outer_busy >= busy && outer_own < outer_busy - busy / 2,
-        "{report}"
-    );
     eprint!("AFTER\n{report}END\n");
 }
 
@@ -229,7 +215,7 @@ fn with_live_output_a_poll_in_progress_is_not_waiting() {
         report.contains("(no wait ages with live output: the tree below shows where each"),
         "{report}"
     );
-    // Afterwards (self times checked in the child): a slow poll blamed on its segment.
+    // Afterwards: a slow poll blamed on its segment, as on the lean path.
     let after = section("AFTER");
     let slow = format!(
         "⚠ stuck, from await#0 (line {}) to the return: 1 poll held the thread",

@@ -132,13 +132,6 @@ pub(crate) struct Saved {
     marks: Marks,
 }
 
-impl Saved {
-    /// The marks restored when the poll leaves.
-    pub(crate) fn marks(&self) -> Marks {
-        self.marks
-    }
-}
-
 /// Makes `call` the frame being polled on this thread; returns the context to restore.
 #[inline(always)]
 pub(crate) fn enter(call: u64, region: u16) -> Saved {

@@ -17,7 +17,7 @@ use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::ages;
 use crate::global::counters::{self, Lean, Timing};
-use crate::global::full_poll::FullPoll;
+use crate::global::full_poll;
 use crate::global::slow;
 use crate::marks::NO_REGION;
 use crate::meta::FnMeta;
@@ -251,10 +251,8 @@ fn poll_recorded<F: Future>(
     }
     let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let in_poll = match target {
-        Target::Global(_) => FullPoll::enter(meta, frame.state, started, saved.marks()),
-        _ => None,
-    };
+    let in_poll =
+        matches!(target, Target::Global(_)) && full_poll::enter(meta, frame.state, started);
     let mut finish = PollFinish {
         saved,
         target,
@@ -468,8 +466,8 @@ struct PollFinish<'a, 's> {
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     started: Option<u64>,
-    /// The poll on this thread's polls in progress, when the process-wide recorder records it.
-    in_poll: Option<FullPoll>,
+    /// Whether the poll is on this thread's polls in progress (the process-wide recorder's).
+    in_poll: bool,
 }
 
 impl PollFinish<'_, '_> {
@@ -495,9 +493,9 @@ impl PollFinish<'_, '_> {
         let (meta, call, started) = (self.meta, self.frame.call, self.started);
         self.target
             .emit_poll(meta, call, thread, (from, to), (started, ended));
-        if let Some(in_poll) = self.in_poll.take() {
+        if std::mem::take(&mut self.in_poll) {
             let nanos = started.zip(ended).map(|(s, e)| clock::nanos_between(s, e));
-            in_poll.leave(meta, (from, to), nanos);
+            full_poll::leave(meta, (from, to), nanos);
         }
     }
 }

@@ -432,12 +432,6 @@ pub(crate) fn thread_cells_of(meta: &'static FnMeta) -> Option<(u32, &'static [A
     context::with(|ctx| thread_cells(ctx, number, meta)).map(|cells| (number, cells))
 }
 
-/// Counts a timed poll's self time (the full path's; its event counts the rest of its time).
-pub(crate) fn count_self(cells: &[AtomicU64], own: u64) {
-    bump_at(cells, SELF_BUSY, own);
-    bump_at(cells, SELF_TIMED, 1);
-}
-
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
 fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
