@@ -63,29 +63,40 @@ fn child() {
     assert_eq!(sum, 5);
 }
 
-#[test]
-fn live_lines_and_a_report_that_draws_who_waits_where() {
-    if std::env::var_os(CHILD).is_some_and(|c| c == "1") {
+/// In the test `test`'s own process: runs it again as a child that runs `child` (selected by
+/// `mode`), and returns the child's stderr once it succeeded; `None` in the child.
+fn in_child(test: &str, mode: &str, child: fn()) -> Option<String> {
+    if std::env::var_os(CHILD).is_some_and(|c| c == mode) {
         child();
-        return;
+        return None;
     }
     let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "live_lines_and_a_report_that_draws_who_waits_where",
-            "--nocapture",
-        ])
-        .env(CHILD, "1")
+        .args(["--exact", test, "--nocapture"])
+        .env(CHILD, mode)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "child failed:\n{stderr}");
-    let report = stderr
-        .split("REPORT\n")
+    Some(stderr)
+}
+
+/// The text the child wrote between `NAME` and `END` lines.
+fn section<'a>(stderr: &'a str, name: &str) -> &'a str {
+    stderr
+        .split(&format!("{name}\n"))
         .nth(1)
         .and_then(|r| r.split("END\n").next())
-        .unwrap_or_else(|| panic!("no report in:\n{stderr}"));
+        .unwrap_or_else(|| panic!("no {name} in:\n{stderr}"))
+}
+
+#[test]
+fn live_lines_and_a_report_that_draws_who_waits_where() {
+    let test = "live_lines_and_a_report_that_draws_who_waits_where";
+    let Some(stderr) = in_child(test, "1", child) else {
+        return;
+    };
+    let report = section(&stderr, "REPORT");
     // The aggregate, then the tree: each `inner` below its `outer`.
     assert!(report.contains("inner  2 in flight"), "{report}");
     assert!(
@@ -172,31 +183,11 @@ fn stuck_child() {
 
 #[test]
 fn with_live_output_a_poll_in_progress_is_not_waiting() {
-    if std::env::var_os(CHILD).is_some_and(|c| c == "stuck") {
-        stuck_child();
+    let test = "with_live_output_a_poll_in_progress_is_not_waiting";
+    let Some(stderr) = in_child(test, "stuck", stuck_child) else {
         return;
-    }
-    let out = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "with_live_output_a_poll_in_progress_is_not_waiting",
-            "--nocapture",
-        ])
-        .env(CHILD, "stuck")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "child failed:\n{stderr}");
-    let section = |name: &str| {
-        stderr
-            .split(&format!("{name}\n"))
-            .nth(1)
-            .and_then(|r| r.split("END\n").next())
-            .unwrap_or_else(|| panic!("no {name} in:\n{stderr}"))
-            .to_owned()
     };
-    let report = section("REPORT");
+    let report = section(&stderr, "REPORT");
     // In a poll, after its await (live output takes the full path, which numbers invocations):
     // listed as such, with how long, and not counted as waiting at the await it left.
     assert!(
@@ -216,7 +207,7 @@ fn with_live_output_a_poll_in_progress_is_not_waiting() {
         "{report}"
     );
     // Afterwards: a slow poll blamed on its segment, as on the lean path.
-    let after = section("AFTER");
+    let after = section(&stderr, "AFTER");
     let slow = format!(
         "⚠ stuck, from await#0 (line {}) to the return: 1 poll held the thread",
         STUCK + 1
