@@ -21,10 +21,9 @@ async fn outer(rx: tokio::sync::oneshot::Receiver<u32>) -> u32 {
     inner(rx).await + 1
 }
 
-/// Runs in the child: two `outer` tasks wait in `inner` on tokio's workers; the report is
-/// taken then, printed to stderr, and the tasks released.
-fn child() {
-    let _guard = traced_async::RecorderBuilder::new()
+/// The process-wide recorder with live output (no summary), and tokio's multi-thread runtime.
+fn live_on_tokio() -> (traced_async::Guard, tokio::runtime::Runtime) {
+    let guard = traced_async::RecorderBuilder::new()
         .live(Format::Pretty)
         .summary(false)
         .init();
@@ -32,6 +31,13 @@ fn child() {
         .worker_threads(2)
         .build()
         .unwrap();
+    (guard, rt)
+}
+
+/// Runs in the child: two `outer` tasks wait in `inner` on tokio's workers; the report is
+/// taken then, printed to stderr, and the tasks released.
+fn child() {
+    let (_guard, rt) = live_on_tokio();
     let (senders, tasks): (Vec<_>, Vec<_>) = (0..2)
         .map(|_| {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -155,14 +161,7 @@ async fn calls_stuck(release: std::sync::mpsc::Receiver<()>) {
 
 /// Runs in the child: `stuck` blocks a worker inside a poll; the report is taken then.
 fn stuck_child() {
-    let _guard = traced_async::RecorderBuilder::new()
-        .live(Format::Pretty)
-        .summary(false)
-        .init();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .build()
-        .unwrap();
+    let (_guard, rt) = live_on_tokio();
     let (release, rx) = std::sync::mpsc::channel();
     let task = rt.spawn(calls_stuck(rx));
     let start = std::time::Instant::now();
