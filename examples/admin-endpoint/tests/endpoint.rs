@@ -120,8 +120,10 @@ fn the_report_is_served_as_json_on_loopback() {
             .read_to_string(&mut stderr)
             .unwrap();
         assert_eq!(status.signal(), Some(2), "{status:?}\n{stderr}");
+        // 100 calls; their polls are not counted here: a `sleep` of 0 ms (job % 3 == 0) may be
+        // ready at its first poll or not, as tokio's clock has ticked or not.
         assert!(
-            stderr.contains("── summary ──") && stderr.contains("process  100 calls, 200 polls"),
+            stderr.contains("── summary ──") && stderr.contains("process  100 calls, "),
             "{stderr}"
         );
         assert!(stderr.contains("admin    "), "{stderr}");
