@@ -424,12 +424,12 @@ fn table_cells(ctx: &Ctx, slot: usize, meta: &'static FnMeta) -> Option<&'static
     Some(cells)
 }
 
-/// The fn's number (slot + 1) and this thread's cells for it, for a full-path poll the
-/// recorder records (see `full_poll`); `None` when the fn has no slot or the thread is tearing
-/// down.
-pub(crate) fn thread_cells_of(meta: &'static FnMeta) -> Option<(u32, &'static [AtomicU64])> {
+/// The fn's number (slot + 1), for a full-path poll the recorder records (see `full_poll`),
+/// with this thread's table and cells set up, so that the thread's stack of polls in progress
+/// is its own; `None` when the fn has no slot or the thread is tearing down.
+pub(crate) fn number_on_thread(meta: &'static FnMeta) -> Option<u32> {
     let number = slot(meta)? as u32 + 1;
-    context::with(|ctx| thread_cells(ctx, number, meta)).map(|cells| (number, cells))
+    context::with(|ctx| thread_cells(ctx, number, meta)).map(|_| number)
 }
 
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn

@@ -16,7 +16,7 @@ use crate::meta::FnMeta;
 /// fn has no slot or the thread is tearing down: the poll is then only counted by its event).
 #[inline(never)]
 pub(crate) fn enter(meta: &'static FnMeta, from: u16, started: Option<u64>) -> bool {
-    let Some((number, _)) = counters::thread_cells_of(meta) else {
+    let Some(number) = counters::number_on_thread(meta) else {
         return false;
     };
     let stack = context::with(|ctx| ctx.in_poll());

@@ -517,7 +517,8 @@ impl std::error::Error for ConfigError {}
 ///   otherwise.
 /// - `lost`: transitions that could not be counted; `timeline_lost`: timeline events dropped.
 /// - `ages`: whether wait ages are known (`listed`: timing on, every poll timed; `not timed`;
-///   `sampled`; `live`: live output on, see `in_flight`); with them, `oldest_waiting_ns` per await point that has waiters, and
+///   `sampled`; `live`: live output on, see `in_flight`); with them, `oldest_waiting_ns` per
+///   await point that has waiters, and
 ///   `invocations`: every invocation in flight the table lists, oldest first, the fields of
 ///   [`InvocationInFlight`] (`fn`, `invocation`, `age_nanos`, `polling`, `place`, `for_nanos`,
 ///   `thread`, `thread_name`, `task`); `invocations_unlisted`: those that found it full.
