@@ -4,7 +4,8 @@
 //! `cargo bench -p traced-async-benches --bench callgrind --no-run`, then
 //! `valgrind --tool=callgrind <binary> <variant> <workload> <runs>`, with `variant` one of
 //! `Baseline`, `AsyncWrapper`, `RecorderOff`, `ScopeOnly`, `Counting`, `Timing`,
-//! `GlobalCounting`, `GlobalTiming`, `ClockReads`, and `workload` `yield1000` or `calls100k`.
+//! `GlobalCounting`, `GlobalTiming`, `ClockReads`, `FloorCounting`, `FloorTiming`,
+//! `FloorCapture` (benches/overhead/floor.rs), and `workload` `yield1000` or `calls100k`.
 //! Add `--collect-atstart=no --toggle-collect=*measured_runs*` to count only the runs after a
 //! warm-up one; `benches/callgrind.sh` does that for each variant and prints instructions per
 //! poll or call.
@@ -15,6 +16,8 @@ mod baseline;
 mod clock_reads;
 #[path = "overhead/drive.rs"]
 mod drive;
+#[path = "overhead/floor.rs"]
+mod floor;
 #[path = "overhead/fixed_runs.rs"]
 mod fixed_runs;
 #[path = "overhead/ours.rs"]
@@ -31,6 +34,7 @@ mod workload;
 use crate::baseline::{AsyncWrapper, Baseline};
 use crate::clock_reads::ClockReads;
 use crate::fixed_runs::runs;
+use crate::floor::{FloorCapture, FloorCounting, FloorTiming};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
 
@@ -50,6 +54,9 @@ fn main() {
         "GlobalCounting" => runs::<GlobalCounting>(workload, count),
         "GlobalTiming" => runs::<GlobalTiming>(workload, count),
         "ClockReads" => runs::<ClockReads>(workload, count),
+        "FloorCounting" => runs::<FloorCounting>(workload, count),
+        "FloorTiming" => runs::<FloorTiming>(workload, count),
+        "FloorCapture" => runs::<FloorCapture>(workload, count),
         other => panic!("unknown variant {other:?}"),
     }
 }

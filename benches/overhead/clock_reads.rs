@@ -16,7 +16,7 @@ use crate::variant::Variant;
 use crate::workload::call_loop;
 
 /// The clock, set up once as the runtime sets up its own.
-fn clock() -> &'static quanta::Clock {
+pub(crate) fn clock() -> &'static quanta::Clock {
     static CLOCK: OnceLock<quanta::Clock> = OnceLock::new();
     CLOCK.get_or_init(quanta::Clock::new)
 }

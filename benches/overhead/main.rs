@@ -14,6 +14,7 @@
 mod baseline;
 mod clock_reads;
 mod drive;
+mod floor;
 mod ours;
 mod ours_global;
 mod peer_async_backtrace;
@@ -31,6 +32,7 @@ use divan::counter::ItemsCount;
 use crate::baseline::{AsyncWrapper, Baseline};
 use crate::clock_reads::ClockReads;
 use crate::drive::{YIELDS, run};
+use crate::floor::{FloorCapture, FloorCounting, FloorTiming};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
 use crate::peer_async_backtrace::AsyncBacktrace;
@@ -90,6 +92,9 @@ variants!(
     GlobalCounting,
     GlobalTiming,
     ClockReads,
+    FloorCounting,
+    FloorTiming,
+    FloorCapture,
     TracingInstrument,
     TokioMetrics,
     AsyncBacktrace,

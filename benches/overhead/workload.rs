@@ -9,13 +9,20 @@ pub const CALLS: u64 = 100_000;
 
 /// Defines `yield1000` (awaits [`YIELDS`](crate::drive::YIELDS) self-waking yield points) and
 /// `leaf` (a trivial fn around a ready future), each under the given attributes.
+///
+/// `workload!(@points [.method()] ...)` appends the given tokens to each awaited expression
+/// before its `.await` (the floors' hand-written await points, `floor.rs`: both fns have one,
+/// index 0). The plain form appends none, so an attribute sees the bodies token for token.
 macro_rules! workload {
     ($(#[$attr:meta])*) => {
+        $crate::workload::workload!(@points [] $(#[$attr])*);
+    };
+    (@points [$($point:tt)*] $(#[$attr:meta])*) => {
         $(#[$attr])*
         pub async fn yield1000() -> u64 {
             let mut yields = 0;
             for _ in 0..$crate::drive::YIELDS {
-                ::traced_async::yield_now().await;
+                ::traced_async::yield_now() $($point)*.await;
                 yields += 1;
             }
             yields
@@ -23,7 +30,7 @@ macro_rules! workload {
 
         $(#[$attr])*
         pub async fn leaf(x: u64) -> u64 {
-            ::std::future::ready(x + 1).await
+            ::std::future::ready(x + 1) $($point)*.await
         }
     };
 }
