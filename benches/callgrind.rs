@@ -16,10 +16,10 @@ mod baseline;
 mod clock_reads;
 #[path = "overhead/drive.rs"]
 mod drive;
-#[path = "overhead/floor.rs"]
-mod floor;
 #[path = "overhead/fixed_runs.rs"]
 mod fixed_runs;
+#[path = "overhead/floor.rs"]
+mod floor;
 #[path = "overhead/ours.rs"]
 #[allow(dead_code)]
 mod ours;

@@ -201,7 +201,10 @@ thread_local! {
 /// Adds `n` to a cell only the owner thread writes.
 #[inline(always)]
 fn bump(cell: &AtomicU64, n: u64) {
-    cell.store(cell.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+    cell.store(
+        cell.load(Ordering::Relaxed).wrapping_add(n),
+        Ordering::Relaxed,
+    );
 }
 
 /// Whether a floor recorder times its polls: [`Untimed`] or [`Timed`].
@@ -348,7 +351,10 @@ impl Variant for FloorCounting {
 
     fn future_sizes() -> [usize; 2] {
         [
-            size_of_val(&counted::<Untimed, _, _>(|| &YIELD1000, bodies::yield1000())),
+            size_of_val(&counted::<Untimed, _, _>(
+                || &YIELD1000,
+                bodies::yield1000(),
+            )),
             size_of_val(&counted::<Untimed, _, _>(|| &LEAF, bodies::leaf(0))),
         ]
     }
@@ -365,7 +371,11 @@ impl Variant for FloorTiming {
         let timed: u64 = TABLE.with(|table| {
             let cells = &table.fns[slot];
             assert!(cells.busy.load(Ordering::Relaxed) >= cells.max.load(Ordering::Relaxed));
-            cells.histogram.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+            cells
+                .histogram
+                .iter()
+                .map(|c| c.load(Ordering::Relaxed))
+                .sum()
         });
         assert!(timed >= CALLS);
     }
@@ -375,7 +385,9 @@ impl Variant for FloorTiming {
     }
 
     fn calls100k() -> impl Future<Output = u64> {
-        recording(call_loop(|x| counted::<Timed, _, _>(|| &LEAF, bodies::leaf(x))))
+        recording(call_loop(|x| {
+            counted::<Timed, _, _>(|| &LEAF, bodies::leaf(x))
+        }))
     }
 
     fn future_sizes() -> [usize; 2] {
@@ -588,7 +600,10 @@ impl Variant for FloorCapture {
         assert_eq!((out, events.len() as u64, dropped), (YIELDS, YIELDS + 1, 0));
         let last = events[YIELDS as usize];
         assert!(std::ptr::eq(last.meta, &YIELD1000) && last.thread != 0);
-        assert_eq!((last.call, last.poll, last.from, last.to), (1, YIELDS + 1, 1, RETURNED));
+        assert_eq!(
+            (last.call, last.poll, last.from, last.to),
+            (1, YIELDS + 1, 1, RETURNED)
+        );
         assert_eq!((last.started, last.task), (0, 0));
         Scope::give_back(events);
         let (_, events, _) = run(Capture {
