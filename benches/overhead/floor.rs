@@ -179,19 +179,17 @@ struct Table {
     fns: [FnCells; FNS],
 }
 
-const ZERO: AtomicU64 = AtomicU64::new(0);
-
 thread_local! {
     static TABLE: Table = const {
         Table {
             depth: AtomicU32::new(0),
-            entries: [ZERO; DEPTH],
+            entries: [const { AtomicU64::new(0) }; DEPTH],
             fns: [const {
                 FnCells {
-                    moves: [ZERO; STATES * STATES],
-                    busy: ZERO,
-                    max: ZERO,
-                    histogram: [ZERO; BUCKETS],
+                    moves: [const { AtomicU64::new(0) }; STATES * STATES],
+                    busy: AtomicU64::new(0),
+                    max: AtomicU64::new(0),
+                    histogram: [const { AtomicU64::new(0) }; BUCKETS],
                 }
             }; FNS],
         }
