@@ -3,8 +3,6 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::meta::FnMeta;
-
 /// How much is recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Mode {
@@ -50,21 +48,6 @@ static SHOWING_FIELDS: AtomicUsize = AtomicUsize::new(0);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Activity(usize);
 
-/// Which poll path a traced poll takes, decided from one [`Activity`] reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PollPath {
-    /// No one records anywhere: poll the body, nothing else.
-    Off,
-    /// Only the process-wide recorder records, and only counts (no capture scope anywhere,
-    /// so none on this thread): the lean path, timing the poll when `timed`.
-    Counted {
-        /// Whether the recorder and the fn both time polls.
-        timed: bool,
-    },
-    /// Anything else: ask who records this fn on this thread (the full path).
-    Full,
-}
-
 impl Activity {
     /// Reads [`ACTIVE`].
     #[inline(always)]
@@ -97,21 +80,15 @@ impl Activity {
         self.0 >= Global::Live as usize
     }
 
-    /// The path a poll of `meta` takes.
+    /// Whether a poll takes the lean path: only the process-wide recorder records, and only
+    /// counts (no capture scope anywhere, so none on this thread), timing polls or not (the
+    /// fn's key says whether its polls are timed, see `counters`). One compare: only the global
+    /// state is set exactly when the reading is below [`SCOPE_UNIT`], and the two counting
+    /// states are its values 1 and 2.
     #[inline(always)]
-    pub(crate) fn path(self, meta: &FnMeta) -> PollPath {
-        // Only the global state is set (no scope anywhere) exactly when `self.0` is below
-        // `SCOPE_UNIT`, so the two counting states are their plain values.
-        const COUNT: usize = Global::Count as usize;
-        const TIME: usize = Global::Time as usize;
-        match self.0 {
-            0 => PollPath::Off,
-            COUNT => PollPath::Counted { timed: false },
-            TIME => PollPath::Counted {
-                timed: meta.timing(),
-            },
-            _ => PollPath::Full,
-        }
+    pub(crate) const fn is_counting(self) -> bool {
+        self.0.wrapping_sub(Global::Count as usize)
+            <= Global::Time as usize - Global::Count as usize
     }
 }
 
@@ -171,23 +148,18 @@ mod tests {
 
     #[test]
     fn one_encoding_decides_paths_and_global_state() {
-        static META: FnMeta = FnMeta::new("f", "m", "f.rs", 1, &[], true);
         let at = |scopes: usize, global: Global| Activity(scopes * SCOPE_UNIT + global as usize);
-        assert_eq!(at(0, Global::Off).path(&META), PollPath::Off);
-        assert_eq!(
-            at(0, Global::Count).path(&META),
-            PollPath::Counted { timed: false }
-        );
-        assert_eq!(
-            at(0, Global::Time).path(&META),
-            PollPath::Counted { timed: true }
-        );
-        assert_eq!(at(0, Global::Live).path(&META), PollPath::Full);
-        assert_eq!(at(1, Global::Count).path(&META), PollPath::Full);
-        assert_eq!(at(1, Global::Off).path(&META), PollPath::Full);
+        assert!(at(0, Global::Off).is_idle());
+        assert!(at(0, Global::Count).is_counting());
+        assert!(at(0, Global::Time).is_counting());
         for (scopes, global) in [(0, Global::Off), (0, Global::Live), (1, Global::Count)] {
-            let full = at(scopes, global).path(&META) == PollPath::Full;
-            assert_eq!(at(scopes, global).is_full(), full);
+            assert!(!at(scopes, global).is_counting());
+        }
+        for (scopes, global) in [(0, Global::Live), (1, Global::Count), (1, Global::Off)] {
+            assert!(at(scopes, global).is_full());
+        }
+        for global in [Global::Off, Global::Count, Global::Time] {
+            assert!(!at(0, global).is_full());
         }
         for global in [Global::Off, Global::Live, Global::Count, Global::Time] {
             assert_eq!(at(3, global).global(), global);

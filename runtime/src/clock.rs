@@ -44,6 +44,31 @@ pub(crate) fn nanos_between(start: u64, end: u64) -> u64 {
     clock().delta_as_nanos(start, end)
 }
 
+/// The clock, looked up once for a timed poll's two readings and their difference (each
+/// [`now`] checks that the clock is set up).
+#[derive(Clone, Copy)]
+pub(crate) struct Reader(&'static quanta::Clock);
+
+impl Reader {
+    /// The clock, set up if it was not.
+    #[inline]
+    pub(crate) fn get() -> Self {
+        Reader(clock())
+    }
+
+    /// [`now`].
+    #[inline]
+    pub(crate) fn now(self) -> u64 {
+        self.0.raw()
+    }
+
+    /// [`nanos_between`].
+    #[inline]
+    pub(crate) fn nanos_between(self, start: u64, end: u64) -> u64 {
+        self.0.delta_as_nanos(start, end)
+    }
+}
+
 /// Raw ticks between two [`now`] readings: `nanos_between(0, ticks(start, end))` is
 /// `nanos_between(start, end)`, converted later.
 #[inline]

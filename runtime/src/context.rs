@@ -26,7 +26,7 @@ pub(crate) struct Ctx {
     /// This thread's number, from 1 in the order threads first recorded; 0 before.
     thread: Cell<u32>,
     /// The process-wide recorder's counter cells this thread counted into last, with their
-    /// fn's slot number (slot + 1; 0 for none): most polls hit them, which saves walking the
+    /// fn's key (its slot number, slot + 1, with its timed bit; 0 for none): most polls hit them, which saves walking the
     /// thread's counter table.
     last_cells: Cell<(u32, &'static [AtomicU64])>,
     /// The await points that returned `Pending` in the current poll of the frame whose marks
@@ -189,13 +189,13 @@ pub(crate) fn exit_marks(saved: Marks) -> Marks {
     CTX.with(|c| c.marks.replace(saved))
 }
 
-/// [`exit`] for counting only: restores `saved`, takes the poll off this thread's polls in
-/// progress and returns what it marked.
+/// [`exit`] for counting only: restores the `saved` marks, takes the poll off this thread's
+/// polls in progress and returns what it marked.
 #[inline(always)]
-pub(crate) fn exit_counting(saved: Entered) -> Marks {
+pub(crate) fn exit_counting(saved: Marks) -> Marks {
     CTX.with(|c| {
         c.in_poll.get().pop();
-        c.marks.replace(saved.marks)
+        c.marks.replace(saved)
     })
 }
 

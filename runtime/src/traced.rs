@@ -9,17 +9,17 @@ use std::task::{Context, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::activity::{Activity, Mode, PollPath};
+use crate::activity::{Activity, Mode};
 #[cfg(feature = "tracing")]
 use crate::bridge::{self, Bridge};
 use crate::clock;
 use crate::context::{self, Entered, Saved};
 use crate::event::Event;
 use crate::global::ages;
-use crate::global::counters::{self, Lean, Timing};
+use crate::global::counters::{self, Lean};
 use crate::global::full_poll;
 use crate::global::slow;
-use crate::marks::NO_REGION;
+use crate::marks::{Marks, NO_REGION};
 use crate::meta::FnMeta;
 use crate::record::{self, Target};
 use crate::state::State;
@@ -192,21 +192,24 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
     }
     // The process-wide recorder's counting is the path production pays for: decided by
     // the load above (no capture scope anywhere, the recorder only counting) and entered
-    // in one short thread-local access, so the body's poll stays in this fn.
-    let lean = match activity.path(meta) {
-        PollPath::Counted { timed } => {
-            let (region, from) = (frame.region, frame.state);
-            let call = &mut frame.call;
-            counters::enter(meta, region, from, timed, |number, started| {
-                timed_start(call, from, number, started);
-            })
+    // in one short thread-local access, so the body's poll stays in this fn. A timed poll
+    // takes a path of its own, so the counting one tests nothing for timing after the body.
+    if activity.is_counting()
+        && let Some(lean) = counters::enter(meta, frame.region)
+    {
+        if lean.timed() {
+            if lean.sampled() {
+                return poll_timed(lean, meta_fn, frame, body, cx);
+            }
+            // A poll sampling leaves untimed, after a timed one that kept its end: that end
+            // is not this poll's wait's start.
+            if frame.call & LEAN_ENDED != 0 {
+                forget_end(frame);
+            }
         }
-        PollPath::Off | PollPath::Full => None,
-    };
-    match lean {
-        Some(lean) => poll_counted(lean, meta_fn, frame, body, cx),
-        None => poll_full(meta, frame, body, cx),
+        return poll_counted(lean, meta_fn, frame, body, cx);
     }
+    poll_full(meta, frame, body, cx)
 }
 
 /// Every poll but the lean one: a capture scope's; the process-wide recorder's with live
@@ -269,9 +272,9 @@ fn poll_recorded<F: Future>(
     poll
 }
 
-/// The lean path for the process-wide recorder without live output: no invocation ids, no
-/// transition built, one or two counter cells bumped on this thread's table (and the poll
-/// timed, when the recorder and the fn both time). Every store here is paid on every poll.
+/// The lean path for the process-wide recorder without live output, for a poll not timed: no
+/// invocation ids, no transition built, one or two counter cells bumped on this thread's table.
+/// Every store here is paid on every poll.
 #[inline(always)]
 fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     lean: Lean,
@@ -280,53 +283,79 @@ fn poll_counted<F: Future, M: Fn() -> &'static FnMeta + Copy>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
+    lean.stack
+        .push_untimed(lean.polls, lean.number(), frame.state);
     let finish = CountFinish {
-        saved: lean.saved,
+        marks: lean.marks,
+        nested: context::untimed_nested(),
         meta,
         frame,
     };
     let poll = body.poll(cx);
     let mut finish = ManuallyDrop::new(finish);
-    let ready = poll.is_ready();
-    // One branch on the timing after the body's poll (each test of it costs a reload), the
-    // leaving of the poll written out in both arms.
-    if lean.timing == Timing::Timed {
-        // The second clock reading: the poll's duration, its self time (less the timed polls
-        // nested in it) and the slow-poll check all come from these two readings.
-        let ended = clock::now();
-        let saved = finish.saved;
-        let (frame, to) = finish.leave(lean.cells, ready);
-        let nanos = clock::nanos_between(lean.started, ended);
-        let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
-        counters::count_time(lean.cells, nanos, Some(own));
-        if nanos >= slow::threshold() {
-            slow::count(meta(), frame.state, to, nanos);
-        }
-        counters::count_codes(lean.cells, frame.state, to, None);
-        count_wait(frame, lean.cells, meta(), (lean.started, ended), to);
-        frame.state = to;
-    } else {
-        let (frame, to) = finish.leave(lean.cells, ready);
-        counters::count_codes(lean.cells, frame.state, to, None);
-        // Only a fn timed one poll in N can have kept a timed poll's end in its frame.
-        if lean.timing == Timing::Skipped && frame.call & LEAN_ENDED != 0 {
-            // An untimed poll between two timed ones: the end kept is not this wait's start
-            // (and a slot, if the timed poll took one, goes back rather than leak).
-            if let Some(index) = frame.slot() {
-                ages::release(index);
-            }
-            frame.call = 0;
-        }
-        frame.state = to;
-    }
+    let (frame, to) = finish.leave(lean.cells, poll.is_ready());
+    counters::count_codes(lean.cells, frame.state, to, None);
+    frame.state = to;
     poll
+}
+
+/// [`poll_counted`] for a timed poll: the two clock readings, then the poll's duration, its
+/// self time (less the timed polls nested in it), its wait, the slow-poll check. Inline: out of
+/// line, a timed poll paid 32 instructions more for the call, the counting poll 2 fewer.
+#[inline(always)]
+fn poll_timed<F: Future, M: Fn() -> &'static FnMeta + Copy>(
+    lean: Lean,
+    meta: M,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    let from = frame.state;
+    let clock = clock::Reader::get();
+    let started = clock.now();
+    lean.stack
+        .push_timed(lean.polls, lean.number(), from, started);
+    let nested = context::timed_nested();
+    // The table of invocations in flight hears of the poll, given the fn's number and start.
+    timed_start(&mut frame.call, from, lean.number(), started);
+    let finish = CountFinish {
+        marks: lean.marks,
+        nested,
+        meta,
+        frame,
+    };
+    let poll = body.poll(cx);
+    let mut finish = ManuallyDrop::new(finish);
+    let ended = clock.now();
+    let saved = Entered::new(finish.marks, finish.nested);
+    let (frame, to) = finish.leave(lean.cells, poll.is_ready());
+    let nanos = clock.nanos_between(started, ended);
+    let own = context::exit_timed(saved, nanos, counters::weighed(nanos));
+    counters::count_time(lean.cells, nanos, Some(own));
+    if nanos >= slow::threshold() {
+        slow::count(meta(), frame.state, to, nanos);
+    }
+    counters::count_codes(lean.cells, frame.state, to, None);
+    count_wait(frame, lean.cells, meta(), (started, ended), to);
+    frame.state = to;
+    poll
+}
+
+/// Before a lean poll sampling leaves untimed: the end the poll before kept in the frame is
+/// not this wait's start (and a slot, if a timed poll took one, goes back rather than leak).
+#[cold]
+fn forget_end(frame: &mut Frame) {
+    if let Some(index) = frame.slot() {
+        ages::release(index);
+    }
+    frame.call = 0;
 }
 
 /// For a timed lean poll that ran from `readings.0` to `readings.1` (raw) and moved the frame
 /// to the encoded state `to`: counts the time suspended before it, from the end the frame
 /// kept of the poll before (at no extra clock reading), and keeps this poll's end when it
 /// suspended at an await point. Out of line, so that the counting path stays small.
-#[inline(never)]
+#[inline(always)]
 fn count_wait(
     frame: &mut Frame,
     cells: &'static [AtomicU64],
@@ -416,19 +445,22 @@ impl Frame {
 /// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the
 /// thread's context and counts a panic (the slow lookup of the counters is fine there).
 struct CountFinish<'a, M: Fn() -> &'static FnMeta> {
-    saved: Entered,
+    /// The marks to restore.
+    marks: Marks,
+    /// The enclosing poll's nested time to restore (see [`Entered`]).
+    nested: u64,
     meta: M,
     frame: &'a mut Frame,
 }
 
 impl<'a, M: Fn() -> &'static FnMeta> CountFinish<'a, M> {
-    /// Leaves a lean poll that returned (`ready` or not): restores the thread's context, keeps
+    /// Leaves a lean poll that returned (`ready` or not): restores the thread's marks, keeps
     /// the region entered in the frame and returns the frame with the state the poll ended in
     /// (encoded), counting the points pending beside others into `cells`. The caller counts
     /// the move and stores the state.
     #[inline(always)]
     fn leave(&mut self, cells: &'static [AtomicU64], ready: bool) -> (&mut Frame, u16) {
-        let marks = context::exit_counting(self.saved);
+        let marks = context::exit_counting(self.marks);
         self.frame.region = marks.region();
         let meta = &self.meta;
         let to = marks.end_code(meta(), ready, |suspended| {
@@ -443,18 +475,25 @@ impl<'a, M: Fn() -> &'static FnMeta> CountFinish<'a, M> {
 
 impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
     fn drop(&mut self) {
-        context::discard_pended(context::exit_unwound(self.saved));
-        if let Some(index) = self.frame.slot() {
-            ages::release(index);
-            self.frame.call = 0;
-        }
-        let from = self.frame.state;
-        self.frame.state = State::Panicked.encode();
-        let meta = (self.meta)();
-        let thread = context::thread_number();
-        let moved = (from, State::Panicked.encode());
-        counters::count(&Event::new(meta, 0, thread, moved, None, None));
+        let saved = Entered::new(self.marks, self.nested);
+        count_unwound(saved, self.frame, (self.meta)());
     }
+}
+
+/// A lean poll that unwound: the thread's context restored, the frame's slot given back, the
+/// panic counted.
+#[cold]
+fn count_unwound(saved: Entered, frame: &mut Frame, meta: &'static FnMeta) {
+    context::discard_pended(context::exit_unwound(saved));
+    if let Some(index) = frame.slot() {
+        ages::release(index);
+        frame.call = 0;
+    }
+    let from = frame.state;
+    frame.state = State::Panicked.encode();
+    let thread = context::thread_number();
+    let moved = (from, State::Panicked.encode());
+    counters::count(&Event::new(meta, 0, thread, moved, None, None));
 }
 
 /// The full poll's finishing guard: restores the thread's context and records the poll's

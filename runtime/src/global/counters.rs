@@ -10,11 +10,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::clock;
-use crate::context::{self, Ctx, Entered};
+use crate::context::{self, Ctx};
 use crate::event::Event;
 use crate::histogram::{self, BUCKETS, Latency};
 use crate::in_poll::{InPoll, Seen};
-use crate::marks::Pended;
+use crate::marks::{Marks, Pended};
 use crate::meta::FnMeta;
 use crate::sink::Sink;
 use crate::state::State;
@@ -79,12 +79,14 @@ fn cell_count(meta: &FnMeta) -> usize {
 /// log-linear histogram's relative error survives a linear scale) suspended at await point
 /// `index` of `meta` (a timed fn's cells hold its histogram; others have none, and nothing is
 /// counted).
-#[inline]
+#[inline(always)]
 pub(crate) fn count_suspended(cells: &[AtomicU64], meta: &FnMeta, index: u16, ticks: u64) {
     let awaits = meta.awaits().len();
     if cells.len() == base_cells(awaits) + BUCKETS * (awaits + 1) {
         let first = base_cells(awaits) + BUCKETS * usize::from(index);
-        histogram::record(cells.get(first..first + BUCKETS).unwrap_or_default(), ticks);
+        if let Some(histogram) = cells.get(first..).and_then(<[_]>::first_chunk::<BUCKETS>) {
+            histogram::record(histogram, ticks);
+        }
     }
 }
 
@@ -251,103 +253,93 @@ fn acquire_table() -> Option<&'static Table> {
     Some(table)
 }
 
-/// The fn's slot, registering it the first time.
+/// The bit of a fn's key (its slot number, slot + 1, as [`FnMeta::slot`] holds it) that says
+/// its polls are timed: the fn allows timing and the recorder times (both fixed before the fn
+/// gets its slot), so that the lean path learns both from the slot's one load.
+const TIMED_FN: u32 = 1 << 31;
+
+/// The fn's key (slot + 1, and [`TIMED_FN`]), registering it the first time.
 #[inline(always)]
-fn slot(meta: &'static FnMeta) -> Option<usize> {
+fn key(meta: &'static FnMeta) -> Option<u32> {
     match meta.slot.load(Ordering::Acquire) {
         0 => register(meta),
-        slot => Some(slot as usize - 1),
+        key => Some(key),
     }
 }
 
 #[cold]
-fn register(meta: &'static FnMeta) -> Option<usize> {
+fn register(meta: &'static FnMeta) -> Option<u32> {
     let mut registry = registry();
-    let slot = meta.slot.load(Ordering::Acquire);
-    if slot != 0 {
-        return Some(slot as usize - 1);
+    let key = meta.slot.load(Ordering::Acquire);
+    if key != 0 {
+        return Some(key);
     }
     if registry.fns.len() >= MAX_FNS {
         registry.lost += 1;
         return None;
     }
     registry.fns.push(meta);
-    let slot = registry.fns.len();
-    meta.slot.store(
-        u32::try_from(slot).expect("at most MAX_FNS slots"),
-        Ordering::Release,
-    );
-    Some(slot - 1)
+    let number = u32::try_from(registry.fns.len()).expect("at most MAX_FNS slots");
+    // `TIMING` is set at `init`, before the recorder counts (and so registers) any fn.
+    let timed = meta.timing() && TIMING.load(Ordering::Relaxed);
+    let key = if timed { number | TIMED_FN } else { number };
+    meta.slot.store(key, Ordering::Release);
+    Some(key)
 }
 
 /// What the lean poll path needs once it has entered: this thread's cells for the fn, the
-/// thread's context to restore, whether to time the poll and when it started (raw clock).
+/// marks to restore, the thread's stack of polls in progress with its word (see
+/// [`InPoll::polls`]) and the fn's key.
 pub(crate) struct Lean {
     pub(crate) cells: &'static [AtomicU64],
-    pub(crate) saved: Entered,
-    pub(crate) timing: Timing,
-    pub(crate) started: u64,
+    pub(crate) marks: Marks,
+    pub(crate) stack: &'static InPoll,
+    pub(crate) polls: u64,
+    key: u32,
 }
 
-/// Whether a lean poll is timed, and if not, whether only sampling said so.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Timing {
-    /// The recorder or the fn does not time polls: no poll of the fn on the lean path is
-    /// timed, so none kept an end in its frame.
-    Untimed,
-    /// Timed.
-    Timed,
-    /// The fn's polls are timed, one in N: not this one. The poll before may have kept its end
-    /// in the frame.
-    Skipped,
+impl Lean {
+    /// Whether the fn's polls are timed (the recorder and the fn both time).
+    #[inline(always)]
+    pub(crate) const fn timed(&self) -> bool {
+        self.key & TIMED_FN != 0
+    }
+
+    /// Whether this poll, of a fn whose polls are timed, is one sampling times.
+    #[inline(always)]
+    pub(crate) fn sampled(&self) -> bool {
+        sampled(InPoll::next_seq(self.polls))
+    }
+
+    /// The fn's slot number (slot + 1).
+    #[inline(always)]
+    pub(crate) const fn number(&self) -> u32 {
+        self.key & !TIMED_FN
+    }
 }
 
-/// Enters a poll of `meta` on the lean path, with `region` the frame's last await point
-/// entered; `timed` from the [`PollPath`](crate::activity::PollPath), which also said no
-/// capture scope is active anywhere. `None` leaves the poll to the full path.
+/// Enters a poll of `meta` on the lean path (the [`PollPath`](crate::activity::PollPath) said
+/// no capture scope is active anywhere), with `region` the frame's last await point entered:
+/// the thread's marks replaced, nothing pushed yet. `None` leaves the poll to the full path.
 #[inline(always)]
-pub(crate) fn enter(
-    meta: &'static FnMeta,
-    region: u16,
-    from: u16,
-    timed: bool,
-    on_timed: impl FnOnce(u32, u64),
-) -> Option<Lean> {
+pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
     // selects (the selection is fixed at `init`): no slot yet, the full path decides.
-    let number = match meta.slot.load(Ordering::Acquire) {
+    let key = match meta.slot.load(Ordering::Acquire) {
         0 => first_slot(meta)?,
-        number => number,
+        key => key,
     };
     // The stack of polls in progress is `'static`: pushing on it needs no second access.
     let (cells, marks, stack) = context::with(|ctx| {
-        let cells = thread_cells(ctx, number, meta)?;
+        let cells = thread_cells(ctx, key, meta)?;
         Some((cells, ctx.enter_counting(region), ctx.in_poll()))
     })?;
-    let polls = stack.polls();
-    let timing = match timed {
-        false => Timing::Untimed,
-        true if sampled(InPoll::next_seq(polls)) => Timing::Timed,
-        true => Timing::Skipped,
-    };
-    // Read outside the thread-local accesses, which stay small enough to be inlined.
-    // A timed poll also tells the table of invocations in flight (`on_timed`, given the fn's
-    // number and the start): in this branch, so that counting alone pays nothing for it.
-    let (started, nested) = if timing == Timing::Timed {
-        let started = clock::now();
-        stack.push_timed(polls, number, from, started);
-        let nested = context::timed_nested();
-        on_timed(number, started);
-        (started, nested)
-    } else {
-        stack.push_untimed(polls, number, from);
-        (0, context::untimed_nested())
-    };
     Some(Lean {
         cells,
-        saved: Entered::new(marks, nested),
-        timing,
-        started,
+        marks,
+        stack,
+        polls: stack.polls(),
+        key,
     })
 }
 
@@ -370,7 +362,7 @@ pub(crate) fn sampling() -> u64 {
 /// when `seq × φ` (a Weyl sequence, equidistributed) falls in the first 1/N of the circle, so
 /// that every residue of a periodic workload is sampled at the same rate (no aliasing).
 #[inline(always)]
-fn sampled(seq: u32) -> bool {
+pub(crate) fn sampled(seq: u32) -> bool {
     sampled_at(seq, SAMPLE_SHIFT.load(Ordering::Relaxed))
 }
 
@@ -394,7 +386,7 @@ fn first_slot(meta: &'static FnMeta) -> Option<u32> {
     if !meta.is_selected(*selects) {
         return None;
     }
-    slot(meta).map(|slot| slot as u32 + 1)
+    key(meta)
 }
 
 /// The recorder's filter: whether it selects a fn.
@@ -405,22 +397,21 @@ pub(crate) fn set_filter(selects: fn(&'static FnMeta) -> bool) {
     let _ = FILTER.set(selects);
 }
 
-/// This thread's cells for `meta`, whose slot `number` (slot + 1) is known: the last used, or
-/// from its table.
+/// This thread's cells for `meta`, whose `key` is known: the last used, or from its table.
 #[inline(always)]
-fn thread_cells(ctx: &Ctx, number: u32, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+fn thread_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
     match ctx.last_cells() {
-        (last, cells) if last == number => Some(cells),
-        _ => table_cells(ctx, number as usize - 1, meta),
+        (last, cells) if last == key => Some(cells),
+        _ => table_cells(ctx, key, meta),
     }
 }
 
 /// This thread's cells for `meta` from its table, remembered as the last used.
 #[cold]
-fn table_cells(ctx: &Ctx, slot: usize, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
+fn table_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
     let table = TABLE.get().or_else(acquire_table)?;
-    let cells = table.cells(slot, meta);
-    ctx.set_last_cells(slot as u32 + 1, cells);
+    let cells = table.cells((key & !TIMED_FN) as usize - 1, meta);
+    ctx.set_last_cells(key, cells);
     Some(cells)
 }
 
@@ -428,14 +419,14 @@ fn table_cells(ctx: &Ctx, slot: usize, meta: &'static FnMeta) -> Option<&'static
 /// with this thread's table and cells set up, so that the thread's stack of polls in progress
 /// is its own; `None` when the fn has no slot or the thread is tearing down.
 pub(crate) fn number_on_thread(meta: &'static FnMeta) -> Option<u32> {
-    let number = slot(meta)? as u32 + 1;
-    context::with(|ctx| thread_cells(ctx, number, meta)).map(|_| number)
+    let key = key(meta)?;
+    context::with(|ctx| thread_cells(ctx, key, meta)).map(|_| key & !TIMED_FN)
 }
 
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
 /// has no slot or the thread is tearing down.
 fn cells(ctx: &Ctx, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
-    let cells = slot(meta).and_then(|slot| thread_cells(ctx, slot as u32 + 1, meta));
+    let cells = key(meta).and_then(|key| thread_cells(ctx, key, meta));
     if cells.is_none() {
         lose();
     }
@@ -466,19 +457,22 @@ pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option
 /// poll and the histogram, which a timed fn's cells end with (see [`TIMING`]).
 #[inline(always)]
 pub(crate) fn count_time(cells: &[AtomicU64], nanos: u64, own: Option<u64>) {
-    bump_at(cells, BUSY, nanos);
-    bump_at(cells, TIMED, 1);
-    if let Some(own) = own {
-        bump_at(cells, SELF_BUSY, own);
-        bump_at(cells, SELF_TIMED, 1);
+    // Fixed-size views, so that one length check stands for the cells' every index.
+    if let Some(head) = cells.first_chunk::<PLACES>() {
+        bump(&head[BUSY], nanos);
+        bump(&head[TIMED], 1);
+        if let Some(own) = own {
+            bump(&head[SELF_BUSY], own);
+            bump(&head[SELF_TIMED], 1);
+        }
+        let max = &head[MAX];
+        if nanos > max.load(Ordering::Relaxed) {
+            max.store(nanos, Ordering::Relaxed);
+        }
     }
-    if let Some(max) = cells.get(MAX)
-        && nanos > max.load(Ordering::Relaxed)
-    {
-        max.store(nanos, Ordering::Relaxed);
+    if let Some(histogram) = cells.last_chunk::<BUCKETS>() {
+        histogram::record(histogram, nanos);
     }
-    let histogram = cells.len().wrapping_sub(BUCKETS);
-    histogram::record(cells.get(histogram..).unwrap_or_default(), nanos);
 }
 
 /// [`count_codes`] for the other polls: a call's first, a move between places, an outcome,
