@@ -85,6 +85,9 @@ pub(crate) struct Scale {
 }
 
 impl Scale {
+    /// The scale of a recorder that times nothing: converts everything to 0.
+    pub(crate) const NONE: Scale = Scale { per_2_32: 0 };
+
     /// The clock's scale now.
     pub(crate) fn now() -> Self {
         Scale {

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::activity::Mode;
-use crate::clock::{self, TraceClock};
+use crate::clock::{Scale, TraceClock};
 use crate::event::Event;
 use crate::fields::Fields;
 use crate::invocations::{Invocations, Live};
@@ -32,10 +32,10 @@ pub(crate) struct Collector {
     /// points of one `join!` or `select!` (see [`Sink::pended`]): few entries, looked up in
     /// order.
     pended: Vec<(&'static FnMeta, u16, u64)>,
-    /// Whether timed polls are kept with raw clock readings, converted to ns when the trace is
-    /// built ([`finish`](Self::finish)) rather than one by one as they are recorded: on the
-    /// real clock, when nothing reads the transitions before (no output, no depths).
-    raw: bool,
+    /// The clock's scale, read once when a timing collector is built (a counting one reads no
+    /// clock): a timed poll's readings become ns with a multiply each, not a call into the
+    /// clock.
+    scale: Scale,
     /// The fields of invocations (by number) not yet printed, when kept for a `Runtime`'s
     /// output (see [`with_fields`](Self::with_fields)); an output keeps its own.
     fields: Option<FxHashMap<u64, Fields>>,
@@ -50,7 +50,11 @@ impl Collector {
     /// A collector stamping poll starts on `clock`.
     pub(crate) fn on_clock(mode: Mode, output: Option<Output>, clock: TraceClock) -> Self {
         Collector {
-            raw: output.is_none() && matches!(clock, TraceClock::Real { .. }),
+            scale: if mode == Mode::Timing {
+                Scale::now()
+            } else {
+                Scale::NONE
+            },
             clock,
             depths: None,
             mode,
@@ -76,7 +80,6 @@ impl Collector {
     pub(crate) fn with_depths(self) -> Self {
         Collector {
             depths: Some(Vec::new()),
-            raw: false,
             ..self
         }
     }
@@ -120,18 +123,15 @@ impl Collector {
         self.invocations.in_flight()
     }
 
-    /// Every transition recorded so far (for a collector with depths: the runtime's, whose
-    /// transitions are in ns as they come).
+    /// Every transition recorded so far.
     pub(crate) fn transitions(&self) -> &[Transition] {
-        debug_assert!(!self.raw, "raw transitions are converted only by `finish`");
         &self.transitions
     }
 
     /// One poll ended: [`Sink::record`] for the poll path, given the clock's raw readings at
-    /// the poll's start and end when timed. Kept raw (see [`raw`](Self::raw)) when it can be,
-    /// which spares two conversions per poll.
+    /// the poll's start and end when timed, converted here with the scale read once.
     #[inline]
-    pub(crate) fn record_timed(
+    pub(crate) fn record_poll(
         &mut self,
         meta: &'static FnMeta,
         call: u32,
@@ -139,14 +139,46 @@ impl Collector {
         moved: (u16, u16),
         (started, ended): (Option<u64>, Option<u64>),
     ) {
-        let ticks = started.zip(ended).map(|(s, e)| clock::ticks(s, e));
-        if self.raw {
-            let (at, _) = self.invocations.number(meta, u64::from(call), moved.1);
-            let t = Transition::raw(meta, moved, at, thread, started, ticks);
+        let (start, nanos) = match (started, ended) {
+            (Some(started), Some(ended)) => (
+                Some(self.start_of(started)),
+                Some(self.scale.between(started, ended, u64::MAX)),
+            ),
+            _ => (None, None),
+        };
+        self.keep(meta, call, thread, moved, (start, nanos));
+    }
+
+    /// The time since the trace began of a poll that started at raw reading `raw`.
+    #[inline]
+    fn start_of(&self, raw: u64) -> u64 {
+        match &self.clock {
+            TraceClock::Real { origin } => self.scale.between(*origin, raw, u64::MAX),
+            virtual_clock => virtual_clock.at(raw),
+        }
+    }
+
+    /// Numbers a transition of invocation `call`, started at `start` ns on the trace's clock
+    /// and lasting `nanos` when timed, prints it and keeps it.
+    #[inline]
+    fn keep(
+        &mut self,
+        meta: &'static FnMeta,
+        call: u32,
+        thread: u32,
+        moved: (u16, u16),
+        (start, nanos): (Option<u64>, Option<u64>),
+    ) {
+        let (at, depth) = self.invocations.number(meta, u64::from(call), moved.1);
+        let t = Transition::new(meta, moved, at, thread, start, nanos);
+        if let Some(output) = &mut self.output {
+            output.transition(&t, depth as usize);
+        }
+        if self.keep {
             self.transitions.push(t);
-        } else {
-            let nanos = ticks.map(|t| clock::nanos_between(0, t));
-            self.record(&Event::new(meta, call, thread, moved, started, nanos));
+            if let Some(depths) = &mut self.depths {
+                depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
+            }
         }
     }
 
@@ -160,16 +192,7 @@ impl Collector {
     /// Ends the scope: prints the summary if the output wants one and returns the trace.
     pub(crate) fn finish(self) -> Trace {
         let deterministic = matches!(self.clock, TraceClock::Virtual(_));
-        let mut transitions = self.transitions;
-        // Counting times no poll: nothing to convert.
-        let timed = self.mode == Mode::Timing;
-        if let (true, true, TraceClock::Real { origin }) = (self.raw, timed, &self.clock) {
-            let scale = clock::Scale::now();
-            for t in &mut transitions {
-                t.convert_raw(*origin, scale);
-            }
-        }
-        let trace = Trace::new(transitions, deterministic).with_pended(self.pended);
+        let trace = Trace::new(self.transitions, deterministic).with_pended(self.pended);
         if let Some(output) = self.output {
             output.summary(&trace.stats());
         }
@@ -183,23 +206,13 @@ impl Sink for Collector {
         self.invocations.begin(meta, call, parent);
     }
 
-    /// An event with times comes only from [`record_timed`](Self::record_timed) while kept in
-    /// ns; others (cancellations) have none.
+    /// An event of the poll path comes through [`record_poll`](Self::record_poll); others
+    /// (cancellations) have no times.
     #[inline]
     fn record(&mut self, e: &Event) {
-        debug_assert!(!self.raw || e.started.is_none());
-        let (at, depth) = self.invocations.number(e.meta, u64::from(e.call), e.to);
-        let start = e.started.map(|raw| self.clock.at(raw));
-        let t = Transition::new(e.meta, (e.from, e.to), at, e.thread, start, e.nanos);
-        if let Some(output) = &mut self.output {
-            output.transition(&t, depth as usize);
-        }
-        if self.keep {
-            self.transitions.push(t);
-            if let Some(depths) = &mut self.depths {
-                depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
-            }
-        }
+        let start = e.started.map(|raw| self.start_of(raw));
+        let moved = (e.from, e.to);
+        self.keep(e.meta, e.call, e.thread, moved, (start, e.nanos));
     }
 
     /// Fields go with the invocation's number to the output, or wait for the `Runtime`.

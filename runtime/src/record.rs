@@ -50,7 +50,7 @@ impl Target<'_> {
     pub(crate) fn begin(self, meta: &'static FnMeta, call: u64, parent: u64) {
         match self {
             Target::Off => {}
-            Target::Scope(scope) => scope.with_collector(|c| c.begin(meta, call, parent)),
+            Target::Scope(scope) => scope.begin(meta, call, parent),
             Target::Global(_) => global::Recorder.begin(meta, call, parent),
         }
     }
@@ -81,9 +81,7 @@ impl Target<'_> {
     ) {
         match self {
             Target::Off => {}
-            Target::Scope(scope) => {
-                scope.with_collector(|c| c.record_timed(meta, call, thread, moved, times));
-            }
+            Target::Scope(scope) => scope.record_poll(meta, call, thread, moved, times),
             Target::Global(_) => {
                 let nanos = times
                     .0
@@ -119,7 +117,7 @@ impl Target<'_> {
     pub(crate) fn pended(self, meta: &'static FnMeta, points: Pended) {
         match self {
             Target::Off => {}
-            Target::Scope(scope) => scope.with_collector(|c| c.pended(meta, points)),
+            Target::Scope(scope) => scope.pended(meta, points),
             Target::Global(_) => global::Recorder.pended(meta, points),
         }
     }
@@ -130,6 +128,22 @@ impl Target<'_> {
 /// [`activity::any`] first (or know that someone records somewhere).
 #[inline(always)]
 pub(crate) fn with_target<R>(meta: &'static FnMeta, f: impl FnOnce(Target<'_>) -> R) -> R {
+    with_scope(|scope| {
+        let target = match scope {
+            Some(scope) => Target::Scope(scope),
+            None => match global::mode(meta) {
+                Mode::Off => Target::Off,
+                mode => Target::Global(mode),
+            },
+        };
+        f(target)
+    })
+}
+
+/// Runs `f` with the capture scope recording on this thread, if one is: the poll path's first
+/// question, so that a scope's poll goes on with the scope in hand.
+#[inline(always)]
+pub(crate) fn with_scope<R>(f: impl FnOnce(Option<&Scope>) -> R) -> R {
     let current = CURRENT.with(Cell::get);
     // SAFETY: a non-null `CURRENT` was stored by `Scope::enter(&self, ..)` on this thread, which
     // restores the previous value before it returns or unwinds (its `Restore` guard), so the
@@ -139,14 +153,7 @@ pub(crate) fn with_target<R>(meta: &'static FnMeta, f: impl FnOnce(Target<'_>) -
     // `Scope` is not `Sync`, so no other thread holds it. The reference is only lent to `f`,
     // for any lifetime `f` accepts, so it cannot outlive this call.
     let scope = unsafe { current.as_ref() };
-    let target = match scope {
-        Some(scope) => Target::Scope(scope),
-        None => match global::mode(meta) {
-            Mode::Off => Target::Off,
-            mode => Target::Global(mode),
-        },
-    };
-    f(target)
+    f(scope)
 }
 
 /// Hands `event` of `meta` to whoever records on this thread now, if anyone does.
@@ -198,6 +205,38 @@ impl Scope {
         };
         let _restore = Restore(CURRENT.replace(this));
         f()
+    }
+
+    /// Whether a poll of `meta` in this scope is timed.
+    #[inline(always)]
+    pub(crate) fn times(&self, meta: &'static FnMeta) -> bool {
+        self.mode == Mode::Timing && meta.timing()
+    }
+
+    /// Invocation `call` of `meta`, awaited by `parent` (0 for none), starts its first poll
+    /// in this scope (see [`Sink::begin`]).
+    #[inline]
+    pub(crate) fn begin(&self, meta: &'static FnMeta, call: u64, parent: u64) {
+        self.with_collector(|c| c.begin(meta, call, parent));
+    }
+
+    /// One of the scope's polls ended (see [`Collector::record_poll`]).
+    #[inline(always)]
+    pub(crate) fn record_poll(
+        &self,
+        meta: &'static FnMeta,
+        call: u32,
+        thread: u32,
+        moved: (u16, u16),
+        times: (Option<u64>, Option<u64>),
+    ) {
+        self.with_collector(|c| c.record_poll(meta, call, thread, moved, times));
+    }
+
+    /// Await points of `meta` pended together in one poll (see [`Sink::pended`]): rare.
+    #[cold]
+    pub(crate) fn pended(&self, meta: &'static FnMeta, points: Pended) {
+        self.with_collector(|c| c.pended(meta, points));
     }
 
     /// Calls `f` with the collector, during one of the scope's polls. A panic inside the

@@ -21,7 +21,7 @@ use crate::global::full_poll;
 use crate::global::slow;
 use crate::marks::{Marks, NO_REGION};
 use crate::meta::FnMeta;
-use crate::record::{self, Target};
+use crate::record::{self, Scope, Target};
 use crate::state::State;
 use crate::stats::SUSPENDED_SHIFT;
 
@@ -214,9 +214,25 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
 
 /// Every poll but the lean one: a capture scope's; the process-wide recorder's with live
 /// output, or while a capture scope is active anywhere; or nobody's (the recorder does not
-/// select `meta`, or another thread's scope made `ACTIVE` non-zero).
+/// select `meta`, or another thread's scope made `ACTIVE` non-zero). A capture scope's poll
+/// goes on here with the scope in hand; the process-wide recorder's takes a path of its own.
 #[inline(never)]
 fn poll_full<F: Future>(
+    meta: &'static FnMeta,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    record::with_scope(|scope| match scope {
+        Some(scope) => poll_scoped(scope, meta, frame, body, cx),
+        None => poll_global(meta, frame, body, cx),
+    })
+}
+
+/// A poll outside any capture scope on this thread, recorded by the process-wide recorder if
+/// it selects `meta`. Out of line, so that a scope's poll keeps its registers.
+#[inline(never)]
+fn poll_global<F: Future>(
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
@@ -233,7 +249,49 @@ fn poll_full<F: Future>(
     })
 }
 
-/// The full path: invocation ids, parents, timing, one [`Event`] per poll.
+/// A capture scope's poll: invocation ids, parents, timing, one transition per poll, handed
+/// straight to the scope's collector.
+#[inline(always)]
+fn poll_scoped<F: Future>(
+    scope: &Scope,
+    meta: &'static FnMeta,
+    frame: &mut Frame,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
+    if frame.id() == 0 {
+        first_in_scope(scope, meta, frame);
+    }
+    let started = scope.times(meta).then(clock::now);
+    let saved = context::enter(u64::from(frame.call), frame.region);
+    let mut finish = ScopeFinish {
+        saved,
+        scope,
+        meta,
+        frame,
+        started,
+    };
+    let poll = body.poll(cx);
+    finish.finish(poll.is_ready());
+    // Finished: not a panic (see `poll_recorded`).
+    std::mem::forget(finish);
+    poll
+}
+
+/// An invocation's first poll in a capture scope: it takes an id and tells the scope who
+/// awaits it. Counted on the lean path before (the scope became active since), its slot in
+/// the table of invocations in flight goes back.
+fn first_in_scope(scope: &Scope, meta: &'static FnMeta, frame: &mut Frame) {
+    if let Some(index) = frame.slot() {
+        ages::release(index);
+    }
+    let parent = context::current_call();
+    frame.call = context::next_call_id();
+    scope.begin(meta, u64::from(frame.call), parent);
+}
+
+/// The process-wide recorder's full path: invocation ids, parents, timing, one [`Event`] per
+/// poll, the polls in progress.
 #[inline(always)]
 fn poll_recorded<F: Future>(
     target: Target<'_>,
@@ -254,8 +312,7 @@ fn poll_recorded<F: Future>(
     }
     let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let in_poll =
-        matches!(target, Target::Global(_)) && full_poll::enter(meta, frame.state, started);
+    let in_poll = full_poll::enter(meta, frame.state, started);
     let mut finish = PollFinish {
         saved,
         target,
@@ -545,4 +602,57 @@ impl Drop for PollFinish<'_, '_> {
         context::discard_pended(marks);
         self.record(State::Panicked.encode(), thread);
     }
+}
+
+/// A capture scope's poll's finishing guard: restores the thread's context and hands the poll
+/// to the scope. Dropped (not forgotten after [`finish`](ScopeFinish::finish)) only while the
+/// body's poll unwinds, which it records as a panic.
+struct ScopeFinish<'a, 's> {
+    saved: Saved,
+    scope: &'s Scope,
+    meta: &'static FnMeta,
+    frame: &'a mut Frame,
+    started: Option<u64>,
+}
+
+impl ScopeFinish<'_, '_> {
+    /// Ends a poll that returned (`ready` or not); the caller then forgets the guard.
+    #[inline(always)]
+    fn finish(&mut self, ready: bool) {
+        let (marks, thread) = context::exit(self.saved);
+        self.frame.region = marks.region();
+        let (scope, meta) = (self.scope, self.meta);
+        let to = marks.end_code(meta, ready, |suspended| {
+            let points = context::take_pended();
+            if suspended {
+                scope.pended(meta, points);
+            }
+        });
+        self.record(to, thread);
+    }
+
+    /// Hands the poll's move to `to` (encoded) to the scope.
+    #[inline(always)]
+    fn record(&mut self, to: u16, thread: u32) {
+        let ended = self.started.map(|_| clock::now());
+        let from = std::mem::replace(&mut self.frame.state, to);
+        let times = (self.started, ended);
+        let call = self.frame.call;
+        self.scope
+            .record_poll(self.meta, call, thread, (from, to), times);
+    }
+}
+
+impl Drop for ScopeFinish<'_, '_> {
+    fn drop(&mut self) {
+        scope_unwound(self);
+    }
+}
+
+/// A capture scope's poll that unwound: the thread's context restored, the panic recorded.
+#[cold]
+fn scope_unwound(finish: &mut ScopeFinish<'_, '_>) {
+    let (marks, thread) = context::exit(finish.saved);
+    context::discard_pended(marks);
+    finish.record(State::Panicked.encode(), thread);
 }

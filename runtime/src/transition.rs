@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use crate::clock;
 use crate::meta::{AwaitMeta, FnMeta};
 use crate::state::State;
 
@@ -65,38 +64,6 @@ impl Transition {
             task: at.task,
             from,
             to,
-        }
-    }
-
-    /// [`new`](Self::new) for a transition kept with the clock's raw readings (`started` a raw
-    /// reading, `ticks` raw ticks), converted to ns by [`convert_raw`](Self::convert_raw) when
-    /// the trace is built. Stored as they are, so a reading of `u64::MAX` would read as none
-    /// (the TSC would need a century or more to get there).
-    #[inline]
-    pub(crate) fn raw(
-        meta: &'static FnMeta,
-        (from, to): (u16, u16),
-        at: Numbered,
-        thread: u32,
-        started: Option<u64>,
-        ticks: Option<u64>,
-    ) -> Self {
-        Transition {
-            start: started.unwrap_or(UNTIMED),
-            nanos: ticks.unwrap_or(UNTIMED),
-            ..Transition::new(meta, (from, to), at, thread, None, None)
-        }
-    }
-
-    /// Converts a transition kept with raw clock readings (see [`raw`](Self::raw)) to ns, its
-    /// start since raw reading `origin`.
-    #[inline]
-    pub(crate) fn convert_raw(&mut self, origin: u64, scale: clock::Scale) {
-        if self.start != UNTIMED {
-            self.start = scale.between(origin, self.start, UNTIMED - 1);
-        }
-        if self.nanos != UNTIMED {
-            self.nanos = scale.between(0, self.nanos, UNTIMED - 1);
         }
     }
 
