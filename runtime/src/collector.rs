@@ -130,7 +130,7 @@ impl Collector {
 
     /// One poll ended: [`Sink::record`] for the poll path, given the clock's raw readings at
     /// the poll's start and end when timed, converted here with the scale read once.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record_poll(
         &mut self,
         meta: &'static FnMeta,
@@ -160,7 +160,7 @@ impl Collector {
 
     /// Numbers a transition of invocation `call`, started at `start` ns on the trace's clock
     /// and lasting `nanos` when timed, prints it and keeps it.
-    #[inline]
+    #[inline(always)]
     fn keep(
         &mut self,
         meta: &'static FnMeta,

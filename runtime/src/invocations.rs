@@ -268,7 +268,13 @@ fn moved(entry: &mut Entry, to: u16) -> (Numbered, u32) {
 #[cold]
 #[inline(never)]
 fn new_slots(fill: Entry) -> Box<[(u64, Entry); SLOTS]> {
-    Box::new([(0, fill); SLOTS])
+    // Filled in place: `Box::new([..; SLOTS])` builds the 10 KiB table on the stack first and
+    // copies it, once per scope.
+    let slots = vec![(0, fill); SLOTS].into_boxed_slice();
+    match slots.try_into() {
+        Ok(slots) => slots,
+        Err(_) => unreachable!("a table of SLOTS entries"),
+    }
 }
 
 /// The slot of invocation `call` in the direct-mapped table.

@@ -45,6 +45,7 @@ impl Transition {
     /// A transition of `meta` from `from` to `to` (encoded states), numbered `at`, that ran on
     /// `thread` and
     /// started at `start` ns on the trace's clock and lasted `nanos` ns when timed.
+    #[inline]
     pub(crate) fn new(
         meta: &'static FnMeta,
         (from, to): (u16, u16),
