@@ -104,15 +104,41 @@ fn send(child: &Child, signal: i32) {
 }
 
 fn spawn_child(mode: &str, config: &str) -> Child {
-    Command::new(std::env::current_exe().unwrap())
+    spawn_child_ignoring(mode, config, false)
+}
+
+/// [`spawn_child`], with SIGINT ignored in the child when `ignore_sigint`, as a shell starts
+/// a background job.
+fn spawn_child_ignoring(mode: &str, config: &str, ignore_sigint: bool) -> Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
         .args(["--exact", "child", "--nocapture", "--test-threads=1"])
         .env(CHILD, mode)
         .env("TRACED_ASYNC", config)
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+        .stderr(Stdio::piped());
+    // The child starts as from a terminal: run from a shell's background job, these tests
+    // inherit SIGINT ignored, and the recorder leaves an ignored signal ignored.
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: the closure runs in the forked child before `exec`, where only
+        // async-signal-safe calls are allowed: `signal` is one, and it touches no memory of
+        // the parent's.
+        unsafe {
+            command.pre_exec(move || {
+                let action = if ignore_sigint {
+                    libc::SIG_IGN
+                } else {
+                    libc::SIG_DFL
+                };
+                libc::signal(libc::SIGINT, action);
+                Ok(())
+            });
+        }
+    }
+    command.spawn().unwrap()
 }
 
 /// Waits for `child` at most `limit`; kills it and fails if it has not ended by then.
@@ -191,6 +217,34 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
     assert_eq!(status.signal(), Some(2), "{stderr}");
     assert!(!stderr.contains("wait_for_job"), "{stderr}");
+}
+
+/// A service started with SIGINT ignored (a shell's background job) keeps ignoring it: no
+/// summary, no end; SIGTERM still prints the summary, once.
+#[cfg(unix)]
+#[test]
+fn an_ignored_sigint_stays_ignored() {
+    use std::os::unix::process::ExitStatusExt;
+    if std::env::var_os(CHILD).is_some() {
+        return;
+    }
+    let mut child = spawn_child_ignoring("signal", "all", true);
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let ready = stdout
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.ends_with("READY"));
+    assert!(ready, "the child never got ready");
+    send(&child, libc::SIGINT);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "SIGINT ended the child"
+    );
+    send(&child, libc::SIGTERM);
+    let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
+    assert_eq!(status.signal(), Some(15), "{status:?}\n{stderr}");
+    assert_eq!(stderr.matches("── summary ──").count(), 1, "{stderr}");
 }
 
 /// A service whose own handler stops it on SIGINT: the summary prints at the signal, its

@@ -202,6 +202,7 @@ impl Collector {
 
 impl Sink for Collector {
     /// An invocation's first poll begins: number it now, so that callers number before callees.
+    #[inline(always)]
     fn begin(&mut self, meta: &'static FnMeta, call: u64, parent: u64) {
         self.invocations.begin(meta, call, parent);
     }

@@ -217,7 +217,11 @@ impl Scope {
     /// in this scope (see [`Sink::begin`]).
     #[inline]
     pub(crate) fn begin(&self, meta: &'static FnMeta, call: u64, parent: u64) {
-        self.with_collector(|c| c.begin(meta, call, parent));
+        // Borrowed here, as in `record_poll`: through `with_collector` the closure stays out
+        // of line.
+        if let Ok(mut collector) = self.collector.try_borrow_mut() {
+            collector.begin(meta, call, parent);
+        }
     }
 
     /// One of the scope's polls ended (see [`Collector::record_poll`]).

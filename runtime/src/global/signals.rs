@@ -2,7 +2,8 @@
 //! its own prints what the guard would have printed; then the process does what it would have
 //! done without the recorder. Unix only; elsewhere nothing is installed.
 //!
-//! The handler is installed with `sigaction` and chains to the one it replaced. It only stores
+//! The handler is installed with `sigaction` (not for a signal the process ignores) and chains
+//! to the one it replaced. It only stores
 //! the signal's number in an atomic and writes one byte to a pipe (both async-signal-safe);
 //! printing, which takes locks and allocates, runs on the thread that reads the pipe. After
 //! the summary, the process dies by the signal's default action only when nobody else handles
@@ -109,6 +110,11 @@ mod imp {
         }
         PIPE.store(write_end, Ordering::Release);
         for (slot, &signal) in WATCHED.iter().enumerate() {
+            // A signal the process was started ignoring (a shell's background job ignores
+            // SIGINT) stays ignored: it stops nothing, so it prints nothing either.
+            if current(signal).is_some_and(|now| now.sa_sigaction == libc::SIG_IGN) {
+                continue;
+            }
             // SAFETY: a zeroed `sigaction` is valid; the mask is emptied by sigemptyset; the
             // handler has the three-argument form that SA_SIGINFO announces and touches only
             // atomics, `write` and the chained handler.
