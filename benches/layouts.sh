@@ -1,10 +1,11 @@
 #!/bin/sh
-# Builds the overhead bench under five code layouts and runs, in each: every yield1000 variant
-# (ours and the peers) twice, every calls100k variant once, and yield1000's Baseline,
-# GlobalTiming and ClockReads once more with `BENCH_SAMPLE=16` (issue 13's sampled timing);
-# then prints Markdown tables of the deltas to the baseline (benches/layouts_table.py). Code
-# alignment alone moves these by a nanosecond or more, so one build's number is one sample:
-# BENCHMARKS.md reports the median over layouts.
+# Builds the overhead bench under five code layouts and runs, in each, twice: every yield1000
+# variant (ours and the peers), every calls100k variant, and yield1000's Baseline, GlobalTiming
+# and ClockReads with `BENCH_SAMPLE=16` (issue 13's sampled timing); then prints Markdown
+# tables of the deltas to the baseline (benches/layouts_table.py), the faster of a layout's two
+# runs (noise on a shared machine only adds time). Code alignment alone moves these by a
+# nanosecond or more, so one build's number is one sample: BENCHMARKS.md reports the median
+# over layouts.
 #
 # Usage: benches/layouts.sh [OUT_DIR]   (default /tmp/traced-async-layouts; 20 to 40 minutes,
 # most of it building five target directories the first time)
@@ -35,7 +36,10 @@ for flags in "" \
     run "yield1000 run 1" "$bench" --bench 'yield1000'
     run "yield1000 run 2" "$bench" --bench 'yield1000'
     run "calls100k run 1" "$bench" --bench 'calls100k'
-    run "sampled16 run 1" env BENCH_SAMPLE=16 "$bench" \
-        --bench 'yield1000::(Baseline|GlobalTiming|ClockReads)$'
+    run "calls100k run 2" "$bench" --bench 'calls100k'
+    for k in 1 2; do
+        run "sampled16 run $k" env BENCH_SAMPLE=16 "$bench" \
+            --bench 'yield1000::(Baseline|GlobalTiming|ClockReads)$'
+    done
 done
 python3 benches/layouts_table.py "$out/results.txt"

@@ -91,7 +91,10 @@ def main(path):
         if workload in found:
             table(TITLES[workload], found[workload], OURS + PEERS)
             for name, floors in FLOORS.items():
-                table(f"{TITLES[workload]}, {name}", found[workload], floors)
+                # Only where a floor ran (the sampled runs have none).
+                if any(f.startswith("Floor") and f in d for f in floors
+                       for d in found[workload].values()):
+                    table(f"{TITLES[workload]}, {name}", found[workload], floors)
 
 
 if __name__ == "__main__":

@@ -216,7 +216,10 @@ fn poll_traced<T, F: Future, M: Fn() -> &'static FnMeta + Copy>(
 /// output, or while a capture scope is active anywhere; or nobody's (the recorder does not
 /// select `meta`, or another thread's scope made `ACTIVE` non-zero). A capture scope's poll
 /// goes on here with the scope in hand; the process-wide recorder's takes a path of its own.
-#[inline(never)]
+/// Inline: out of line, a scope's poll paid 19 instructions more and the recorder-off and
+/// process-wide polls 1 to 3 more (BENCHMARKS.md, session 9). `first_in_scope` stays out of
+/// line: inline, it saves a scope's call 14 and costs those other polls 1 to 3.
+#[inline(always)]
 fn poll_full<F: Future>(
     meta: &'static FnMeta,
     frame: &mut Frame,
