@@ -72,8 +72,8 @@ impl Activity {
         }
     }
 
-    /// Whether a poll takes the full path ([`PollPath::Full`]): someone records beyond the
-    /// process-wide recorder's counting.
+    /// Whether a poll takes the full path (neither idle nor [`is_counting`](Self::is_counting)):
+    /// someone records beyond the process-wide recorder's counting.
     #[inline(always)]
     pub(crate) const fn is_full(self) -> bool {
         // Off and the two counting states are the values below live output, and only they.

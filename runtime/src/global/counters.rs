@@ -318,9 +318,9 @@ impl Lean {
     }
 }
 
-/// Enters a poll of `meta` on the lean path (the [`PollPath`](crate::activity::PollPath) said
-/// no capture scope is active anywhere), with `region` the frame's last await point entered:
-/// the thread's marks replaced, nothing pushed yet. `None` leaves the poll to the full path.
+/// Enters a poll of `meta` on the lean path (`Activity::is_counting` said no capture scope is
+/// active anywhere), with `region` the frame's last await point entered: the thread's marks
+/// replaced, nothing pushed yet. `None` leaves the poll to the full path.
 #[inline(always)]
 pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
     // A fn gets its slot when the recorder first counts it, which it does only for the fns it
