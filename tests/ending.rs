@@ -141,6 +141,17 @@ fn spawn_child_ignoring(mode: &str, config: &str, ignore_sigint: bool) -> Child 
     command.spawn().unwrap()
 }
 
+/// Reads `child`'s stdout until it says it is ready (`what` names the case if it never does).
+#[cfg(unix)]
+fn wait_ready(child: &mut Child, what: &str) {
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let ready = stdout
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.ends_with("READY"));
+    assert!(ready, "{what}: the child never got ready");
+}
+
 /// Waits for `child` at most `limit`; kills it and fails if it has not ended by then.
 fn wait_at_most(
     mut child: Child,
@@ -178,12 +189,7 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
     }
     for (name, number) in [("INT", 2), ("TERM", 15)] {
         let mut child = spawn_child("signal", "all");
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let ready = stdout
-            .lines()
-            .map_while(Result::ok)
-            .any(|line| line.ends_with("READY"));
-        assert!(ready, "SIG{name}: the child never got ready");
+        wait_ready(&mut child, &format!("SIG{name}"));
         send(&child, number);
         let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
         // Ended by the signal itself, as without the recorder: no exit code, that signal.
@@ -206,13 +212,7 @@ fn a_signal_prints_the_summary_then_ends_the_process_by_that_signal() {
     }
     // `no-signals`: the signal's default action alone, no summary.
     let mut child = spawn_child("signal", "all,no-signals");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    assert!(
-        stdout
-            .lines()
-            .map_while(Result::ok)
-            .any(|line| line.ends_with("READY"))
-    );
+    wait_ready(&mut child, "no-signals");
     send(&child, libc::SIGINT);
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");
     assert_eq!(status.signal(), Some(2), "{stderr}");
@@ -229,12 +229,7 @@ fn an_ignored_sigint_stays_ignored() {
         return;
     }
     let mut child = spawn_child_ignoring("signal", "all", true);
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let ready = stdout
-        .lines()
-        .map_while(Result::ok)
-        .any(|line| line.ends_with("READY"));
-    assert!(ready, "the child never got ready");
+    wait_ready(&mut child, "SIGINT ignored");
     send(&child, libc::SIGINT);
     std::thread::sleep(Duration::from_millis(300));
     assert!(
@@ -256,12 +251,7 @@ fn a_signal_the_service_handles_itself_never_cuts_its_shutdown_short() {
         return;
     }
     let mut child = spawn_child("graceful", "all");
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let ready = stdout
-        .lines()
-        .map_while(Result::ok)
-        .any(|line| line.ends_with("READY"));
-    assert!(ready, "the child never got ready");
+    wait_ready(&mut child, "graceful");
     std::thread::sleep(Duration::from_millis(200));
     send(&child, libc::SIGINT);
     let (status, stderr) = wait_at_most(child, Duration::from_secs(30), "the child");

@@ -19,7 +19,7 @@ use crate::global::ages;
 use crate::global::counters::{self, Lean};
 use crate::global::full_poll;
 use crate::global::slow;
-use crate::marks::{Marks, NO_REGION};
+use crate::marks::{Marks, NO_REGION, Pended};
 use crate::meta::FnMeta;
 use crate::record::{self, Scope, Target};
 use crate::state::State;
@@ -267,30 +267,32 @@ fn poll_scoped<F: Future>(
     }
     let started = scope.times(meta).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
-    let mut finish = ScopeFinish {
+    let finish = ScopeFinish {
         saved,
         scope,
         meta,
         frame,
         started,
     };
-    let poll = body.poll(cx);
-    finish.finish(poll.is_ready());
-    // Finished: not a panic (see `poll_recorded`).
-    std::mem::forget(finish);
-    poll
+    poll_guarded(finish, body, cx)
 }
 
-/// An invocation's first poll in a capture scope: it takes an id and tells the scope who
-/// awaits it. Counted on the lean path before (the scope became active since), its slot in
-/// the table of invocations in flight goes back.
+/// An invocation's first poll in a capture scope (see [`take_id`]).
 fn first_in_scope(scope: &Scope, meta: &'static FnMeta, frame: &mut Frame) {
+    take_id(frame, |call, parent| scope.begin(meta, call, parent));
+}
+
+/// An invocation's first poll on a full path: it takes an id, and `begin(call, parent)` tells
+/// the recorder who awaits it. Counted on the lean path before (a capture scope became active
+/// since), its slot in the table of invocations in flight goes back, the id takes its place.
+#[inline(always)]
+fn take_id(frame: &mut Frame, begin: impl FnOnce(u64, u64)) {
     if let Some(index) = frame.slot() {
         ages::release(index);
     }
     let parent = context::current_call();
     frame.call = context::next_call_id();
-    scope.begin(meta, u64::from(frame.call), parent);
+    begin(u64::from(frame.call), parent);
 }
 
 /// The process-wide recorder's full path: invocation ids, parents, timing, one [`Event`] per
@@ -304,19 +306,12 @@ fn poll_recorded<F: Future>(
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
     if frame.id() == 0 {
-        // Counted on the lean path before (a capture scope became active since): its slot in
-        // the table of invocations in flight goes back, the id takes its place.
-        if let Some(index) = frame.slot() {
-            ages::release(index);
-        }
-        let parent = context::current_call();
-        frame.call = context::next_call_id();
-        target.begin(meta, u64::from(frame.call), parent);
+        take_id(frame, |call, parent| target.begin(meta, call, parent));
     }
     let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
     let in_poll = full_poll::enter(meta, frame.state, started);
-    let mut finish = PollFinish {
+    let finish = PollFinish {
         saved,
         target,
         meta,
@@ -324,11 +319,27 @@ fn poll_recorded<F: Future>(
         started,
         in_poll,
     };
+    poll_guarded(finish, body, cx)
+}
+
+/// A full poll's finishing guard: [`finish`](Finish::finish) when the body's poll returns, its
+/// `Drop` (recording a panic) only when it unwinds.
+trait Finish {
+    /// Ends a poll that returned (`ready` or not); the guard is forgotten after.
+    fn finish(&mut self, ready: bool);
+}
+
+/// Polls the body with `guard` armed. Finished in place and forgotten (not a panic): moving
+/// the guard into `finish` would copy it.
+#[inline(always)]
+fn poll_guarded<G: Finish, F: Future>(
+    mut guard: G,
+    body: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<F::Output> {
     let poll = body.poll(cx);
-    finish.finish(poll.is_ready());
-    // Finished: not a panic. Forgetting in place, rather than moving the guard into `finish`,
-    // spares copying it.
-    std::mem::forget(finish);
+    guard.finish(poll.is_ready());
+    std::mem::forget(guard);
     poll
 }
 
@@ -557,8 +568,8 @@ fn count_unwound(saved: Entered, frame: &mut Frame, meta: &'static FnMeta) {
 }
 
 /// The full poll's finishing guard: restores the thread's context and records the poll's
-/// event. Dropped (not forgotten after [`finish`](PollFinish::finish)) only while the body's poll unwinds,
-/// which it records as a panic.
+/// event. Dropped (not forgotten after [`finish`](Finish::finish)) only while the body's poll
+/// unwinds, which it records as a panic.
 struct PollFinish<'a, 's> {
     saved: Saved,
     target: Target<'s>,
@@ -569,22 +580,18 @@ struct PollFinish<'a, 's> {
     in_poll: bool,
 }
 
-impl PollFinish<'_, '_> {
-    /// Ends a poll that returned (`ready` or not); the caller then forgets the guard.
+impl Finish for PollFinish<'_, '_> {
     #[inline]
     fn finish(&mut self, ready: bool) {
-        let (marks, thread) = context::exit(self.saved);
-        self.frame.region = marks.region();
         let (target, meta) = (self.target, self.meta);
-        let to = marks.end_code(meta, ready, |suspended| {
-            let points = context::take_pended();
-            if suspended {
-                target.pended(meta, points);
-            }
+        let (to, thread) = leave_full(self.saved, self.frame, meta, ready, |points| {
+            target.pended(meta, points);
         });
         self.record(to, thread);
     }
+}
 
+impl PollFinish<'_, '_> {
     /// Records the poll's move to `to` (encoded).
     fn record(&mut self, to: u16, thread: u32) {
         let ended = self.started.map(|_| clock::now());
@@ -601,14 +608,44 @@ impl PollFinish<'_, '_> {
 
 impl Drop for PollFinish<'_, '_> {
     fn drop(&mut self) {
-        let (marks, thread) = context::exit(self.saved);
-        context::discard_pended(marks);
+        let thread = leave_unwound(self.saved);
         self.record(State::Panicked.encode(), thread);
     }
 }
 
+/// Leaves a full poll (a scope's or the process-wide recorder's) that returned: restores the
+/// thread's context, keeps the region entered in the frame and returns the state the poll
+/// ended in (encoded) and the thread's number; the points pending beside others, if the poll
+/// suspended with several, go to `pended`.
+#[inline(always)]
+fn leave_full(
+    saved: Saved,
+    frame: &mut Frame,
+    meta: &'static FnMeta,
+    ready: bool,
+    pended: impl FnOnce(Pended),
+) -> (u16, u32) {
+    let (marks, thread) = context::exit(saved);
+    frame.region = marks.region();
+    let to = marks.end_code(meta, ready, |suspended| {
+        let points = context::take_pended();
+        if suspended {
+            pended(points);
+        }
+    });
+    (to, thread)
+}
+
+/// Leaves a full poll that unwound: the thread's context restored, its pending points
+/// dropped; returns the thread's number.
+fn leave_unwound(saved: Saved) -> u32 {
+    let (marks, thread) = context::exit(saved);
+    context::discard_pended(marks);
+    thread
+}
+
 /// A capture scope's poll's finishing guard: restores the thread's context and hands the poll
-/// to the scope. Dropped (not forgotten after [`finish`](ScopeFinish::finish)) only while the
+/// to the scope. Dropped (not forgotten after [`finish`](Finish::finish)) only while the
 /// body's poll unwinds, which it records as a panic.
 struct ScopeFinish<'a, 's> {
     saved: Saved,
@@ -618,22 +655,18 @@ struct ScopeFinish<'a, 's> {
     started: Option<u64>,
 }
 
-impl ScopeFinish<'_, '_> {
-    /// Ends a poll that returned (`ready` or not); the caller then forgets the guard.
+impl Finish for ScopeFinish<'_, '_> {
     #[inline(always)]
     fn finish(&mut self, ready: bool) {
-        let (marks, thread) = context::exit(self.saved);
-        self.frame.region = marks.region();
         let (scope, meta) = (self.scope, self.meta);
-        let to = marks.end_code(meta, ready, |suspended| {
-            let points = context::take_pended();
-            if suspended {
-                scope.pended(meta, points);
-            }
+        let (to, thread) = leave_full(self.saved, self.frame, meta, ready, |points| {
+            scope.pended(meta, points);
         });
         self.record(to, thread);
     }
+}
 
+impl ScopeFinish<'_, '_> {
     /// Hands the poll's move to `to` (encoded) to the scope.
     #[inline(always)]
     fn record(&mut self, to: u16, thread: u32) {
@@ -655,7 +688,6 @@ impl Drop for ScopeFinish<'_, '_> {
 /// A capture scope's poll that unwound: the thread's context restored, the panic recorded.
 #[cold]
 fn scope_unwound(finish: &mut ScopeFinish<'_, '_>) {
-    let (marks, thread) = context::exit(finish.saved);
-    context::discard_pended(marks);
+    let thread = leave_unwound(finish.saved);
     finish.record(State::Panicked.encode(), thread);
 }
