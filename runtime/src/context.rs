@@ -26,8 +26,8 @@ pub(crate) struct Ctx {
     /// This thread's number, from 1 in the order threads first recorded; 0 before.
     thread: Cell<u32>,
     /// The process-wide recorder's counter cells this thread counted into last, with their
-    /// fn's key (its slot number, slot + 1, with its timed bit; 0 for none): most polls hit them, which saves walking the
-    /// thread's counter table.
+    /// fn's key (its slot number, slot + 1, with its timed bit; [`NO_KEY`] for none): most
+    /// polls hit them, which saves walking the thread's counter table.
     last_cells: Cell<(u32, &'static [AtomicU64])>,
     /// The await points that returned `Pending` in the current poll of the frame whose marks
     /// say several did; empty otherwise.
@@ -43,6 +43,10 @@ pub(crate) struct Ctx {
     /// none: a slow poll with a slow one nested deeper leaves the blame to it.
     slow_depth: Cell<u32>,
 }
+
+/// The key [`Ctx::last_cells`] holds when it holds no fn's cells: no fn's (keys are slot + 1
+/// below `MAX_FNS`, with the timed bit 31), nor 0, the key of a fn without a slot.
+pub(crate) const NO_KEY: u32 = u32::MAX;
 
 /// [`Entered::child_nanos`] of a poll that is not timed: no nested time is that long.
 const UNTIMED: u64 = u64::MAX;
@@ -105,7 +109,7 @@ thread_local! {
             ids: Cell::new((0, 0)),
             task: Cell::new(0),
             thread: Cell::new(0),
-            last_cells: Cell::new((0, &[])),
+            last_cells: Cell::new((NO_KEY, &[])),
             pended: Cell::new(Pended::EMPTY),
             in_poll: Cell::new(&in_poll::UNREAD),
             child_nanos: Cell::new(0),

@@ -105,6 +105,14 @@ impl State {
         code < MAX_AWAITS
     }
 
+    /// Whether `from` and `to` are the same await point: one test of bits, not two
+    /// compares (the await codes are those without the top bit).
+    #[inline(always)]
+    pub(crate) const fn is_same_await_code(from: u16, to: u16) -> bool {
+        const { assert!(MAX_AWAITS == 0x8000) };
+        (from ^ to) | (to & MAX_AWAITS) == 0
+    }
+
     /// [`is_final`](Self::is_final) on an encoded state.
     #[inline]
     pub(crate) const fn is_final_code(code: u16) -> bool {

@@ -207,7 +207,7 @@ impl Drop for Owner {
             return;
         };
         context::with(|ctx| {
-            ctx.set_last_cells(0, &[]);
+            ctx.set_last_cells(context::NO_KEY, &[]);
             ctx.set_in_poll(&crate::in_poll::UNREAD);
         });
         table.in_poll.clear();
@@ -257,6 +257,8 @@ fn acquire_table() -> Option<&'static Table> {
 /// its polls are timed: the fn allows timing and the recorder times (both fixed before the fn
 /// gets its slot), so that the lean path learns both from the slot's one load.
 const TIMED_FN: u32 = 1 << 31;
+// No key is `context::NO_KEY`: slot numbers stay below the timed bit's less one.
+const _: () = assert!(MAX_FNS < (TIMED_FN - 1) as usize);
 
 /// The fn's key (slot + 1, and [`TIMED_FN`]), registering it the first time.
 #[inline(always)]
@@ -323,16 +325,16 @@ impl Lean {
 /// replaced, nothing pushed yet. `None` leaves the poll to the full path.
 #[inline(always)]
 pub(crate) fn enter(meta: &'static FnMeta, region: u16) -> Option<Lean> {
-    // A fn gets its slot when the recorder first counts it, which it does only for the fns it
-    // selects (the selection is fixed at `init`): no slot yet, the full path decides.
-    let key = match meta.slot.load(Ordering::Acquire) {
-        0 => first_slot(meta)?,
-        key => key,
-    };
+    // A fn without a slot has key 0, never the last used one's (see `context::NO_KEY`): the
+    // common poll tests its key once, against the last used.
+    let key = meta.slot.load(Ordering::Acquire);
     // The stack of polls in progress is `'static`: pushing on it needs no second access.
-    let (cells, marks, stack) = context::with(|ctx| {
-        let cells = thread_cells(ctx, key, meta)?;
-        Some((cells, ctx.enter_counting(region), ctx.in_poll()))
+    let (key, cells, marks, stack) = context::with(|ctx| {
+        let (key, cells) = match ctx.last_cells() {
+            (last, cells) if last == key => (key, cells),
+            _ => other_cells(ctx, key, meta)?,
+        };
+        Some((key, cells, ctx.enter_counting(region), ctx.in_poll()))
     })?;
     Some(Lean {
         cells,
@@ -387,6 +389,18 @@ fn first_slot(meta: &'static FnMeta) -> Option<u32> {
         return None;
     }
     key(meta)
+}
+
+/// [`enter`]'s cells for `meta`, whose `key` (0 before it has a slot) is not the last used:
+/// with the key, the slot given first if the recorder selects the fn (the selection is fixed
+/// at `init`); no slot, the full path decides.
+#[cold]
+fn other_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<(u32, &'static [AtomicU64])> {
+    let key = match key {
+        0 => first_slot(meta)?,
+        key => key,
+    };
+    Some((key, table_cells(ctx, key, meta)?))
 }
 
 /// The recorder's filter: whether it selects a fn.
@@ -445,7 +459,7 @@ pub(crate) fn count_codes(cells: &[AtomicU64], from: u16, to: u16, nanos: Option
     if let Some(nanos) = nanos {
         count_time(cells, nanos, None);
     }
-    if from == to && State::is_await_code(to) {
+    if State::is_same_await_code(from, to) {
         // Suspended again at the same await point: the common poll, one cell.
         bump_at(cells, AWAITS + PER_PLACE * usize::from(to) + REPEATED, 1);
     } else {
