@@ -175,7 +175,13 @@ impl Collector {
             output.transition(&t, depth as usize);
         }
         if self.keep {
-            self.transitions.push(t);
+            // Room checked here, so that the push in hand cannot grow the vector: its call to
+            // grow, moved out of line, no longer makes the poll copy the transition first.
+            if self.transitions.len() < self.transitions.capacity() {
+                self.transitions.push(t);
+            } else {
+                push_growing(&mut self.transitions, t);
+            }
             if let Some(depths) = &mut self.depths {
                 depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
             }
@@ -198,6 +204,13 @@ impl Collector {
         }
         trace
     }
+}
+
+/// Keeps `t` in a full vector, which grows.
+#[cold]
+#[inline(never)]
+fn push_growing(transitions: &mut Vec<Transition>, t: Transition) {
+    transitions.push(t);
 }
 
 impl Sink for Collector {
