@@ -146,7 +146,7 @@ impl Collector {
             ),
             _ => (None, None),
         };
-        self.keep(meta, call, thread, moved, (start, nanos));
+        self.keep(meta, call, thread, moved, (start, nanos), true);
     }
 
     /// The time since the trace began of a poll that started at raw reading `raw`.
@@ -159,7 +159,7 @@ impl Collector {
     }
 
     /// Numbers a transition of invocation `call`, started at `start` ns on the trace's clock
-    /// and lasting `nanos` when timed, prints it and keeps it.
+    /// and lasting `nanos` when timed, prints it and keeps it; `polled` when it ends a poll.
     #[inline(always)]
     fn keep(
         &mut self,
@@ -168,8 +168,13 @@ impl Collector {
         thread: u32,
         moved: (u16, u16),
         (start, nanos): (Option<u64>, Option<u64>),
+        polled: bool,
     ) {
-        let (at, depth) = self.invocations.number(meta, u64::from(call), moved.1);
+        let (at, depth) = if polled {
+            self.invocations.number_poll(meta, u64::from(call), moved.1)
+        } else {
+            self.invocations.number(meta, u64::from(call), moved.1)
+        };
         let t = Transition::new(meta, moved, at, thread, start, nanos);
         if let Some(output) = &mut self.output {
             output.transition(&t, depth as usize);
@@ -226,7 +231,7 @@ impl Sink for Collector {
     fn record(&mut self, e: &Event) {
         let start = e.started.map(|raw| self.start_of(raw));
         let moved = (e.from, e.to);
-        self.keep(e.meta, e.call, e.thread, moved, (start, e.nanos));
+        self.keep(e.meta, e.call, e.thread, moved, (start, e.nanos), false);
     }
 
     /// Fields go with the invocation's number to the output, or wait for the `Runtime`.

@@ -149,35 +149,60 @@ impl Invocations {
     /// is forgotten. Run on every poll a collector records.
     #[inline]
     pub(crate) fn number(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
-        self.advance(meta, call, to)
+        self.advance(meta, call, to, to != State::Cancelled.encode())
+    }
+
+    /// [`number`](Self::number) for the end of a poll (never a cancellation, so counted
+    /// without a compare).
+    #[inline]
+    pub(crate) fn number_poll(
+        &mut self,
+        meta: &'static FnMeta,
+        call: u64,
+        to: u16,
+    ) -> (Numbered, u32) {
+        debug_assert_ne!(to, State::Cancelled.encode());
+        self.advance(meta, call, to, true)
     }
 
     /// [`number`](Self::number)'s work: inline for an invocation in its slot (the common case:
     /// one lookup, and an ended one's slot freed in place), out of line otherwise.
     #[inline]
-    fn advance(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
+    fn advance(
+        &mut self,
+        meta: &'static FnMeta,
+        call: u64,
+        to: u16,
+        counted: bool,
+    ) -> (Numbered, u32) {
         if let Some(slots) = &mut self.slots {
             let slot = &mut slots[slot_of(call)];
             if slot.0 == call {
-                let entry = moved(&mut slot.1, to);
+                let entry = moved(&mut slot.1, to, counted);
                 if State::is_final_code(to) {
                     slot.0 = 0;
                 }
                 return entry;
             }
         }
-        self.advance_elsewhere(meta, call, to)
+        self.advance_elsewhere(meta, call, to, counted)
     }
 
     /// [`advance`](Self::advance) for an invocation in the map, or not seen to begin.
     #[inline(never)]
-    fn advance_elsewhere(&mut self, meta: &'static FnMeta, call: u64, to: u16) -> (Numbered, u32) {
+    fn advance_elsewhere(
+        &mut self,
+        meta: &'static FnMeta,
+        call: u64,
+        to: u16,
+        counted: bool,
+    ) -> (Numbered, u32) {
         let entry = match self.get(call) {
             Some(entry) => entry,
             // Recording began while the invocation was in flight: its caller is unknown.
             None => self.insert(meta, call, None),
         };
-        let entry = moved(entry, to);
+        let entry = moved(entry, to, counted);
         if State::is_final_code(to) {
             self.remove(call);
         }
@@ -245,14 +270,14 @@ impl Invocations {
     }
 }
 
-/// Moves `entry` to `to` (encoded): a poll counted unless it was a cancellation. Returns what
+/// Moves `entry` to `to` (encoded): a poll `counted` unless it was a cancellation. Returns what
 /// the move's transition carries and the invocation's depth.
 #[inline]
-fn moved(entry: &mut Entry, to: u16) -> (Numbered, u32) {
+fn moved(entry: &mut Entry, to: u16, counted: bool) -> (Numbered, u32) {
     // Read the numbers before writing the poll count back: reading them after the write (a
     // wider load over a narrow store) would stall on the store instead of forwarding it.
     let before = entry.at;
-    let counted = u32::from(to != State::Cancelled.encode());
+    let counted = u32::from(counted);
     let at = Numbered {
         poll: before.poll + counted,
         ..before
