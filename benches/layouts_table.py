@@ -1,6 +1,7 @@
-"""Markdown tables of benches/layouts.sh's results: per layout, each variant's median minus the
-baseline's of the same run, in ns per poll (yield1000, and yield1000 with one poll in 16 timed)
-or per call (calls100k), the fastest of the layout's runs, and the median over layouts.
+"""Markdown tables of benches/layouts.sh's results: per layout, each variant's fastest median
+over the layout's runs minus the baseline's fastest (noise only adds time, to each run apart),
+in ns per poll (yield1000, and yield1000 with one poll in 16 timed) or per call (calls100k),
+and the median over layouts. Results of several rounds may be concatenated into one file.
 
     python3 benches/layouts_table.py /tmp/traced-async-layouts/results.txt
 """
@@ -42,8 +43,8 @@ def median_us(line):
 
 
 def read(path):
-    """{workload: {layout: {variant: fastest delta}}} from the results file."""
-    found = {}
+    """{workload: {layout: {variant: delta of the fastest runs}}} from the results file."""
+    fastest = {}
     for block in re.split(r"^== layout ", open(path).read(), flags=re.M)[1:]:
         head, *rows = block.splitlines()
         m = re.match(r"(.*\]) (\w+) run \d+$", head)
@@ -58,13 +59,19 @@ def read(path):
             m = re.match(r"[│ ]*[├╰]─ (\w+)\s", row)
             if m and "│" in row:
                 times[m.group(1)] = median_us(row)
-        if "Baseline" not in times:
-            continue
-        deltas = found.setdefault(workload, {}).setdefault(layout, {})
+        best = fastest.setdefault(workload, {}).setdefault(layout, {})
         for variant, us in times.items():
-            if variant != "Baseline":
-                ns = (us - times["Baseline"]) * 1e3 / ITEMS[workload]
-                deltas[variant] = min(deltas.get(variant, ns), ns)
+            best[variant] = min(best.get(variant, us), us)
+    found = {}
+    for workload, layouts in fastest.items():
+        for layout, best in layouts.items():
+            if "Baseline" not in best:
+                continue
+            found.setdefault(workload, {})[layout] = {
+                variant: (us - best["Baseline"]) * 1e3 / ITEMS[workload]
+                for variant, us in best.items()
+                if variant != "Baseline"
+            }
     return found
 
 
