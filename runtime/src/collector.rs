@@ -27,9 +27,7 @@ pub(crate) struct Collector {
     clock: TraceClock,
     /// The depth of each kept transition's invocation, when asked for (by the runtime, whose
     /// output prints it later).
-    depths: Vec<u16>,
-    /// Whether `depths` is kept: a flag, tested on every kept poll in one compare.
-    keeps_depths: bool,
+    depths: Option<Vec<u16>>,
     /// Per fn and await point, the polls in which the point returned `Pending` beside other
     /// points of one `join!` or `select!` (see [`Sink::pended`]): few entries, looked up in
     /// order.
@@ -58,8 +56,7 @@ impl Collector {
                 Scale::NONE
             },
             clock,
-            depths: Vec::new(),
-            keeps_depths: false,
+            depths: None,
             mode,
             transitions: Vec::new(),
             invocations: Invocations::new(),
@@ -82,7 +79,7 @@ impl Collector {
     /// Keeps each transition's depth too (see [`depths`](Self::depths)).
     pub(crate) fn with_depths(self) -> Self {
         Collector {
-            keeps_depths: true,
+            depths: Some(Vec::new()),
             ..self
         }
     }
@@ -90,7 +87,7 @@ impl Collector {
     /// The depth of each transition's invocation, indexed like the transitions; empty unless
     /// asked for by [`with_depths`](Self::with_depths).
     pub(crate) fn depths(&self) -> &[u16] {
-        &self.depths
+        self.depths.as_deref().unwrap_or_default()
     }
 
     /// Keeps invocations' fields for whoever prints the transitions later (a `Runtime`), until
@@ -190,9 +187,8 @@ impl Collector {
             } else {
                 push_growing(&mut self.transitions, t);
             }
-            if self.keeps_depths {
-                let depth = u16::try_from(depth).unwrap_or(u16::MAX);
-                self.depths.push(depth);
+            if let Some(depths) = &mut self.depths {
+                depths.push(u16::try_from(depth).unwrap_or(u16::MAX));
             }
         }
     }
