@@ -8,7 +8,6 @@ use std::cell::{Cell, RefCell, RefMut};
 use std::ptr;
 
 use crate::activity::{self, Mode, ScopeCount};
-use crate::clock;
 use crate::collector::Collector;
 use crate::event::Event;
 use crate::fields::Fields;
@@ -23,7 +22,8 @@ thread_local! {
     static CURRENT: Cell<*const Scope> = const { Cell::new(ptr::null()) };
 }
 
-/// Who records a poll, and how much.
+/// Who records on this thread now, for what is not a poll: an invocation's fields at its
+/// start, a cancellation (the poll paths ask `with_scope` and `global::mode` themselves).
 #[derive(Clone, Copy)]
 pub(crate) enum Target<'s> {
     /// No one.
@@ -31,30 +31,10 @@ pub(crate) enum Target<'s> {
     /// The capture scope active on this thread.
     Scope(&'s Scope),
     /// The process-wide recorder.
-    Global(Mode),
+    Global,
 }
 
 impl Target<'_> {
-    /// How much this target records.
-    #[inline(always)]
-    pub(crate) fn mode(self) -> Mode {
-        match self {
-            Target::Off => Mode::Off,
-            Target::Scope(scope) => scope.mode,
-            Target::Global(mode) => mode,
-        }
-    }
-
-    /// Tells the recorder that invocation `call` starts its first poll.
-    #[inline]
-    pub(crate) fn begin(self, meta: &'static FnMeta, call: u64, parent: u64) {
-        match self {
-            Target::Off => {}
-            Target::Scope(scope) => scope.begin(meta, call, parent),
-            Target::Global(_) => global::Recorder.begin(meta, call, parent),
-        }
-    }
-
     /// Hands a poll's event, built by `event` only if someone records it, to its recorder.
     /// Built in each branch, so that on the capture scope's (whose collector's `record` is
     /// inlined here) the event stays in registers and the transition is written once, in place.
@@ -63,32 +43,7 @@ impl Target<'_> {
         match self {
             Target::Off => {}
             Target::Scope(scope) => scope.with_collector(|c| c.record(&event())),
-            Target::Global(_) => global::Recorder.record(&event()),
-        }
-    }
-
-    /// Emits the end of one poll of invocation `call` of `meta` on `thread`, moved from and to
-    /// encoded states, with the clock's raw readings at its start and end when timed: a
-    /// capture scope's collector converts them when it builds the trace.
-    #[inline(always)]
-    pub(crate) fn emit_poll(
-        self,
-        meta: &'static FnMeta,
-        call: u32,
-        thread: u32,
-        moved: (u16, u16),
-        times: (Option<u64>, Option<u64>),
-    ) {
-        match self {
-            Target::Off => {}
-            Target::Scope(scope) => scope.record_poll(meta, call, thread, moved, times),
-            Target::Global(_) => {
-                let nanos = times
-                    .0
-                    .zip(times.1)
-                    .map(|(s, e)| clock::nanos_between(s, e));
-                global::Recorder.record(&Event::new(meta, call, thread, moved, times.0, nanos));
-            }
+            Target::Global => global::Recorder.record(&event()),
         }
     }
 
@@ -97,7 +52,7 @@ impl Target<'_> {
         match self {
             Target::Off => false,
             Target::Scope(scope) => scope.shows_fields,
-            Target::Global(_) => global::shows_fields(),
+            Target::Global => global::shows_fields(),
         }
     }
 
@@ -107,18 +62,7 @@ impl Target<'_> {
         match self {
             Target::Off => {}
             Target::Scope(scope) => scope.with_collector(|c| c.fields(call, fields)),
-            Target::Global(_) => global::Recorder.fields(call, fields),
-        }
-    }
-
-    /// Hands the set of await points pending together in one poll to the target's sink (see
-    /// [`Sink::pended`]).
-    #[cold]
-    pub(crate) fn pended(self, meta: &'static FnMeta, points: Pended) {
-        match self {
-            Target::Off => {}
-            Target::Scope(scope) => scope.pended(meta, points),
-            Target::Global(_) => global::Recorder.pended(meta, points),
+            Target::Global => global::Recorder.fields(call, fields),
         }
     }
 }
@@ -133,7 +77,7 @@ pub(crate) fn with_target<R>(meta: &'static FnMeta, f: impl FnOnce(Target<'_>) -
             Some(scope) => Target::Scope(scope),
             None => match global::mode(meta) {
                 Mode::Off => Target::Off,
-                mode => Target::Global(mode),
+                _ => Target::Global,
             },
         };
         f(target)

@@ -15,13 +15,14 @@ use crate::bridge::{self, Bridge};
 use crate::clock;
 use crate::context::{self, Entered, Saved};
 use crate::event::Event;
-use crate::global::ages;
 use crate::global::counters::{self, Lean};
 use crate::global::full_poll;
 use crate::global::slow;
+use crate::global::{self, ages};
 use crate::marks::{Marks, NO_REGION, Pended};
 use crate::meta::FnMeta;
-use crate::record::{self, Scope, Target};
+use crate::record::{self, Scope};
+use crate::sink::Sink;
 use crate::state::State;
 use crate::stats::SUSPENDED_SHIFT;
 
@@ -241,15 +242,15 @@ fn poll_global<F: Future>(
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
-    record::with_target(meta, |target| match target {
-        Target::Off => {
+    match global::mode(meta) {
+        Mode::Off => {
             if State::is_start_code(frame.state) {
                 frame.state = State::unseen_code();
             }
             body.poll(cx)
         }
-        target => poll_recorded(target, meta, frame, body, cx),
-    })
+        mode => poll_recorded(mode, meta, frame, body, cx),
+    }
 }
 
 /// A capture scope's poll: invocation ids, parents, timing, one transition per poll, handed
@@ -299,21 +300,22 @@ fn take_id(frame: &mut Frame, begin: impl FnOnce(u64, u64)) {
 /// poll, the polls in progress.
 #[inline(always)]
 fn poll_recorded<F: Future>(
-    target: Target<'_>,
+    mode: Mode,
     meta: &'static FnMeta,
     frame: &mut Frame,
     body: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<F::Output> {
     if frame.id() == 0 {
-        take_id(frame, |call, parent| target.begin(meta, call, parent));
+        take_id(frame, |call, parent| {
+            global::Recorder.begin(meta, call, parent)
+        });
     }
-    let started = (target.mode() == Mode::Timing && meta.timing()).then(clock::now);
+    let started = (mode == Mode::Timing && meta.timing()).then(clock::now);
     let saved = context::enter(u64::from(frame.call), frame.region);
     let in_poll = full_poll::enter(meta, frame.state, started);
     let finish = PollFinish {
         saved,
-        target,
         meta,
         frame,
         started,
@@ -570,9 +572,8 @@ fn count_unwound(saved: Entered, frame: &mut Frame, meta: &'static FnMeta) {
 /// The full poll's finishing guard: restores the thread's context and records the poll's
 /// event. Dropped (not forgotten after [`finish`](Finish::finish)) only while the body's poll
 /// unwinds, which it records as a panic.
-struct PollFinish<'a, 's> {
+struct PollFinish<'a> {
     saved: Saved,
-    target: Target<'s>,
     meta: &'static FnMeta,
     frame: &'a mut Frame,
     started: Option<u64>,
@@ -580,33 +581,33 @@ struct PollFinish<'a, 's> {
     in_poll: bool,
 }
 
-impl Finish for PollFinish<'_, '_> {
+impl Finish for PollFinish<'_> {
     #[inline]
     fn finish(&mut self, ready: bool) {
-        let (target, meta) = (self.target, self.meta);
+        let meta = self.meta;
         let (to, thread) = leave_full(self.saved, self.frame, meta, ready, |points| {
-            target.pended(meta, points);
+            global::Recorder.pended(meta, points);
         });
         self.record(to, thread);
     }
 }
 
-impl PollFinish<'_, '_> {
-    /// Records the poll's move to `to` (encoded).
+impl PollFinish<'_> {
+    /// Records the poll's move to `to` (encoded): the event to the process-wide recorder, the
+    /// poll's end to the polls in progress, with one duration for both.
     fn record(&mut self, to: u16, thread: u32) {
-        let ended = self.started.map(|_| clock::now());
+        let started = self.started;
+        let nanos = started.map(|started| clock::nanos_between(started, clock::now()));
         let from = std::mem::replace(&mut self.frame.state, to);
-        let (meta, call, started) = (self.meta, self.frame.call, self.started);
-        self.target
-            .emit_poll(meta, call, thread, (from, to), (started, ended));
+        let (meta, call) = (self.meta, self.frame.call);
+        global::Recorder.record(&Event::new(meta, call, thread, (from, to), started, nanos));
         if std::mem::take(&mut self.in_poll) {
-            let nanos = started.zip(ended).map(|(s, e)| clock::nanos_between(s, e));
             full_poll::leave(meta, (from, to), nanos);
         }
     }
 }
 
-impl Drop for PollFinish<'_, '_> {
+impl Drop for PollFinish<'_> {
     fn drop(&mut self) {
         let thread = leave_unwound(self.saved);
         self.record(State::Panicked.encode(), thread);
