@@ -7,6 +7,8 @@ use std::hint::black_box;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 
+use crate::variant::Variant;
+
 /// Yield points awaited by one `yield1000` run; the run takes one poll more than this.
 pub const YIELDS: u64 = 1000;
 
@@ -25,4 +27,13 @@ pub fn run<F: Future>(future: F) -> F::Output {
             return output;
         }
     }
+}
+
+/// One run of a variant's workload: [`run`], with the variant's recording switched on for it
+/// ([`Variant::recording`]).
+pub fn run_in<V: Variant, F: Future>(future: F) -> F::Output {
+    V::recording(true);
+    let output = run(future);
+    V::recording(false);
+    output
 }

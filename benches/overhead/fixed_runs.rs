@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use crate::drive::run;
+use crate::drive::run_in;
 use crate::variant::Variant;
 
 /// Runs `workload` of `V` once to warm up (first-use allocations, the clock's calibration),
@@ -24,8 +24,8 @@ fn measured_runs<V: Variant>(workload: &str, runs: u64) {
 fn measured<V: Variant>(workload: &str, runs: u64) {
     for _ in 0..runs {
         let out = match workload {
-            "yield1000" => run(V::yield1000()),
-            "calls100k" => run(V::calls100k()),
+            "yield1000" => run_in::<V, _>(V::yield1000()),
+            "calls100k" => run_in::<V, _>(V::calls100k()),
             other => panic!("unknown workload {other:?}: yield1000 or calls100k"),
         };
         black_box(out);

@@ -34,7 +34,7 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::clock_reads::clock;
-use crate::drive::{YIELDS, run};
+use crate::drive::{YIELDS, run, run_in};
 use crate::variant::Variant;
 use crate::workload::{CALLS, call_loop};
 
@@ -295,13 +295,13 @@ impl<F: Future, M: Fn() -> &'static FloorFn, T: Timing> Future for Counted<F, M,
     }
 }
 
-/// Records for the length of one run; the table is handed to `black_box` at the end.
-async fn recording<F: Future<Output = u64>>(future: F) -> u64 {
-    RECORDING.store(true, Ordering::Relaxed);
-    let out = future.await;
-    RECORDING.store(false, Ordering::Relaxed);
-    TABLE.with(|table| black_box(table as *const Table));
-    out
+/// Records for the length of one run ([`Variant::recording`]); the table is handed to
+/// `black_box` at the end.
+fn recording(on: bool) {
+    RECORDING.store(on, Ordering::Relaxed);
+    if !on {
+        TABLE.with(|table| black_box(table as *const Table));
+    }
 }
 
 /// This thread's count of the (from, to) move of `meta`.
@@ -322,8 +322,8 @@ fn check_counts<V: Variant>() {
         ]
     };
     let before = counts();
-    assert_eq!(run(V::yield1000()), YIELDS);
-    run(V::calls100k());
+    assert_eq!(run_in::<V, _>(V::yield1000()), YIELDS);
+    run_in::<V, _>(V::calls100k());
     let after = counts();
     let moved: Vec<u64> = after.iter().zip(before).map(|(a, b)| a - b).collect();
     assert_eq!(moved, [1, YIELDS - 1, 1, CALLS]);
@@ -337,14 +337,16 @@ impl Variant for FloorCounting {
         check_counts::<Self>();
     }
 
+    fn recording(on: bool) {
+        recording(on);
+    }
+
     fn yield1000() -> impl Future<Output = u64> {
-        recording(counted::<Untimed, _, _>(|| &YIELD1000, bodies::yield1000()))
+        counted::<Untimed, _, _>(|| &YIELD1000, bodies::yield1000())
     }
 
     fn calls100k() -> impl Future<Output = u64> {
-        recording(call_loop(|x| {
-            counted::<Untimed, _, _>(|| &LEAF, bodies::leaf(x))
-        }))
+        call_loop(|x| counted::<Untimed, _, _>(|| &LEAF, bodies::leaf(x)))
     }
 
     fn future_sizes() -> [usize; 2] {
@@ -378,14 +380,16 @@ impl Variant for FloorTiming {
         assert!(timed >= CALLS);
     }
 
+    fn recording(on: bool) {
+        recording(on);
+    }
+
     fn yield1000() -> impl Future<Output = u64> {
-        recording(counted::<Timed, _, _>(|| &YIELD1000, bodies::yield1000()))
+        counted::<Timed, _, _>(|| &YIELD1000, bodies::yield1000())
     }
 
     fn calls100k() -> impl Future<Output = u64> {
-        recording(call_loop(|x| {
-            counted::<Timed, _, _>(|| &LEAF, bodies::leaf(x))
-        }))
+        call_loop(|x| counted::<Timed, _, _>(|| &LEAF, bodies::leaf(x)))
     }
 
     fn future_sizes() -> [usize; 2] {

@@ -31,7 +31,7 @@ use divan::counter::ItemsCount;
 
 use crate::baseline::{AsyncWrapper, Baseline};
 use crate::clock_reads::ClockReads;
-use crate::drive::{YIELDS, run};
+use crate::drive::{YIELDS, run, run_in};
 use crate::floor::{FloorCapture, FloorCounting, FloorTiming};
 use crate::ours::{Counting, RecorderOff, ScopeOnly, Timing};
 use crate::ours_global::{GlobalCounting, GlobalTiming};
@@ -48,13 +48,13 @@ macro_rules! variants {
     ($($variant:ident),* $(,)?) => {
         #[divan::bench(types = [$($variant),*], sample_count = 100)]
         fn yield1000<V: Variant>(bencher: Bencher) {
-            bencher.counter(ItemsCount::new(YIELDS + 1)).bench_local(|| run(V::yield1000()));
+            bencher.counter(ItemsCount::new(YIELDS + 1)).bench_local(|| run_in::<V, _>(V::yield1000()));
             V::settle();
         }
 
         #[divan::bench(types = [$($variant),*], sample_count = 30, sample_size = 1)]
         fn calls100k<V: Variant>(bencher: Bencher) {
-            bencher.counter(ItemsCount::new(CALLS)).bench_local(|| run(V::calls100k()));
+            bencher.counter(ItemsCount::new(CALLS)).bench_local(|| run_in::<V, _>(V::calls100k()));
             V::settle();
         }
 
@@ -64,8 +64,8 @@ macro_rules! variants {
             println!("{:<20} {:>10} {:>6}", "variant", "yield1000", "leaf");
             $(
                 $variant::init();
-                assert_eq!(run($variant::yield1000()), YIELDS, stringify!($variant));
-                assert_eq!(run($variant::calls100k()), run(Baseline::calls100k()), stringify!($variant));
+                assert_eq!(run_in::<$variant, _>($variant::yield1000()), YIELDS, stringify!($variant));
+                assert_eq!(run_in::<$variant, _>($variant::calls100k()), run(Baseline::calls100k()), stringify!($variant));
                 $variant::settle();
                 let [yields, leaf] = $variant::future_sizes();
                 println!("{:<20} {yields:>10} {leaf:>6}", stringify!($variant));

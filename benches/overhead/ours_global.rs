@@ -1,6 +1,6 @@
 //! traced-async's process-wide recorder (issue 5): `#[traced_async]` counting, or timing, into
 //! lock-free per-thread counters, on any executor, no capture scope. The recorder is installed
-//! once and paused between runs (`set_recording`), so the other variants measure with no
+//! once and paused between runs (`set_recording`, see `Variant::recording`), so the other variants measure with no
 //! recorder active, as their users would.
 
 use std::future::Future;
@@ -39,14 +39,6 @@ fn install() {
     });
 }
 
-/// Records for the length of one run.
-async fn recording<F: Future<Output = u64>>(future: F) -> u64 {
-    traced_async::set_recording(true);
-    let out = future.await;
-    traced_async::set_recording(false);
-    out
-}
-
 /// `#[traced_async(timing = false)]` counted by the process-wide recorder.
 pub struct GlobalCounting;
 
@@ -55,12 +47,16 @@ impl Variant for GlobalCounting {
         install();
     }
 
+    fn recording(on: bool) {
+        traced_async::set_recording(on);
+    }
+
     fn yield1000() -> impl Future<Output = u64> {
-        recording(counted::yield1000())
+        counted::yield1000()
     }
 
     fn calls100k() -> impl Future<Output = u64> {
-        recording(call_loop(counted::leaf))
+        call_loop(counted::leaf)
     }
 
     fn future_sizes() -> [usize; 2] {
@@ -79,12 +75,16 @@ impl Variant for GlobalTiming {
         install();
     }
 
+    fn recording(on: bool) {
+        traced_async::set_recording(on);
+    }
+
     fn yield1000() -> impl Future<Output = u64> {
-        recording(timed::yield1000())
+        timed::yield1000()
     }
 
     fn calls100k() -> impl Future<Output = u64> {
-        recording(call_loop(timed::leaf))
+        call_loop(timed::leaf)
     }
 
     fn future_sizes() -> [usize; 2] {

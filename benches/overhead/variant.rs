@@ -14,6 +14,12 @@ pub trait Variant {
     /// thread), so that it does not run during the next bench. Called after each bench, untimed.
     fn settle() {}
 
+    /// Switches the variant's recording on before a run (`true`) and off after it (`false`):
+    /// the process-wide recorder's switch, which the other variants measure with off. Set
+    /// outside the polled future, so that a run pays it once: a wrapper future switching it
+    /// would add a layer to every poll, which no user of the recorder pays.
+    fn recording(_on: bool) {}
+
     /// One `yield1000` run, inside whatever per-run scope or root the variant records into.
     fn yield1000() -> impl Future<Output = u64>;
 
