@@ -19,11 +19,11 @@ pub(crate) const BUCKETS: usize = (TOP_POWER as usize - 3) * SUB;
 /// The bucket of `nanos`.
 #[inline(always)]
 pub(crate) fn bucket(nanos: u64) -> usize {
-    if nanos < EXACT {
-        return nanos as usize;
-    }
-    let power = 63 - nanos.leading_zeros();
-    // `nanos >> (power - 4)` is in 16..32: the sub-bucket, offset by 16.
+    // Without a branch: a poll's duration or wait hovers around the exact buckets' end (32 ns)
+    // in tight loops, where a branch on it would mispredict. Below 16 the power is taken as 4,
+    // so that `nanos >> 0` is the value itself, and so are 16 to 31 on the general formula.
+    let power = 63 - (nanos | SUB as u64).leading_zeros();
+    // `nanos >> (power - 4)` is in 16..32 above the exact buckets: the sub-bucket, offset by 16.
     let index = (power as usize - 4) * SUB + (nanos >> (power - 4)) as usize;
     index.min(BUCKETS - 1)
 }
