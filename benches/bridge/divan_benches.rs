@@ -10,25 +10,25 @@ macro_rules! divan_benches {
         fn yield1000<V: Variant>(bencher: divan::Bencher) {
             bencher
                 .counter(divan::counter::ItemsCount::new($crate::drive::YIELDS + 1))
-                .bench_local(|| $crate::drive::run(V::yield1000()));
+                .bench_local(|| $crate::drive::run_in::<V, _>(V::yield1000()));
         }
 
         #[divan::bench(types = [$($variant),*], sample_count = 30, sample_size = 1)]
         fn calls100k<V: Variant>(bencher: divan::Bencher) {
             bencher
                 .counter(divan::counter::ItemsCount::new($crate::workload::CALLS))
-                .bench_local(|| $crate::drive::run(V::calls100k()));
+                .bench_local(|| $crate::drive::run_in::<V, _>(V::calls100k()));
         }
 
         fn init_and_print_sizes() {
-            use $crate::drive::{YIELDS, run};
+            use $crate::drive::{YIELDS, run, run_in};
             println!("future sizes in bytes (size_of_val):");
             println!("{:<22} {:>10} {:>6}", "variant", "yield1000", "leaf");
             $(
                 $variant::init();
-                assert_eq!(run($variant::yield1000()), YIELDS, stringify!($variant));
+                assert_eq!(run_in::<$variant, _>($variant::yield1000()), YIELDS, stringify!($variant));
                 assert_eq!(
-                    run($variant::calls100k()),
+                    run_in::<$variant, _>($variant::calls100k()),
                     run(Baseline::calls100k()),
                     stringify!($variant),
                 );
