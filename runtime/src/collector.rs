@@ -142,7 +142,7 @@ impl Collector {
         let (start, nanos) = match (started, ended) {
             (Some(started), Some(ended)) => (
                 Some(self.start_of(started)),
-                Some(self.scale.between(started, ended, u64::MAX)),
+                Some(self.scale.between(started, ended)),
             ),
             _ => (None, None),
         };
@@ -153,7 +153,7 @@ impl Collector {
     #[inline]
     fn start_of(&self, raw: u64) -> u64 {
         match &self.clock {
-            TraceClock::Real { origin } => self.scale.between(*origin, raw, u64::MAX),
+            TraceClock::Real { origin } => self.scale.between(*origin, raw),
             virtual_clock => virtual_clock.at(raw),
         }
     }

@@ -79,9 +79,7 @@ pin_project! {
                 return;
             }
             // Listed in flight: the slot goes back, from whichever thread drops it.
-            if let Some(index) = frame.slot() {
-                ages::release(index);
-            }
+            frame.release_slot();
             let from = frame.state;
             let meta = (this.meta)();
             record::emit_now(meta, || {
@@ -288,9 +286,7 @@ fn first_in_scope(scope: &Scope, meta: &'static FnMeta, frame: &mut Frame) {
 /// since), its slot in the table of invocations in flight goes back, the id takes its place.
 #[inline(always)]
 fn take_id(frame: &mut Frame, begin: impl FnOnce(u64, u64)) {
-    if let Some(index) = frame.slot() {
-        ages::release(index);
-    }
+    frame.release_slot();
     let parent = context::current_call();
     frame.call = context::next_call_id();
     begin(u64::from(frame.call), parent);
@@ -418,9 +414,7 @@ fn poll_timed<F: Future, M: Fn() -> &'static FnMeta + Copy>(
 /// not this wait's start (and a slot, if a timed poll took one, goes back rather than leak).
 #[cold]
 fn forget_end(frame: &mut Frame) {
-    if let Some(index) = frame.slot() {
-        ages::release(index);
-    }
+    frame.release_slot();
     frame.call = 0;
 }
 
@@ -513,6 +507,17 @@ impl Frame {
     fn slot(&self) -> Option<u32> {
         (self.call & LEAN_SLOT_TAGS == LEAN_SLOT_TAGS).then_some(self.call & !LEAN_SLOT_TAGS)
     }
+
+    /// Gives the invocation's slot in the table of invocations in flight back, if it holds
+    /// one (`call` still names it): whether it did.
+    #[inline]
+    fn release_slot(&self) -> bool {
+        let slot = self.slot();
+        if let Some(index) = slot {
+            ages::release(index);
+        }
+        slot.is_some()
+    }
 }
 
 /// The lean poll's finishing guard, dropped only when the body's poll unwinds: restores the
@@ -558,8 +563,7 @@ impl<M: Fn() -> &'static FnMeta> Drop for CountFinish<'_, M> {
 #[cold]
 fn count_unwound(saved: Entered, frame: &mut Frame, meta: &'static FnMeta) {
     context::discard_pended(context::exit_unwound(saved));
-    if let Some(index) = frame.slot() {
-        ages::release(index);
+    if frame.release_slot() {
         frame.call = 0;
     }
     let from = frame.state;

@@ -260,6 +260,12 @@ const TIMED_FN: u32 = 1 << 31;
 // No key is `context::NO_KEY`: slot numbers stay below the timed bit's less one.
 const _: () = assert!(MAX_FNS < (TIMED_FN - 1) as usize);
 
+/// The slot number (slot + 1) in a fn's `key`.
+#[inline(always)]
+const fn key_number(key: u32) -> u32 {
+    key & !TIMED_FN
+}
+
 /// The fn's key (slot + 1, and [`TIMED_FN`]), registering it the first time.
 #[inline(always)]
 fn key(meta: &'static FnMeta) -> Option<u32> {
@@ -316,7 +322,7 @@ impl Lean {
     /// The fn's slot number (slot + 1).
     #[inline(always)]
     pub(crate) const fn number(&self) -> u32 {
-        self.key & !TIMED_FN
+        key_number(self.key)
     }
 }
 
@@ -424,7 +430,7 @@ fn thread_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<&'static [
 #[cold]
 fn table_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<&'static [AtomicU64]> {
     let table = TABLE.get().or_else(acquire_table)?;
-    let cells = table.cells((key & !TIMED_FN) as usize - 1, meta);
+    let cells = table.cells(key_number(key) as usize - 1, meta);
     ctx.set_last_cells(key, cells);
     Some(cells)
 }
@@ -434,7 +440,7 @@ fn table_cells(ctx: &Ctx, key: u32, meta: &'static FnMeta) -> Option<&'static [A
 /// is its own; `None` when the fn has no slot or the thread is tearing down.
 pub(crate) fn number_on_thread(meta: &'static FnMeta) -> Option<u32> {
     let key = key(meta)?;
-    context::with(|ctx| thread_cells(ctx, key, meta)).map(|_| key & !TIMED_FN)
+    context::with(|ctx| thread_cells(ctx, key, meta)).map(|_| key_number(key))
 }
 
 /// This thread's cells for `meta`; `None` (and the transition counted as lost) when the fn
@@ -683,7 +689,7 @@ fn from_sums(meta: &'static FnMeta, sums: &[u64]) -> FnStats {
     if timed {
         let histograms = sums[base_cells(awaits)..].chunks_exact(BUCKETS);
         let scale = clock::Scale::now();
-        let nanos = |ticks: u64| scale.between(0, ticks, u64::MAX);
+        let nanos = |ticks: u64| scale.between(0, ticks);
         for (place, buckets) in places[1..].iter_mut().zip(histograms) {
             // No exact maximum is kept for waits: the top bucket's upper end stands for it.
             let top = buckets
